@@ -1,0 +1,121 @@
+using System.Globalization;
+using LlmChains.Models;
+
+namespace LlmChains.Cli.Commands;
+
+/// <summary>Turns the <c>--model</c> specification and its size options into a model and a one-line description.</summary>
+internal static class ModelSource
+{
+    public const string Help = "parity | uniform | random | ngram:FILE | table:FILE.npy (default: the paper's toy n-gram model on the 40-digit parity sequence)";
+
+    public static (ILanguageModel Model, string Description) Create(string? spec, int? vocabulary, int? context, int seed, double logitScale)
+    {
+        if (spec is null)
+        {
+            if (vocabulary is not null && vocabulary != 2)
+            {
+                throw new CliException($"--vocab {vocabulary}: the paper's toy example has T = 2; choose a --model to change T");
+            }
+
+            var toy = NGramModel.PaperToyExample();
+            if (context is { } k && k != 3)
+            {
+                toy = new NGramModel(NGramModel.PaperToySequence.ToArray(), 2, k);
+            }
+
+            return (toy, Invariant($"the paper's toy example: n-gram model (α = 1) trained on the 40-digit parity sequence x_t = (x_t−1 + x_t−2 + x_t−3) mod 2, {toy.ExampleCount} examples of length {toy.ContextWindow}"));
+        }
+
+        int colon = spec.IndexOf(':', StringComparison.Ordinal);
+        string kind = (colon < 0 ? spec : spec[..colon]).ToLowerInvariant();
+        string? argument = colon < 0 ? null : spec[(colon + 1)..];
+        switch (kind)
+        {
+            case "parity" when argument is null:
+                if (vocabulary is not null && vocabulary != 2)
+                {
+                    throw new CliException($"--vocab {vocabulary}: the parity model has T = 2");
+                }
+
+                var parity = new ParityModel(context ?? 3);
+                return (parity, Invariant($"parity model (logit ±1 for the parity of the last K tokens), T = 2, K = {parity.ContextWindow}"));
+            case "uniform" when argument is null:
+                var uniform = new UniformModel(vocabulary ?? 2, context ?? 3);
+                return (uniform, Invariant($"uniform model, T = {uniform.VocabularySize}, K = {uniform.ContextWindow}"));
+            case "random" when argument is null:
+                var random = new RandomLogitsModel(vocabulary ?? 2, context ?? 3, logitScale, seed);
+                return (random, Invariant($"random logits N(0, {logitScale:G4}²), seed {seed}, T = {random.VocabularySize}, K = {random.ContextWindow}"));
+            case "ngram" when !string.IsNullOrEmpty(argument):
+                var tokens = ReadTokens(argument, vocabulary);
+                int t = vocabulary ?? Math.Max(2, tokens.Max() + 1);
+                var ngram = new NGramModel(tokens, t, context ?? 3);
+                return (ngram, Invariant($"n-gram model (α = 1) trained on {tokens.Length} tokens of {argument}, T = {t}, K = {ngram.ContextWindow}"));
+            case "table" when !string.IsNullOrEmpty(argument):
+                RequireFile(argument);
+                var table = TabularModel.FromNpy(argument, context);
+                if (vocabulary is { } v && v != table.VocabularySize)
+                {
+                    throw new CliException($"--vocab {v}: {argument} has T = {table.VocabularySize} columns");
+                }
+
+                return (table, Invariant($"logit table {argument} ({(table.IsSinglePrecision ? "float32" : "float64")}), T = {table.VocabularySize}, K = {table.ContextWindow}"));
+            case "gguf":
+                throw new CliException("gguf models need the LlmChains.LlamaSharp adapter, which this build does not include yet");
+            default:
+                throw new CliException($"--model '{spec}' is not one of {Help}", ExitCodes.UsageError);
+        }
+    }
+
+    /// <summary>
+    /// Reads a token file: integers separated by whitespace or commas; when T ≤ 10 (or T is not given and the file has no
+    /// separators) a run of digits such as 0110 is read one digit per token.
+    /// </summary>
+    internal static int[] ReadTokens(string path, int? vocabulary)
+    {
+        RequireFile(path);
+        var tokens = new List<int>();
+        int lineNumber = 0;
+        foreach (string line in File.ReadLines(path))
+        {
+            lineNumber++;
+            foreach (string word in line.Split([' ', '\t', ','], StringSplitOptions.RemoveEmptyEntries))
+            {
+                bool digitwise = word.Length > 1 && (vocabulary ?? 10) <= 10 && word.All(char.IsAsciiDigit);
+                if (digitwise)
+                {
+                    tokens.AddRange(word.Select(ch => ch - '0'));
+                }
+                else if (int.TryParse(word, NumberStyles.None, CultureInfo.InvariantCulture, out int token))
+                {
+                    tokens.Add(token);
+                }
+                else
+                {
+                    throw new CliException($"{path} line {lineNumber}: '{word}' is not a token id (a non-negative integer)");
+                }
+            }
+        }
+
+        if (tokens.Count < 2)
+        {
+            throw new CliException($"{path}: an n-gram model needs at least 2 tokens; the file has {tokens.Count}");
+        }
+
+        if (vocabulary is { } t && tokens.FirstOrDefault(x => x >= t, -1) is var bad and >= 0)
+        {
+            throw new CliException($"{path}: token {bad} is outside the vocabulary 0..{t - 1} (--vocab {t})");
+        }
+
+        return [.. tokens];
+    }
+
+    internal static void RequireFile(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new CliException($"{path}: no such file");
+        }
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

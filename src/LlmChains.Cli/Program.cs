@@ -1,0 +1,3 @@
+using LlmChains.Cli;
+
+return CliApplication.Run(args, Console.Out, Console.Error);

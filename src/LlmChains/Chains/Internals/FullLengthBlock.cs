@@ -1,0 +1,42 @@
+namespace LlmChains.Chains.Internals;
+
+/// <summary>The closed block P_ℛ of the full-length states of a <see cref="LanguageModelChain"/>, on local indices 0..T^K−1.</summary>
+internal sealed class FullLengthBlock(LanguageModelChain chain) : IMarkovChain
+{
+    public long StateCount => chain.States.FullLengthStateCount;
+
+    public int MaxRowNonZeros => chain.VocabularySize;
+
+    public long GlobalOffset => chain.States.FullLengthOffset;
+
+    public unsafe void Step(ReadOnlySpan<double> distribution, Span<double> next)
+    {
+        ChainGuard.CheckStepLengths(StateCount, distribution.Length, next.Length);
+        fixed (double* x = distribution)
+        fixed (double* y = next)
+        {
+            if (chain.Doubles is { } doubles)
+            {
+                fixed (double* p = doubles)
+                {
+                    chain.StepFull(x, p, y, fullLengthOnly: true);
+                }
+            }
+            else
+            {
+                fixed (float* p = chain.Singles)
+                {
+                    chain.StepFull(x, p, y, fullLengthOnly: true);
+                }
+            }
+        }
+    }
+
+    public int GetRow(long state, Span<long> columns, Span<double> probabilities)
+    {
+        ChainGuard.CheckState(state, StateCount);
+        ChainGuard.CheckRowDestinations(MaxRowNonZeros, columns.Length, probabilities.Length);
+        long global = GlobalOffset + state;
+        return chain.GetRowUnchecked(global, chain.States.FirstSuccessor(global), GlobalOffset, columns, probabilities);
+    }
+}

@@ -1,0 +1,172 @@
+using LlmChains.Chains.Internals;
+
+namespace LlmChains.Chains;
+
+public sealed partial class SparseMarkovChain
+{
+    /// <summary>Chains with fewer states run the step on one thread.</summary>
+    internal const int ParallelThreshold = 1 << 15;
+
+    /// <summary>The fewest columns in one parallel work item.</summary>
+    private const int MinChunkColumns = 1 << 12;
+
+    /// <summary>
+    /// One step of the chain: next = distribution·Q (row vector times matrix),
+    /// next[j] = Σ_i distribution[i]·Q(i, j).
+    /// </summary>
+    /// <remarks>
+    /// Pull form over a transposed (CSC) copy of Q built once on first use (O(nnz) extra memory): each next[j] is
+    /// summed over the non-zeros of column j in ascending row order, so results are bitwise identical across calls
+    /// and thread counts. Chains with at least 32,768 states run over column ranges of balanced work in parallel.
+    /// NaN or infinite inputs propagate as IEEE arithmetic dictates. The sequential path does not allocate.
+    /// </remarks>
+    /// <param name="distribution">A row vector of length n (need not be a probability vector).</param>
+    /// <param name="next">Destination of length n; must not overlap <paramref name="distribution"/>.</param>
+    /// <exception cref="ArgumentException">A length differs from n, or the spans overlap.</exception>
+    public unsafe void Step(ReadOnlySpan<double> distribution, Span<double> next)
+    {
+        ChainGuard.CheckStepLengths(StateCount, distribution.Length, next.Length);
+        if (distribution.Overlaps(next))
+        {
+            throw new ArgumentException("The destination overlaps the distribution; Step needs separate buffers.", nameof(next));
+        }
+
+        Transposed t = _transposed.Value;
+        int[] chunkStarts = t.ChunkStarts;
+        fixed (double* x = distribution)
+        fixed (double* y = next)
+        {
+            if (chunkStarts.Length == 2)
+            {
+                StepColumns(t, x, y, 0, (int)StateCount);
+                return;
+            }
+
+            StepParallel(t, x, y);
+        }
+    }
+
+    /// <summary>The step over the work items of <see cref="Transposed.ChunkStarts"/> in parallel (kept apart so the sequential path allocates no closure).</summary>
+    private static unsafe void StepParallel(Transposed t, double* x, double* y)
+    {
+        int[] chunkStarts = t.ChunkStarts;
+        nint xa = (nint)x, ya = (nint)y;
+        Parallel.For(0, chunkStarts.Length - 1, c => StepColumns(t, (double*)xa, (double*)ya, chunkStarts[c], chunkStarts[c + 1]));
+    }
+
+    /// <summary>y[j] = Σ_k x[rows[k]]·values[k] over the non-zeros k of column j, for j in [first, end).</summary>
+    private static unsafe void StepColumns(Transposed t, double* x, double* y, int first, int end)
+    {
+        fixed (int* pointers = t.ColumnPointers)
+        fixed (int* rows = t.Rows)
+        fixed (double* values = t.Values)
+        {
+            int k = pointers[first];
+            for (int j = first; j < end; j++)
+            {
+                int stop = pointers[j + 1];
+                double sum = 0;
+                for (; k < stop; k++)
+                {
+                    sum += x[rows[k]] * values[k];
+                }
+
+                y[j] = sum;
+            }
+        }
+    }
+
+    /// <summary>Q in compressed sparse column form (rows ascending within a column) and the parallel work split.</summary>
+    private sealed class Transposed
+    {
+        private Transposed(int[] columnPointers, int[] rows, double[] values, int[] chunkStarts)
+        {
+            ColumnPointers = columnPointers;
+            Rows = rows;
+            Values = values;
+            ChunkStarts = chunkStarts;
+        }
+
+        /// <summary>Length n + 1; column j occupies ColumnPointers[j] .. ColumnPointers[j + 1] − 1.</summary>
+        internal int[] ColumnPointers { get; }
+
+        internal int[] Rows { get; }
+
+        internal double[] Values { get; }
+
+        /// <summary>Column boundaries of the work items: item c covers ChunkStarts[c] .. ChunkStarts[c + 1] − 1.</summary>
+        internal int[] ChunkStarts { get; }
+
+        internal static Transposed Create(long[] rowPointers, int[] columns, double[] values)
+        {
+            int n = rowPointers.Length - 1;
+            int nonZeros = columns.Length;
+            var columnPointers = new int[n + 1];
+            foreach (int j in columns)
+            {
+                columnPointers[j + 1]++;
+            }
+
+            for (int j = 0; j < n; j++)
+            {
+                columnPointers[j + 1] += columnPointers[j];
+            }
+
+            var cursor = columnPointers.AsSpan(0, n).ToArray();
+            var rows = new int[nonZeros];
+            var transposedValues = new double[nonZeros];
+            for (int i = 0; i < n; i++)
+            {
+                int end = (int)rowPointers[i + 1];
+                for (int k = (int)rowPointers[i]; k < end; k++)
+                {
+                    int at = cursor[columns[k]]++;
+                    rows[at] = i;
+                    transposedValues[at] = values[k];
+                }
+            }
+
+            return new Transposed(columnPointers, rows, transposedValues, SplitWork(columnPointers));
+        }
+
+        /// <summary>
+        /// Contiguous column ranges of about equal work (non-zeros read plus entries written); one range below
+        /// <see cref="ParallelThreshold"/> states.
+        /// </summary>
+        private static int[] SplitWork(int[] columnPointers)
+        {
+            int n = columnPointers.Length - 1;
+            if (n < ParallelThreshold)
+            {
+                return [0, n];
+            }
+
+            int chunks = Math.Clamp(Environment.ProcessorCount * 4, 2, n / MinChunkColumns);
+            long total = (long)columnPointers[n] + n;
+            var starts = new int[chunks + 1];
+            starts[chunks] = n;
+            for (int c = 1; c < chunks; c++)
+            {
+                // smallest j with work(j) = columnPointers[j] + j ≥ target; work is strictly increasing in j
+                long target = total * c / chunks;
+                int lo = starts[c - 1], hi = n;
+                while (lo < hi)
+                {
+                    int mid = lo + ((hi - lo) / 2);
+                    if ((long)columnPointers[mid] + mid < target)
+                    {
+                        lo = mid + 1;
+                    }
+                    else
+                    {
+                        hi = mid;
+                    }
+                }
+
+                starts[c] = lo;
+            }
+
+            return starts;
+        }
+    }
+}

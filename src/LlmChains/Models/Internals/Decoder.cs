@@ -1,0 +1,173 @@
+using System.Globalization;
+
+namespace LlmChains.Models.Internals;
+
+/// <summary>The decoding pipeline of <see cref="DecodingOptions"/>, without validation of the options and without throwing.</summary>
+internal static class Decoder
+{
+    internal const int Success = -1;
+    internal const int AllNegativeInfinity = -2;
+
+    /// <summary>
+    /// Decodes <paramref name="logits"/> into <paramref name="probabilities"/>. Returns <see cref="Success"/>,
+    /// <see cref="AllNegativeInfinity"/>, or the index (≥ 0) of the first NaN or +∞ logit.
+    /// </summary>
+    internal static int Decode(DecodingOptions options, ReadOnlySpan<double> logits, Span<double> probabilities)
+    {
+        int n = logits.Length;
+        if (probabilities.Length != n)
+        {
+            throw new ArgumentException($"The destination has length {probabilities.Length} but there are {n} logits.", nameof(probabilities));
+        }
+
+        int argMax = -1;
+        double max = double.NegativeInfinity;
+        for (int i = 0; i < n; i++)
+        {
+            double z = logits[i];
+            if (double.IsNaN(z) || double.IsPositiveInfinity(z))
+            {
+                return i;
+            }
+
+            if (z > max)
+            {
+                max = z;
+                argMax = i;
+            }
+        }
+
+        if (argMax < 0)
+        {
+            return AllNegativeInfinity;
+        }
+
+        if (options.Temperature == 0)
+        {
+            probabilities.Clear();
+            probabilities[argMax] = 1.0;
+            return Success;
+        }
+
+        double kthLogit = double.NegativeInfinity;
+        if (options.TopK is { } k && k < n)
+        {
+            kthLogit = KthLargest(logits, k);
+        }
+
+        // Tempered, unnormalised weights exp((z − max)/τ) ∈ [0, 1]; the argmax has weight 1.
+        double invTau = 1.0 / options.Temperature;
+        double sum = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double z = logits[i];
+            double w = z >= kthLogit ? Math.Exp((z - max) * invTau) : 0.0;
+            probabilities[i] = w;
+            sum += w;
+        }
+
+        if (options.TopP is { } p && p < 1)
+        {
+            ApplyTopP(probabilities, sum, p);
+        }
+
+        if (options.MinP is { } minP && minP > 0)
+        {
+            // The largest weight is exactly 1 (the argmax survives every truncation).
+            for (int i = 0; i < n; i++)
+            {
+                if (probabilities[i] < minP)
+                {
+                    probabilities[i] = 0;
+                }
+            }
+        }
+
+        sum = 0;
+        for (int i = 0; i < n; i++)
+        {
+            sum += probabilities[i];
+        }
+
+        double inv = 1.0 / sum;
+        for (int i = 0; i < n; i++)
+        {
+            probabilities[i] *= inv;
+        }
+
+        return Success;
+    }
+
+    /// <summary>The k-th largest value (1-based) of <paramref name="values"/>, for 1 ≤ k &lt; length.</summary>
+    private static double KthLargest(ReadOnlySpan<double> values, int k)
+    {
+        double[]? rented = null;
+        Span<double> copy = values.Length <= 256 ? stackalloc double[values.Length] : (rented = System.Buffers.ArrayPool<double>.Shared.Rent(values.Length)).AsSpan(0, values.Length);
+        values.CopyTo(copy);
+        copy.Sort();
+        double result = copy[values.Length - k];
+        if (rented is not null)
+        {
+            System.Buffers.ArrayPool<double>.Shared.Return(rented);
+        }
+
+        return result;
+    }
+
+    /// <summary>Zeroes the weights outside the nucleus of mass p (weights sum to <paramref name="sum"/>).</summary>
+    private static void ApplyTopP(Span<double> weights, double sum, double p)
+    {
+        int n = weights.Length;
+        int[]? rentedIdx = null;
+        Span<int> order = n <= 256 ? stackalloc int[n] : (rentedIdx = System.Buffers.ArrayPool<int>.Shared.Rent(n)).AsSpan(0, n);
+        double[]? rentedKeys = null;
+        Span<double> keys = n <= 256 ? stackalloc double[n] : (rentedKeys = System.Buffers.ArrayPool<double>.Shared.Rent(n)).AsSpan(0, n);
+        for (int i = 0; i < n; i++)
+        {
+            order[i] = i;
+            keys[i] = -weights[i]; // ascending keys = descending weights
+        }
+
+        keys.Sort(order);
+        double target = p * sum * (1 - 1e-12);
+        double cumulative = 0;
+        double threshold = 0;
+        for (int r = 0; r < n; r++)
+        {
+            double w = weights[order[r]];
+            cumulative += w;
+            if (cumulative >= target)
+            {
+                threshold = w;
+                break;
+            }
+        }
+
+        // Keep everything ≥ the last kept weight (ties kept); threshold > 0 because the argmax weight is 1.
+        for (int i = 0; i < n; i++)
+        {
+            if (weights[i] < threshold)
+            {
+                weights[i] = 0;
+            }
+        }
+
+        if (rentedIdx is not null)
+        {
+            System.Buffers.ArrayPool<int>.Shared.Return(rentedIdx);
+        }
+
+        if (rentedKeys is not null)
+        {
+            System.Buffers.ArrayPool<double>.Shared.Return(rentedKeys);
+        }
+    }
+
+    /// <summary>A one-line description of a decoding failure code.</summary>
+    internal static string Describe(int failure, ReadOnlySpan<double> logits) => failure switch
+    {
+        AllNegativeInfinity => "Every logit is −∞: the next-token distribution is undefined.",
+        >= 0 => string.Create(CultureInfo.InvariantCulture, $"The logit of token {failure} is {logits[failure]}; logits must be finite or −∞."),
+        _ => "Decoding failed.",
+    };
+}

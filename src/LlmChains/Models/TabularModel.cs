@@ -1,0 +1,154 @@
+using LlmChains.Models.Internals;
+
+namespace LlmChains.Models;
+
+/// <summary>
+/// A model given by a table of logits: one row of T logits for every state of V_K^*, rows in the state
+/// order of paper-spec §1.6 (by length, then base-T code). Built from arrays or a NumPy <c>.npy</c> file of
+/// shape (|V_K^*|, T), float32 or float64. Float32 tables are kept in float32.
+/// </summary>
+public sealed class TabularModel : ILanguageModel, IStateIndexedModel
+{
+    private readonly StateIndexing _indexing;
+    private readonly double[]? _doubles;
+    private readonly float[]? _singles;
+
+    private TabularModel(StateIndexing indexing, double[]? doubles, float[]? singles)
+    {
+        _indexing = indexing;
+        _doubles = doubles;
+        _singles = singles;
+    }
+
+    /// <inheritdoc/>
+    public int VocabularySize => _indexing.VocabularySize;
+
+    /// <inheritdoc/>
+    public int ContextWindow => _indexing.ContextWindow;
+
+    /// <summary>Whether the table is stored in float32.</summary>
+    public bool IsSinglePrecision => _singles is not null;
+
+    /// <summary>Creates the model from a row-major float64 table of |V_K^*|·T logits (the array is not copied).</summary>
+    /// <param name="logits">|V_K^*| rows of T logits, row-major.</param>
+    /// <param name="vocabularySize">T ≥ 1.</param>
+    /// <param name="contextWindow">K ≥ 1.</param>
+    public static TabularModel FromArray(double[] logits, int vocabularySize, int contextWindow)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        return new TabularModel(CheckLength(logits.LongLength, vocabularySize, contextWindow), logits, null);
+    }
+
+    /// <summary>Creates the model from a row-major float32 table of |V_K^*|·T logits (the array is not copied).</summary>
+    /// <param name="logits">|V_K^*| rows of T logits, row-major.</param>
+    /// <param name="vocabularySize">T ≥ 1.</param>
+    /// <param name="contextWindow">K ≥ 1.</param>
+    public static TabularModel FromArray(float[] logits, int vocabularySize, int contextWindow)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        return new TabularModel(CheckLength(logits.LongLength, vocabularySize, contextWindow), null, logits);
+    }
+
+    /// <summary>
+    /// Reads a NumPy <c>.npy</c> file holding a (|V_K^*|, T) array of float32 or float64 logits. T is the
+    /// number of columns; K is the unique K with |V_K^*| equal to the number of rows (or, when given,
+    /// must be that K).
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="contextWindow">The expected K, or <see langword="null"/> to infer it.</param>
+    /// <exception cref="InvalidDataException">The file is not a valid 2-D float .npy array, or its row count is no |V_K^*|.</exception>
+    public static TabularModel FromNpy(string path, int? contextWindow = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var array = NpyArray.Read(path);
+        int t = array.Columns;
+        if (t < 1)
+        {
+            throw new InvalidDataException($"{path}: the array has shape ({array.Rows}, {t}); it needs T ≥ 1 columns.");
+        }
+
+        int k = InferContextWindow(array.Rows, t)
+            ?? throw new InvalidDataException($"{path}: the array has {array.Rows} rows, which is |V_K^*| for no K with T = {t} (for T = {t}: {ListSizes(t)}).");
+        if (contextWindow is { } expected && expected != k)
+        {
+            throw new InvalidDataException($"{path}: the array has {array.Rows} rows, which is |V_K^*| for K = {k}, not the requested K = {expected}.");
+        }
+
+        var indexing = ModelGuard.IndexingOrThrow(t, k);
+        return new TabularModel(indexing, array.Doubles, array.Singles);
+    }
+
+    /// <inheritdoc/>
+    public void GetNextTokenLogits(ReadOnlySpan<int> context, Span<double> logits)
+    {
+        ModelGuard.CheckCall(context, logits, VocabularySize, ContextWindow);
+        GetLogitsOfState(_indexing.Rank(context), logits);
+    }
+
+    /// <inheritdoc/>
+    public void GetLogitsOfState(long stateIndex, Span<double> logits)
+    {
+        int t = VocabularySize;
+        long start = stateIndex * t;
+        if (_doubles is not null)
+        {
+            _doubles.AsSpan((int)start, t).CopyTo(logits);
+        }
+        else
+        {
+            ReadOnlySpan<float> row = _singles.AsSpan((int)start, t);
+            for (int x = 0; x < t; x++)
+            {
+                logits[x] = row[x];
+            }
+        }
+    }
+
+    private static StateIndexing CheckLength(long length, int vocabularySize, int contextWindow, string logits = "logits")
+    {
+        ModelGuard.CheckSizes(vocabularySize, contextWindow);
+        var indexing = ModelGuard.IndexingOrThrow(vocabularySize, contextWindow);
+        if (length != indexing.StateCount * vocabularySize)
+        {
+            throw new ArgumentException($"The table has {length} logits; T = {vocabularySize}, K = {contextWindow} needs |V_K^*|·T = {indexing.StateCount}·{vocabularySize} = {indexing.StateCount * vocabularySize}.", logits);
+        }
+
+        return indexing;
+    }
+
+    private static int? InferContextWindow(long rows, int t)
+    {
+        for (int k = 1; k <= 64; k++)
+        {
+            var indexing = StateIndexing.TryCreate(t, k);
+            if (indexing is null || indexing.StateCount > rows)
+            {
+                return null;
+            }
+
+            if (indexing.StateCount == rows)
+            {
+                return k;
+            }
+        }
+
+        return null;
+    }
+
+    private static string ListSizes(int t)
+    {
+        var sizes = new List<string>();
+        for (int k = 1; k <= 6; k++)
+        {
+            var indexing = StateIndexing.TryCreate(t, k);
+            if (indexing is null)
+            {
+                break;
+            }
+
+            sizes.Add($"K = {k}: {indexing.StateCount}");
+        }
+
+        return string.Join(", ", sizes);
+    }
+}
