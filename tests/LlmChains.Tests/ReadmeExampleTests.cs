@@ -14,7 +14,10 @@ public sealed class ReadmeExampleTests
     {
         var lines = RunQuickStart();
 
-        lines.Should().Equal("14", (11.0 / 12.0).ToString(System.Globalization.CultureInfo.CurrentCulture), "True");
+        lines.Should().HaveCount(3);
+        lines[0].Should().Be("14");
+        double.Parse(lines[1], System.Globalization.CultureInfo.CurrentCulture).Should().BeApproximately(11.0 / 12.0, 1e-15);
+        lines[2].Should().Be("True");
     }
 
     [Fact]
@@ -27,9 +30,9 @@ public sealed class ReadmeExampleTests
         int end = readme.IndexOf("```", start, StringComparison.Ordinal);
         string[] readmeCode = Normalize(readme[start..end]);
 
-        string source = File.ReadAllText(Path.Combine(Path.GetDirectoryName(FindReadme())!, "tests", "LlmChains.Tests", "ReadmeExampleTests.cs"));
-        int body = source.IndexOf("// README BEGIN", StringComparison.Ordinal);
-        int bodyEnd = source.IndexOf("// README END", StringComparison.Ordinal);
+        string source = File.ReadAllText(ThisFile());
+        int body = source.LastIndexOf("// README BEGIN", StringComparison.Ordinal);
+        int bodyEnd = source.LastIndexOf("// README END", StringComparison.Ordinal);
         string[] testCode = Normalize(source[body..bodyEnd].Replace("// README BEGIN", string.Empty, StringComparison.Ordinal).Replace("Console.WriteLine", "Print", StringComparison.Ordinal));
 
         readmeCode.Where(l => !l.StartsWith("using ", StringComparison.Ordinal))
@@ -65,14 +68,8 @@ public sealed class ReadmeExampleTests
         .Where(l => l.Length > 0)
         .ToArray();
 
-    private static string FindReadme()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "README.md")))
-        {
-            directory = directory.Parent;
-        }
+    /// <summary>The README at the repository root, found from this source file's path (set at compile time).</summary>
+    private static string FindReadme() => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(ThisFile())!, "..", "..", "README.md"));
 
-        return directory is null ? throw new FileNotFoundException("README.md not found above the test directory") : Path.Combine(directory.FullName, "README.md");
-    }
+    private static string ThisFile([System.Runtime.CompilerServices.CallerFilePath] string path = "") => path;
 }
