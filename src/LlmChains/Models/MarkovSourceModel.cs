@@ -16,6 +16,11 @@ public sealed class MarkovSourceModel : ILanguageModel
     public MarkovSourceModel(double[,] transitionMatrix, double tolerance = 1e-9)
     {
         ArgumentNullException.ThrowIfNull(transitionMatrix);
+        if (!(tolerance >= 0) || double.IsInfinity(tolerance))
+        {
+            throw new ArgumentOutOfRangeException(nameof(tolerance), tolerance, $"tolerance must be finite and ≥ 0; got {tolerance}.");
+        }
+
         int d = transitionMatrix.GetLength(0);
         if (d < 1 || transitionMatrix.GetLength(1) != d)
         {

@@ -55,13 +55,14 @@ internal static class Decoder
             kthLogit = KthLargest(logits, k);
         }
 
-        // Tempered, unnormalised weights exp((z − max)/τ) ∈ [0, 1]; the argmax has weight 1.
-        double invTau = 1.0 / options.Temperature;
+        // Tempered, unnormalised weights exp((z − max)/τ) ∈ [0, 1]; the argmax has weight 1. Dividing (rather than
+        // multiplying by 1/τ, which overflows for subnormal τ) keeps 0/τ = 0 for the argmax at every τ > 0.
+        double tau = options.Temperature;
         double sum = 0;
         for (int i = 0; i < n; i++)
         {
             double z = logits[i];
-            double w = z >= kthLogit ? Math.Exp((z - max) * invTau) : 0.0;
+            double w = z >= kthLogit ? Math.Exp((z - max) / tau) : 0.0;
             probabilities[i] = w;
             sum += w;
         }

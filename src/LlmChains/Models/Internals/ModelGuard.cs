@@ -34,7 +34,7 @@ internal static class ModelGuard
     internal static StateIndexing IndexingOrThrow(int vocabularySize, int contextWindow)
     {
         return StateIndexing.TryCreate(vocabularySize, contextWindow)
-            ?? throw new ArgumentOutOfRangeException(nameof(contextWindow), contextWindow, $"|V_K^*| for T = {vocabularySize}, K = {contextWindow} has about 10^{Log10StateCount(vocabularySize, contextWindow):F2} states, beyond the range of a 64-bit index.");
+            ?? throw new ArgumentOutOfRangeException(nameof(contextWindow), contextWindow, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"|V_K^*| for T = {vocabularySize}, K = {contextWindow} has about 10^{Log10StateCount(vocabularySize, contextWindow):F2} states, beyond the range of a 64-bit index."));
     }
 
     /// <summary>log10 |V_K^*| without overflow.</summary>
