@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Logging;
+
+namespace LlmChains.Analysis;
+
+/// <summary>Options of the worst-case convergence analyses of <see cref="Convergence"/> and of <see cref="ConvergenceBound.Epsilon"/>.</summary>
+public sealed record ConvergenceOptions
+{
+    /// <summary>The default options.</summary>
+    public static ConvergenceOptions Default { get; } = new();
+
+    /// <summary>
+    /// Largest number of threads; <see langword="null"/> (default) uses every processor. Results do not depend on it.
+    /// </summary>
+    public int? MaxDegreeOfParallelism { get; init; }
+
+    /// <summary>
+    /// The first horizon <see cref="Convergence.AnalyzeMixing"/> computes d(0..InitialSteps) for, before extending it.
+    /// Default 64.
+    /// </summary>
+    public int InitialSteps { get; init; } = 64;
+
+    /// <summary>
+    /// The largest horizon <see cref="Convergence.AnalyzeMixing"/> may reach while looking for t_mix and a certified
+    /// t_min; beyond it the results say <see cref="MixingTimeStatus.NotReachedWithinHorizon"/>. Default 100,000.
+    /// </summary>
+    public int MaxSteps { get; init; } = 100_000;
+
+    /// <summary>
+    /// Bytes the worst-case propagation may keep between horizon extensions (the n² entries of all start vectors);
+    /// within it <see cref="Convergence.AnalyzeMixing"/> extends the horizon without recomputing, beyond it a longer
+    /// horizon is recomputed from t = 0 (at most about twice the work). Default 256 MiB (n up to about 5,800 states);
+    /// never more than a quarter of the memory available to the process.
+    /// </summary>
+    public long ResidentMemoryLimitBytes { get; init; } = 256L << 20;
+
+    /// <summary>Logger factory for start/finish messages; <see langword="null"/> (default) logs nothing.</summary>
+    public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid option.</summary>
+    public void Validate()
+    {
+        if (MaxDegreeOfParallelism is { } degree && degree < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), degree, FormattableString.Invariant($"MaxDegreeOfParallelism must be ≥ 1; got {degree}."));
+        }
+
+        if (InitialSteps < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(InitialSteps), InitialSteps, FormattableString.Invariant($"InitialSteps must be ≥ 1; got {InitialSteps}."));
+        }
+
+        if (MaxSteps < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxSteps), MaxSteps, FormattableString.Invariant($"MaxSteps must be ≥ 1; got {MaxSteps}."));
+        }
+
+        if (ResidentMemoryLimitBytes < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ResidentMemoryLimitBytes), ResidentMemoryLimitBytes, FormattableString.Invariant($"ResidentMemoryLimitBytes must be ≥ 0; got {ResidentMemoryLimitBytes}."));
+        }
+    }
+}
