@@ -1,0 +1,163 @@
+using System.Globalization;
+using LlmChains.Chains;
+using LlmChains.InContext;
+
+namespace LlmChains.Cli.Commands;
+
+/// <summary>Turns <c>--chain</c> and its parameters into a chain source for <c>llmchains icl</c>.</summary>
+internal static class IclChainSpec
+{
+    public const string Help = "random | dirichlet | constrained | polygonal | clique | tmin:LO-HI | brownian | ou | gbm | gaussian-noise | uniform-noise | matrix:FILE.mtx (default random: rows U(0,1) normalised, Liu et al.)";
+
+    /// <summary>The largest MatrixMarket chain accepted (dense rows).</summary>
+    private const int MaxMatrixStates = 2048;
+
+    /// <summary>The chain options of the command line.</summary>
+    /// <param name="Spec">The --chain value.</param>
+    /// <param name="States">--states, or null for the chain's default.</param>
+    /// <param name="Alpha">Dirichlet α.</param>
+    /// <param name="Eta">η of the clique chain.</param>
+    /// <param name="Labels">τ of the clique chain as 0s and 1s, or null.</param>
+    /// <param name="Perturbation">ε of the clique chain.</param>
+    /// <param name="Resample">Whether to draw a new chain per repetition.</param>
+    /// <param name="Start">X_1, or null for a uniformly drawn start.</param>
+    /// <param name="StartGiven">Whether --start was given (a process has no start to choose).</param>
+    /// <param name="Seed">The seed of a fixed random chain.</param>
+    public sealed record Parameters(string Spec, int? States, double Alpha, double Eta, string? Labels, double Perturbation, bool Resample, int? Start, bool StartGiven, int Seed);
+
+    /// <summary>The source, and the chain when it is the same for every repetition.</summary>
+    public static (IChainSource Source, GeneratedChain? FixedChain) Create(Parameters p)
+    {
+        int colon = p.Spec.IndexOf(':', StringComparison.Ordinal);
+        string kind = (colon < 0 ? p.Spec : p.Spec[..colon]).Trim().ToLowerInvariant();
+        string? argument = colon < 0 ? null : p.Spec[(colon + 1)..].Trim();
+        int d = p.States ?? (kind == "clique" ? 9 : 3);
+        switch (kind)
+        {
+            case "random" when argument is null:
+                return Random(p, d, "random (uniform-normalised rows, d = {0})", random => ChainGenerators.UniformRows(d, random));
+            case "dirichlet" when argument is null:
+                return Random(p, d, "Dirichlet(α = " + p.Alpha.ToString("G4", CultureInfo.InvariantCulture) + ") rows, d = {0}", random => ChainGenerators.Dirichlet(d, p.Alpha, random));
+            case "tmin" when !string.IsNullOrEmpty(argument):
+                var (lo, hi) = ParseRange(argument, "--chain tmin:LO-HI");
+                return Random(p, d, "random with t_min in [" + lo.ToString("G4", CultureInfo.InvariantCulture) + ", " + hi.ToString("G4", CultureInfo.InvariantCulture) + "], d = {0}", random => ChainGenerators.WithMixingTimeInRange(d, lo, hi, random));
+            case "constrained" when argument is null:
+                return Deterministic(p, ChainGenerators.ConstrainedRandomWalk(d));
+            case "polygonal" when argument is null:
+                return Deterministic(p, ChainGenerators.PolygonalRandomWalk(d));
+            case "clique" when argument is null:
+                return Deterministic(p, ChainGenerators.InnerCliqueOuterRim(d, p.Eta, ParseLabels(p.Labels), p.Perturbation));
+            case "brownian" or "ou" or "gbm" or "gaussian-noise" or "uniform-noise" when argument is null:
+                return Process(p, kind);
+            case "matrix" when !string.IsNullOrEmpty(argument):
+                return Deterministic(p, ReadMatrix(argument, p.States));
+            default:
+                throw new CliException($"--chain '{p.Spec}' is not one of {Help}", ExitCodes.UsageError);
+        }
+    }
+
+    private static (IChainSource, GeneratedChain?) Random(Parameters p, int d, string nameFormat, Func<System.Random, GeneratedChain> generator)
+    {
+        if (p.Resample)
+        {
+            string name = string.Format(CultureInfo.InvariantCulture, nameFormat, d) + ", a new chain per repetition";
+            return (ChainSource.Resampled(name, d, generator, p.Start), null);
+        }
+
+        var chain = generator(new System.Random(p.Seed));
+        return (ChainSource.Fixed(chain, p.Start), chain);
+    }
+
+    private static (IChainSource, GeneratedChain?) Deterministic(Parameters p, GeneratedChain chain)
+    {
+        if (p.Resample)
+        {
+            throw new CliException("--resample-chain applies to the random chains (random, dirichlet, tmin:…); this chain is deterministic", ExitCodes.UsageError);
+        }
+
+        return (ChainSource.Fixed(chain, p.Start), chain);
+    }
+
+    private static (IChainSource, GeneratedChain?) Process(Parameters p, string kind)
+    {
+        var process = kind switch
+        {
+            "brownian" => ContinuousProcess.BrownianMotion,
+            "ou" => ContinuousProcess.OrnsteinUhlenbeck,
+            "gbm" => ContinuousProcess.GeometricBrownianMotion,
+            "gaussian-noise" => ContinuousProcess.UncorrelatedGaussian,
+            _ => ContinuousProcess.UncorrelatedUniform,
+        };
+        var source = ChainSource.Process(new ContinuousProcessOptions(process));
+        if (p.States is { } d && d != source.StateCount)
+        {
+            throw new CliException($"--states {d}: the discretised processes have {source.StateCount} states (values 150 … 849 at 3 digits); omit --states");
+        }
+
+        if (p.StartGiven)
+        {
+            throw new CliException("--start does not apply to a process: its path starts where the series does", ExitCodes.UsageError);
+        }
+
+        return (source, null);
+    }
+
+    private static GeneratedChain ReadMatrix(string path, int? states)
+    {
+        ModelSource.RequireFile(path);
+        var sparse = MatrixMarket.Read(path);
+        if (sparse.StateCount > MaxMatrixStates)
+        {
+            throw new CliException($"{path}: {sparse.StateCount} states; llmchains icl accepts chains of at most {MaxMatrixStates} states");
+        }
+
+        if (states is { } d && d != sparse.StateCount)
+        {
+            throw new CliException($"--states {d}: {path} has {sparse.StateCount} states");
+        }
+
+        int n = (int)sparse.StateCount;
+        var dense = new double[n, n];
+        var columns = new long[Math.Max(1, sparse.MaxRowNonZeros)];
+        var values = new double[columns.Length];
+        for (int i = 0; i < n; i++)
+        {
+            int count = sparse.GetRow(i, columns, values);
+            for (int k = 0; k < count; k++)
+            {
+                dense[i, (int)columns[k]] = values[k];
+            }
+        }
+
+        return new GeneratedChain(dense, name: $"{Path.GetFileName(path)} (d = {n})", tolerance: 1e-9);
+    }
+
+    private static bool[]? ParseLabels(string? labels)
+    {
+        if (labels is null)
+        {
+            return null;
+        }
+
+        string digits = labels.Replace(",", string.Empty, StringComparison.Ordinal).Trim();
+        if (digits.Length == 0 || digits.Any(c => c is not ('0' or '1')))
+        {
+            throw new CliException($"--labels '{labels}': give the label vector τ as 0s and 1s, e.g. 011");
+        }
+
+        return digits.Select(c => c == '1').ToArray();
+    }
+
+    internal static (double Low, double High) ParseRange(string text, string option)
+    {
+        string[] parts = text.Split([',', '-', ':'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length != 2
+            || !double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double lo)
+            || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double hi))
+        {
+            throw new CliException($"{option}: '{text}' is not a range LO-HI of two numbers (e.g. 40-48)", ExitCodes.UsageError);
+        }
+
+        return (lo, hi);
+    }
+}

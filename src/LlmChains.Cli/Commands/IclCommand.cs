@@ -1,0 +1,207 @@
+using System.CommandLine;
+using System.Globalization;
+using LlmChains.Cli.Output;
+using LlmChains.Cli.Plots;
+using LlmChains.InContext;
+
+namespace LlmChains.Cli.Commands;
+
+/// <summary>
+/// <c>llmchains icl</c>: the in-context learning experiment of the paper (Section 5, paper-spec §4.4): risk of one or
+/// more predictors against the context length N, with confidence bands, scaling-law fits, t_min and the Thm. 4.3
+/// curve; text, JSON (<c>--json</c>, stdout holds only the JSON), CSV (<c>--csv FILE</c>) and a log–log PNG (<c>--plot FILE</c>).
+/// </summary>
+internal static class IclCommand
+{
+    /// <summary>Library parameter names → the options that set them, for one-line errors.</summary>
+    private static readonly Dictionary<string, string> OptionOf = new(StringComparer.Ordinal)
+    {
+        ["stateCount"] = "--states",
+        ["Length"] = "--length",
+        ["Repetitions"] = "--repetitions",
+        ["concentration"] = "--alpha",
+        ["eta"] = "--eta",
+        ["perturbation"] = "--perturbation",
+        ["labels"] = "--labels",
+        ["minimum"] = "--chain",
+        ["maximum"] = "--chain",
+        ["startState"] = "--start",
+        ["smoothing"] = "--predictor",
+        ["tokens"] = "--predictor",
+        ["ConfidenceLevel"] = "--confidence",
+        ["Delta"] = "--delta",
+        ["UnembeddingNorm"] = "--unembedding-norm",
+        ["EvaluationPoints"] = "--points",
+        ["FitMinimumLength"] = "--fit-range",
+        ["FitMaximumLength"] = "--fit-range",
+        ["MaxDegreeOfParallelism"] = "--threads",
+    };
+
+    public static Command Create(CommandContext context)
+    {
+        var chain = new Option<string>("--chain") { Description = IclChainSpec.Help, DefaultValueFactory = _ => "random" };
+        var states = new Option<int?>("--states") { Description = "Number of states d ≥ 2 (default 3; 9 for clique; processes have 700)" };
+        var length = new Option<int>("--length") { Description = "Largest context length N ≥ 2", DefaultValueFactory = _ => 1000 };
+        var repetitions = new Option<int>("--repetitions") { Description = "Repetitions R ≥ 1 (trajectories; ≥ 2 for bands)", DefaultValueFactory = _ => 32 };
+        var predictor = new Option<string[]>("--predictor") { Description = IclPredictorSpec.Help };
+        var seed = new Option<int>("--seed") { Description = "Seed (results do not depend on the thread count)", DefaultValueFactory = _ => 0 };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout" };
+        var plot = new Option<string?>("--plot") { Description = "Write a log–log PNG of the risk against N with bands, the Thm. 4.3 curve and c·N^(−1/2)" };
+        var csv = new Option<string?>("--csv") { Description = "Write the curves as CSV (long format) to this file" };
+        var alpha = new Option<double>("--alpha") { Description = "Dirichlet α of --chain dirichlet (and the prior of a bare 'bayes')", DefaultValueFactory = _ => 1.0 };
+        var eta = new Option<double>("--eta") { Description = "η ∈ (0, 3/4] of --chain clique (paper: 0.02)", DefaultValueFactory = _ => 0.02 };
+        var labels = new Option<string?>("--labels") { Description = "Label vector τ of --chain clique as 0s and 1s (d/3 of them; default all 0)" };
+        var perturbation = new Option<double>("--perturbation") { Description = "Perturbation ε ∈ [0, 1/4] of --chain clique", DefaultValueFactory = _ => 0.0 };
+        var resample = new Option<bool>("--resample-chain") { Description = "Draw a new random chain for every repetition (default: one chain, new trajectories)" };
+        var start = new Option<string?>("--start") { Description = "Start state X_1: an index, or 'random' (default 0, as Liu et al.)" };
+        var metric = new Option<string>("--metric") { Description = "Risk shown in the text headline and the plot: per-position (TV at N) | running-mean (R̂_icl(N))", DefaultValueFactory = _ => "per-position" };
+        metric.AcceptOnlyFromAmong("per-position", "running-mean");
+        var axis = new Option<string>("--x-axis") { Description = "Plot x axis: n | n-over-tmin (Fig. 6(c))", DefaultValueFactory = _ => "n" };
+        axis.AcceptOnlyFromAmong("n", "n-over-tmin");
+        var fitRange = new Option<string?>("--fit-range") { Description = "N range MIN-MAX of the scaling-law fit (default max(10, N/100) to N)" };
+        var points = new Option<int>("--points") { Description = "Context lengths reported, log-spaced from 1 to N", DefaultValueFactory = _ => 64 };
+        var confidence = new Option<double>("--confidence") { Description = "Confidence level of the bands", DefaultValueFactory = _ => 0.95 };
+        var delta = new Option<double>("--delta") { Description = "δ of the Thm. 4.3 curve B̄·√(t_min/N)·√log(2/δ)", DefaultValueFactory = _ => 0.05 };
+        var unembedding = new Option<double>("--unembedding-norm") { Description = "B_U of the Thm. 4.3 constant B̄ (τ = 1)", DefaultValueFactory = _ => 1.0 };
+        var threads = new Option<int?>("--threads") { Description = "Largest number of repetitions run at once (default: all processors)" };
+
+        var command = new Command("icl", "In-context learning of a Markov chain (Section 5): risk of predictors against the context length N, bands, scaling-law fits, t_min and the Thm. 4.3 curve.")
+        {
+            chain, states, length, repetitions, predictor, seed, json, plot, csv, alpha, eta, labels, perturbation, resample, start, metric, axis, fitRange, points, confidence, delta, unembedding, threads,
+        };
+
+        command.SetAction(parse =>
+        {
+            bool asJson = parse.GetValue(json);
+            var riskMetric = parse.GetValue(metric) == "running-mean" ? RiskMetric.RunningMean : RiskMetric.PerPosition;
+            var riskAxis = parse.GetValue(axis) == "n-over-tmin" ? RiskAxis.ContextOverMixingTime : RiskAxis.ContextLength;
+            InContextExperimentResult result;
+            try
+            {
+                string? startText = parse.GetValue(start);
+                int? startState = ParseStart(startText);
+                var chainSpec = parse.GetValue(chain)!;
+                var (source, fixedChain) = IclChainSpec.Create(new IclChainSpec.Parameters(
+                    chainSpec, parse.GetValue(states), parse.GetValue(alpha), parse.GetValue(eta), parse.GetValue(labels),
+                    parse.GetValue(perturbation), parse.GetValue(resample), startState, startText is not null, parse.GetValue(seed)));
+                bool dirichlet = chainSpec.Trim().Equals("dirichlet", StringComparison.OrdinalIgnoreCase);
+                var predictors = IclPredictorSpec.Create(parse.GetValue(predictor) ?? [], source.StateCount, fixedChain, dirichlet ? parse.GetValue(alpha) : 1.0);
+                (int? fitMin, int? fitMax) = ParseFitRange(parse.GetValue(fitRange));
+                var options = new InContextExperimentOptions
+                {
+                    Length = parse.GetValue(length),
+                    Repetitions = parse.GetValue(repetitions),
+                    Seed = parse.GetValue(seed),
+                    EvaluationPoints = parse.GetValue(points),
+                    ConfidenceLevel = parse.GetValue(confidence),
+                    Delta = parse.GetValue(delta),
+                    UnembeddingNorm = parse.GetValue(unembedding),
+                    FitMinimumLength = fitMin,
+                    FitMaximumLength = fitMax,
+                    MaxDegreeOfParallelism = parse.GetValue(threads),
+                };
+                using var progress = new StderrProgress<InContextProgress>(context.Error, "icl repetitions", p => p.Fraction);
+                result = InContextExperiment.Run(source, predictors, options, progress);
+            }
+            catch (ArgumentException e) when (e.ParamName is { } name && OptionOf.TryGetValue(name, out string? option))
+            {
+                throw new CliException($"{option}: {FirstSentence(e)}");
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliException(FirstSentence(e));
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new CliException(e.Message);
+            }
+
+            if (riskAxis == RiskAxis.ContextOverMixingTime && result.MeanMixingTime is null)
+            {
+                throw new CliException("--x-axis n-over-tmin needs a finite t_min, and this chain has none (it does not mix, or it has more than 100 states)");
+            }
+
+            if (parse.GetValue(csv) is { } csvPath)
+            {
+                WriteCsv(result, csvPath);
+            }
+
+            if (parse.GetValue(plot) is { } plotPath)
+            {
+                IclPlot.Save(result, riskMetric, riskAxis, plotPath);
+            }
+
+            if (asJson)
+            {
+                context.Output.WriteLine(result.ToJson());
+            }
+            else
+            {
+                IclReport.WriteText(result, riskMetric, context.Output);
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static int? ParseStart(string? text)
+    {
+        if (text is null)
+        {
+            return 0;
+        }
+
+        if (text.Equals("random", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int state)
+            ? state
+            : throw new CliException($"--start '{text}': give a state index (0, 1, …) or 'random'", ExitCodes.UsageError);
+    }
+
+    private static (int? Min, int? Max) ParseFitRange(string? text)
+    {
+        if (text is null)
+        {
+            return (null, null);
+        }
+
+        var (lo, hi) = IclChainSpec.ParseRange(text, "--fit-range");
+        if (lo != Math.Floor(lo) || hi != Math.Floor(hi) || lo < 1 || hi < lo || hi > int.MaxValue)
+        {
+            throw new CliException($"--fit-range '{text}': give whole context lengths 1 ≤ MIN ≤ MAX, e.g. 100-10000");
+        }
+
+        return ((int)lo, (int)hi);
+    }
+
+    private static void WriteCsv(InContextExperimentResult result, string path)
+    {
+        try
+        {
+            string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (folder is not null)
+            {
+                Directory.CreateDirectory(folder);
+            }
+
+            using var writer = new StreamWriter(path);
+            result.WriteCsv(writer);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"{path}: could not write the CSV: {e.Message}");
+        }
+    }
+
+    /// <summary>The exception's message without the " (Parameter 'x')" suffix and "Actual value was" line.</summary>
+    private static string FirstSentence(ArgumentException e)
+    {
+        string message = e.Message.Split('\n')[0].TrimEnd('\r');
+        string suffix = $" (Parameter '{e.ParamName}')";
+        return message.EndsWith(suffix, StringComparison.Ordinal) ? message[..^suffix.Length] : message;
+    }
+}
