@@ -67,6 +67,13 @@ public sealed partial class LanguageModelChain
             MaxDegreeOfParallelism = options.MaxDegreeOfParallelism ?? Environment.ProcessorCount,
         };
 
+        if (model is IPrefixSharingLanguageModel sharing)
+        {
+            FillRowsByPrefixSharing(sharing, states, decoding, p64, p32, reporter, cancellationToken);
+            Log.BuildFinished(logger, count, clock.Elapsed.TotalSeconds);
+            return new LanguageModelChain(states, decoding, p64, p32);
+        }
+
         try
         {
             Parallel.For(
@@ -82,18 +89,7 @@ public sealed partial class LanguageModelChain
                     {
                         cancellationToken.ThrowIfCancellationRequested();
                         ComputeRow(model, indexed, states, decoding, state, buffers);
-                        if (p64 is not null)
-                        {
-                            buffers.Probabilities.CopyTo(p64.AsSpan((int)(state * t), t));
-                        }
-                        else
-                        {
-                            Span<float> row = p32.AsSpan((int)(state * t), t);
-                            for (int x = 0; x < t; x++)
-                            {
-                                row[x] = (float)buffers.Probabilities[x];
-                            }
-                        }
+                        StoreRow(p64, p32, state, buffers.Probabilities);
                     }
 
                     reporter.Add(last - first);
@@ -123,14 +119,22 @@ public sealed partial class LanguageModelChain
             model.GetNextTokenLogits(buffers.Context.AsSpan(0, length), buffers.Logits);
         }
 
-        int failure = Decoder.Decode(decoding, buffers.Logits, buffers.Probabilities);
+        DecodeRow(states, decoding, state, buffers.Logits, buffers.Probabilities);
+    }
+
+    /// <summary>Turns one state's logits into its row of probabilities; invalid logits throw an exception naming the state.</summary>
+#pragma warning disable CA2208 // thrown on behalf of Build, whose `model` produced the logits
+    private static void DecodeRow(StateSpace states, DecodingOptions decoding, long state, ReadOnlySpan<double> logits, Span<double> probabilities)
+    {
+        int failure = Decoder.Decode(decoding, logits, probabilities);
         if (failure != Decoder.Success)
         {
             throw new ArgumentException(
-                string.Create(CultureInfo.InvariantCulture, $"The model's logits at state {state} (context [{string.Join(",", states.Unrank(state))}]) are invalid: {Decoder.Describe(failure, buffers.Logits)}"),
-                nameof(model));
+                string.Create(CultureInfo.InvariantCulture, $"The model's logits at state {state} (context [{string.Join(",", states.Unrank(state))}]) are invalid: {Decoder.Describe(failure, logits)}"),
+                "model");
         }
     }
+#pragma warning restore CA2208
 
     /// <summary>Refuses, before allocating, a table beyond the memory limit or the largest array.</summary>
 #pragma warning disable CA2208 // thrown on behalf of Build, whose `model` defines the size
