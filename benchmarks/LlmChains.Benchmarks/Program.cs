@@ -1,9 +1,14 @@
 using BenchmarkDotNet.Running;
 using LlmChains.Benchmarks;
 
-if (args.Length > 0 && args[0] == "scale")
+switch (args.Length > 0 ? args[0] : null)
 {
-    return ScaleRun.Run(args[1..]);
+    case "scale":
+        return ScaleRun.Run(args[1..]);
+    case "stationary":
+        return StationaryRun.Run(args[1..]);
+    case "spectrum":
+        return SpectrumRun.Run(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(StepBenchmarks).Assembly).Run(args);

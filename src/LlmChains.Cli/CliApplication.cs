@@ -14,7 +14,9 @@ internal static class CliApplication
         var root = new RootCommand("Language models as Markov chains (Zekri et al., arXiv 2410.02724): build and analyse the chain Q_f of a model.");
         var context = new CommandContext(output, error);
         root.Add(AnalyzeCommand.Create(context));
+        root.Add(SweepCommand.Create(context));
         root.Add(BoundsCommand.Create(context));
+        root.Add(IclCommand.Create(context));
 
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)

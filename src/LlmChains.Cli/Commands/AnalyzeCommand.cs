@@ -1,188 +1,143 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Text.Json;
 using LlmChains.Analysis;
 using LlmChains.Chains;
 using LlmChains.Cli.Output;
+using LlmChains.Cli.Plots;
 using LlmChains.Models;
 
 namespace LlmChains.Cli.Commands;
 
-/// <summary><c>llmchains analyze</c>: builds the chain of a model (or reads one) and reports its size and structure.</summary>
+/// <summary>
+/// <c>llmchains analyze</c>: builds the chain of a model (or reads one from MatrixMarket) and reports its structure,
+/// stationary distribution, spectrum, ε and the Prop. 3.4 bound, d(t), t_mix and t_min. With no options it analyses
+/// the paper's toy example and adds its stationary distribution over the training windows and a temperature table.
+/// </summary>
 internal static class AnalyzeCommand
 {
-    private const int TransitionListingLimit = 64;
+    /// <summary>Where the main job (no options) writes its plot when --plot is not given.</summary>
+    public const string DefaultPlotPath = "llmchains-analyze.png";
+
+    /// <summary>The temperatures of the toy example's table (paper Fig. 5).</summary>
+    public static readonly double[] ToyTemperatures = [0.2, 0.5, 1, 2];
 
     public static Command Create(CommandContext context)
     {
-        var model = new Option<string?>("--model") { Description = ModelSource.Help };
-        var vocab = new Option<int?>("--vocab") { Description = "Vocabulary size T (uniform, random; checked for the others)" };
-        var contextWindow = new Option<int?>("--context") { Description = "Context window K (default 3; inferred for table:)" };
+        var models = new ModelOptions();
         var temperature = new Option<double>("--temperature") { Description = "Softmax temperature τ ≥ 0; 0 = greedy", DefaultValueFactory = _ => 1.0 };
-        var topK = new Option<int?>("--top-k") { Description = "Top-k truncation, k ≥ 1" };
-        var topP = new Option<double?>("--top-p") { Description = "Nucleus truncation, p in (0, 1]" };
-        var minP = new Option<double?>("--min-p") { Description = "Min-p truncation, in [0, 1]" };
-        var seed = new Option<int>("--seed") { Description = "Seed of the random model", DefaultValueFactory = _ => 0 };
-        var scale = new Option<double>("--logit-scale") { Description = "Standard deviation of the random model's logits", DefaultValueFactory = _ => 1.0 };
-        var precision = new Option<string>("--precision") { Description = "Storage of the probabilities: float64 | float32", DefaultValueFactory = _ => "float64" };
-        precision.AcceptOnlyFromAmong("float64", "float32");
         var matrix = new Option<string?>("--matrix") { Description = "Analyse a row-stochastic chain in MatrixMarket format instead of a model" };
+        var tvSteps = new Option<int>("--tv-steps") { Description = "Number of steps of d(t) to report", DefaultValueFactory = _ => 50 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout" };
+        var plot = new Option<string?>("--plot") { Description = "Write d(t) with the Prop. 3.4 bound and the spectrum to this PNG file" };
 
-        var command = new Command("analyze", "Build the Markov chain Q_f of a model (Prop. 3.2) and report its states, non-zeros, memory and structure. With no options: the paper's toy example.")
+        var command = new Command("analyze", "Build the Markov chain Q_f of a model (Prop. 3.2) and analyse it: structure (Prop. 3.3), π, spectrum, ε and the Prop. 3.4 bound, d(t), t_mix, t_min. With no options: the paper's toy example.");
+        foreach (var option in models.All)
         {
-            model, vocab, contextWindow, temperature, topK, topP, minP, seed, scale, precision, matrix, json,
-        };
+            command.Add(option);
+        }
+
+        command.Add(temperature);
+        command.Add(matrix);
+        command.Add(tvSteps);
+        command.Add(json);
+        command.Add(plot);
 
         command.SetAction(parse =>
         {
-            var request = new Request(
-                parse.GetValue(model),
-                parse.GetValue(vocab),
-                parse.GetValue(contextWindow),
-                new DecodingOptions { Temperature = parse.GetValue(temperature), TopK = parse.GetValue(topK), TopP = parse.GetValue(topP), MinP = parse.GetValue(minP) },
-                parse.GetValue(seed),
-                parse.GetValue(scale),
-                parse.GetValue(precision) == "float32" ? ProbabilityPrecision.Float32 : ProbabilityPrecision.Float64,
-                parse.GetValue(matrix),
-                parse.GetValue(json));
-            if (request.Matrix is not null && (parse.GetResult(model) is not null || parse.GetResult(vocab) is not null || parse.GetResult(contextWindow) is not null))
+            string? matrixPath = parse.GetValue(matrix);
+            if (matrixPath is not null && models.AnyModelOptionGiven(parse))
             {
                 throw new CliException("--matrix analyses a given chain; it cannot be combined with --model, --vocab or --context", ExitCodes.UsageError);
             }
 
-            return Run(request, context);
+            int steps = parse.GetValue(tvSteps);
+            if (steps < 0)
+            {
+                throw new CliException($"--tv-steps {steps}: the number of steps must be ≥ 0", ExitCodes.UsageError);
+            }
+
+            bool toy = matrixPath is null && models.IsDefaultModel(parse);
+            bool asJson = parse.GetValue(json);
+            string? plotPath = parse.GetValue(plot) ?? (toy && !asJson ? DefaultPlotPath : null);
+            var report = matrixPath is not null
+                ? AnalyzeMatrix(matrixPath, steps, context)
+                : AnalyzeModel(models, parse, parse.GetValue(temperature), steps, toy, context);
+
+            if (plotPath is not null)
+            {
+                AnalyzePlot.Save(report.Analysis, report.Chain is LanguageModelChain lm ? lm.ContextWindow : 1, Math.Max(steps, 1), report.Title, plotPath);
+                report = report with { PlotPath = plotPath };
+            }
+
+            if (asJson)
+            {
+                AnalyzeOutput.WriteJson(report, context.Output);
+            }
+            else
+            {
+                AnalyzeOutput.WriteText(report, context.Output);
+            }
+
+            return ExitCodes.Success;
         });
         return command;
     }
 
-    private static int Run(Request request, CommandContext context)
+    private static AnalyzeReport AnalyzeModel(ModelOptions models, ParseResult parse, double temperature, int steps, bool toy, CommandContext context)
     {
-        var report = request.Matrix is not null ? AnalyzeMatrix(request, context) : AnalyzeModel(request, context);
-        if (request.Json)
-        {
-            WriteJson(report, context.Output);
-        }
-        else
-        {
-            WriteText(report, context.Output);
-        }
-
-        return ExitCodes.Success;
-    }
-
-    private static Report AnalyzeModel(Request request, CommandContext context)
-    {
-        request.Decoding.Validate();
-        var (model, description) = ModelSource.Create(request.Model, request.Vocabulary, request.Context, request.Seed, request.LogitScale);
+        var decoding = models.Decoding(parse, temperature);
+        var (model, description) = models.CreateModel(parse);
+        using var ownedModel = model as IDisposable;
         LanguageModelChain chain;
         using (var progress = new StderrProgress<ChainBuildProgress>(context.Error, "building chain", p => p.Fraction))
         {
-            chain = LanguageModelChain.Build(model, request.Decoding, new ChainBuildOptions { Precision = request.Precision }, progress);
+            chain = LanguageModelChain.Build(model, decoding, models.BuildOptions(parse), progress);
         }
 
-        var structure = ChainStructure.Analyze(chain);
-        return new Report(description, chain.VocabularySize, chain.ContextWindow, request.Decoding, chain, structure, chain.CountNonZeros(), chain.ProbabilityBytes, request.Precision);
+        var analysis = Analyze(chain, steps, context);
+        IReadOnlyList<TemperaturePoint>? sweep = null;
+        if (toy)
+        {
+            using var progress = new StderrProgress<(int Done, int Count)>(context.Error, "temperature table", p => (double)p.Done / p.Count);
+            sweep = TemperatureSweep.Run(model, ToyTemperatures, options: AnalysisOptions(steps), progress: progress);
+        }
+
+        string title = toy ? "The paper's toy example (T = 2, K = 3), τ = 1" : $"T = {chain.VocabularySize}, K = {chain.ContextWindow}, {decoding}";
+        return new AnalyzeReport(description, title, chain, decoding, analysis, chain.CountNonZeros(), chain.ProbabilityBytes, chain.Precision, steps, toy ? model as NGramModel : null, sweep, null);
     }
 
-    private static Report AnalyzeMatrix(Request request, CommandContext context)
+    private static AnalyzeReport AnalyzeMatrix(string path, int steps, CommandContext context)
     {
-        _ = context;
-        ModelSource.RequireFile(request.Matrix!);
-        var chain = MatrixMarket.Read(request.Matrix!);
-        var structure = ChainStructure.Analyze(chain);
+        ModelSource.RequireFile(path);
+        var chain = MatrixMarket.Read(path);
+        var analysis = Analyze(chain, steps, context);
         long bytes = ((chain.StateCount + 1) * sizeof(long)) + (chain.NonZeroCount * (sizeof(int) + sizeof(double)));
-        return new Report($"MatrixMarket chain {request.Matrix}", null, null, null, chain, structure, chain.NonZeroCount, bytes, ProbabilityPrecision.Float64);
+        return new AnalyzeReport($"MatrixMarket chain {path}", Path.GetFileName(path), chain, null, analysis, chain.NonZeroCount, bytes, ProbabilityPrecision.Float64, steps, null, null, null);
     }
 
-    private static void WriteText(Report r, TextWriter o)
+    private static ChainAnalysis Analyze(IMarkovChain chain, int steps, CommandContext context)
     {
-        var inv = CultureInfo.InvariantCulture;
-        o.WriteLine("llmchains analyze");
-        o.WriteLine($"  source       {r.Description}");
-        if (r.Decoding is not null)
-        {
-            o.WriteLine($"  decoding     {r.Decoding}");
-        }
-
-        o.WriteLine(string.Create(inv, $"  states       {r.Chain.StateCount:N0}{(r.Vocabulary is { } t ? $"  (|V_K^*| = Σ_{{l=1..{r.Context}}} {t}^l)" : string.Empty)}"));
-        o.WriteLine(string.Create(inv, $"  recurrent    {r.Structure.RecurrentStateCount:N0} in {r.Structure.RecurrentClasses.Count:N0} class{(r.Structure.RecurrentClasses.Count == 1 ? string.Empty : "es")} (periods {string.Join(", ", r.Structure.RecurrentClasses.Take(8).Select(c => c.Period))}{(r.Structure.RecurrentClasses.Count > 8 ? ", …" : string.Empty)})"));
-        o.WriteLine(string.Create(inv, $"  transient    {r.Structure.TransientStateCount:N0}"));
-        o.WriteLine($"  ergodic      {(r.Structure.IsErgodicUnichain ? "yes: an ergodic unichain (one recurrent aperiodic class), so π is unique" : "no: " + WhyNotErgodic(r.Structure))}");
-        o.WriteLine(string.Create(inv, $"  non-zeros    {r.NonZeros:N0} (density {(double)r.NonZeros / r.Chain.StateCount / r.Chain.StateCount:G6})"));
-        o.WriteLine(string.Create(inv, $"  memory       {LanguageModelChain.FormatBytes(r.Bytes)} ({(r.Vocabulary is null ? "CSR" : r.Precision == ProbabilityPrecision.Float32 ? "float32 probabilities" : "float64 probabilities")})"));
-        if (r.Chain is LanguageModelChain chain && chain.StateCount <= TransitionListingLimit)
-        {
-            o.WriteLine();
-            o.WriteLine("  transitions (state → next state: probability)");
-            var p = new double[chain.VocabularySize];
-            for (long s = 0; s < chain.StateCount; s++)
-            {
-                chain.GetNextTokenProbabilities(s, p);
-                string row = string.Join("   ", Enumerable.Range(0, p.Length).Select(x => string.Create(inv, $"{chain.States.Format(chain.States.Successor(s, x))}: {p[x]:F6}")));
-                string kind = r.Structure.GetClass(r.Structure.GetClassOf(s)).IsRecurrent ? "R" : "T";
-                o.WriteLine($"  {kind} {chain.States.Format(s),-8} → {row}");
-            }
-
-            o.WriteLine("  (R = recurrent, T = transient)");
-        }
+        using var progress = new StderrProgress<AnalysisProgress>(context.Error, "analysing", p => p.Fraction);
+        return ChainAnalyzer.Analyze(chain, AnalysisOptions(steps), progress);
     }
 
-    private static string WhyNotErgodic(ChainStructure s) => s.RecurrentClasses.Count > 1
-        ? string.Create(CultureInfo.InvariantCulture, $"{s.RecurrentClasses.Count} recurrent classes, so the stationary distribution depends on the start")
-        : string.Create(CultureInfo.InvariantCulture, $"its recurrent class has period {s.RecurrentClasses[0].Period}");
-
-    private static void WriteJson(Report r, TextWriter o)
+    private static ChainAnalysisOptions AnalysisOptions(int steps) => new()
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-        {
-            w.WriteStartObject();
-            w.WriteString("source", r.Description);
-            if (r.Vocabulary is { } t)
-            {
-                w.WriteNumber("vocabularySize", t);
-                w.WriteNumber("contextWindow", r.Context!.Value);
-            }
-
-            if (r.Decoding is { } d)
-            {
-                w.WriteStartObject("decoding");
-                w.WriteNumber("temperature", d.Temperature);
-                WriteNullable(w, "topK", d.TopK);
-                WriteNullable(w, "topP", d.TopP);
-                WriteNullable(w, "minP", d.MinP);
-                w.WriteEndObject();
-            }
-
-            w.WriteNumber("stateCount", r.Chain.StateCount);
-            w.WriteNumber("recurrentStateCount", r.Structure.RecurrentStateCount);
-            w.WriteNumber("transientStateCount", r.Structure.TransientStateCount);
-            w.WriteNumber("recurrentClassCount", r.Structure.RecurrentClasses.Count);
-            w.WriteBoolean("isIrreducible", r.Structure.IsIrreducible);
-            w.WriteBoolean("isAperiodic", r.Structure.IsAperiodic);
-            w.WriteBoolean("isErgodicUnichain", r.Structure.IsErgodicUnichain);
-            w.WriteNumber("nonZeroCount", r.NonZeros);
-            w.WriteNumber("memoryBytes", r.Bytes);
-            w.WriteEndObject();
-        }
-
-        o.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
-    }
-
-    private static void WriteNullable(Utf8JsonWriter w, string name, double? value)
-    {
-        if (value is { } v)
-        {
-            w.WriteNumber(name, v);
-        }
-        else
-        {
-            w.WriteNull(name);
-        }
-    }
-
-    private sealed record Request(string? Model, int? Vocabulary, int? Context, DecodingOptions Decoding, int Seed, double LogitScale, ProbabilityPrecision Precision, string? Matrix, bool Json);
-
-    private sealed record Report(string Description, int? Vocabulary, int? Context, DecodingOptions? Decoding, IMarkovChain Chain, ChainStructure Structure, long NonZeros, long Bytes, ProbabilityPrecision Precision);
+        DistanceSteps = steps,
+        Convergence = new ConvergenceOptions { InitialSteps = Math.Max(64, steps) },
+    };
 }
+
+/// <summary>What <c>analyze</c> computed, for the text and JSON writers.</summary>
+internal sealed record AnalyzeReport(
+    string Description,
+    string Title,
+    IMarkovChain Chain,
+    DecodingOptions? Decoding,
+    ChainAnalysis Analysis,
+    long NonZeros,
+    long Bytes,
+    ProbabilityPrecision Precision,
+    int TvSteps,
+    NGramModel? ToyModel,
+    IReadOnlyList<TemperaturePoint>? TemperatureTable,
+    string? PlotPath);

@@ -1,3 +1,4 @@
+using LlmChains.LlamaSharp.Gguf;
 using System.CommandLine;
 using System.Globalization;
 using LlmChains.Bounds;
@@ -61,7 +62,8 @@ internal static class BoundsCommand
     private static Command Pretrain(CommandContext context, BoundDivergence divergence)
     {
         bool tv = divergence == BoundDivergence.TotalVariation;
-        var vocab = new Option<int>("--vocab") { Description = "Vocabulary size T ≥ 1", Required = true };
+        var vocab = new Option<int?>("--vocab") { Description = "Vocabulary size T ≥ 1 (required unless --gguf gives it)" };
+        var gguf = new Option<string?>("--gguf") { Description = "Read T, r and the exact B_U = ‖W_U^⊤‖_{2,1} from a GGUF model file" };
         var norm = new Option<double?>("--unembedding-norm") { Description = "B_U ≥ ‖W_U^⊤‖_{2,1}; default T√r when --embedding-dim is given" };
         var dim = new Option<int?>("--embedding-dim") { Description = "Embedding dimension r, for the default B_U = T√r (App. E.1.1)" };
         var common = new CommonOptions();
@@ -71,18 +73,36 @@ internal static class BoundsCommand
             tv ? "Thm. 4.2 (total variation): B̄ = 2‖Γ‖·√max{log T + 2B_U/τ, log(1/c_0)}, gap B̄·√(log(2/δ)/N), Prop. 4.1 sample complexity ⌈4B̄²/ε²·log(2/δ)⌉, approximation error 2B̄·√(log(2/δ)/N)."
                : "Thm. E.5 (Kullback–Leibler): B̄ = √2‖Γ‖·max{log T + 2B_U/τ, log(1/c_0)} and the gap; no sample complexity (KL is not a metric).")
         {
-            vocab, norm, dim, gammaMatrix,
+            vocab, norm, dim, gammaMatrix, gguf,
         };
         common.AddTo(command, minProbDescription: "The language's minimum next-token probability c_0 ∈ (0, 1]; omitted: the log(1/c_0) term is dropped (App. E.1.1)", tokensDescription: "Number of training tokens N ≥ 1");
         command.SetAction(parse => Guarded(context, parse.GetValue(common.Json), () =>
         {
-            int t = parse.GetValue(vocab);
-            int? r = parse.GetValue(dim);
+            string? ggufPath = parse.GetValue(gguf);
+            GgufUnembeddingNorm? ggufNorm = null;
+            int? ggufVocab = null, ggufDim = null;
+            if (ggufPath is not null)
+            {
+                if (parse.GetValue(vocab) is not null || parse.GetValue(dim) is not null || parse.GetValue(norm) is not null)
+                {
+                    throw new CliException("--gguf reads T, r and B_U from the file; it cannot be combined with --vocab, --embedding-dim or --unembedding-norm", ExitCodes.UsageError);
+                }
+
+                ModelSource.RequireFile(ggufPath);
+                var file = GgufFile.Read(ggufPath);
+                ggufNorm = GgufNorms.UnembeddingNorm(file);
+                ggufVocab = file.VocabularySize is { } v ? checked((int)v) : throw new CliException($"{ggufPath}: the file gives no vocabulary size");
+                ggufDim = file.EmbeddingLength is { } e ? checked((int)e) : null;
+            }
+
+            int t = ggufVocab ?? parse.GetValue(vocab) ?? throw new CliException("give --vocab T (or --gguf FILE)", ExitCodes.UsageError);
+            int? r = ggufDim ?? parse.GetValue(dim);
             if (r < 1)
             {
                 throw new CliException($"--embedding-dim: the embedding dimension r must be ≥ 1; got {r}.");
             }
-            double bu = parse.GetValue(norm) ?? (r is { } rr ? t * Math.Sqrt(rr) : throw new CliException("give --unembedding-norm B_U, or --embedding-dim r for the paper's B_U = T√r", ExitCodes.UsageError));
+
+            double bu = ggufNorm?.Value ?? parse.GetValue(norm) ?? (r is { } rr ? t * Math.Sqrt(rr) : throw new CliException("give --unembedding-norm B_U, or --embedding-dim r for the paper's B_U = T√r", ExitCodes.UsageError));
             var inputs = common.Read(parse);
             string? matrix = parse.GetValue(gammaMatrix);
             if (matrix is not null && parse.GetResult(common.GammaNorm) is { Implicit: false })
@@ -106,10 +126,11 @@ internal static class BoundsCommand
             var bound = new PretrainingBound(t, bu, inputs.Temperature, inputs.MinProbability, gammaNorm, divergence);
             var report = new BoundsReport(tv ? "pretrain" : "pretrain-kl", tv ? "Thm. 4.2 (total variation)" : "Thm. E.5 (Kullback–Leibler)")
                 .Input("vocabularySize", "vocabulary T", t)
-                .Input("unembeddingNorm", "unembedding norm B_U", bu, parse.GetValue(norm) is null ? "T√r" : null)
+                .Input("unembeddingNorm", "unembedding norm B_U", bu, ggufNorm is not null ? $"‖W_U^⊤‖_2,1 read from {Path.GetFileName(ggufPath)}" : parse.GetValue(norm) is null ? "T√r" : null)
                 .Input("embeddingDimension", "embedding dimension r", r);
             inputs.Echo(report, "min probability c_0", bound.LanguageTermIncluded ? null : "omitted: log(1/c_0) dropped, App. E.1.1", gammaNorm, gamma is null ? null : $"bound for Markov data from {Path.GetFileName(matrix)}");
             report.Input("gammaMatrix", "Γ chain", matrix);
+            report.Input("gguf", "GGUF model", ggufPath);
             AddPretrainingResults(report, bound.ModelTerm, bound.LanguageTerm, bound.LanguageTermDominates, bound.MaxTerm, bound.Constant, bound.ThresholdTemperature, bound, tv, inputs);
             report.Assumptions.AddRange(bound.Assumptions);
             if (gamma is not null)

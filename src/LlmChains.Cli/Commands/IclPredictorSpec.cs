@@ -1,3 +1,4 @@
+using LlmChains.LlamaSharp;
 using System.Globalization;
 using LlmChains.InContext;
 using LlmChains.Models;
@@ -38,8 +39,11 @@ internal static class IclPredictorSpec
                 return new BayesOptimalEstimator(argument is null ? bayesAlpha : Number(argument, spec));
             case "model" when argument is not null:
                 return Model(argument, d, fixedChain, spec);
-            case "gguf":
-                throw new CliException($"--predictor {spec}: GGUF models are not wired into llmchains icl yet (they need the LlmChains.LlamaSharp adapter); use frequentist, bayes or model:…");
+            case "gguf" when !string.IsNullOrEmpty(argument):
+                ModelSource.RequireFile(argument);
+                // In-context prediction reads the whole prompt in one pass; the chain's window K does not matter (1 here).
+                var model = LlamaSharpLanguageModel.Load(argument, TokenSubset.Digits(d), 1);
+                return new LlamaSharpInContextPredictor(model, name: $"gguf:{Path.GetFileName(argument)}");
             default:
                 throw new CliException($"--predictor '{spec}' is not one of {Help}", ExitCodes.UsageError);
         }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LlmChains.LlamaSharp;
 using LlmChains.Models;
 
 namespace LlmChains.Cli.Commands;
@@ -6,9 +7,9 @@ namespace LlmChains.Cli.Commands;
 /// <summary>Turns the <c>--model</c> specification and its size options into a model and a one-line description.</summary>
 internal static class ModelSource
 {
-    public const string Help = "parity | uniform | random | ngram:FILE | table:FILE.npy (default: the paper's toy n-gram model on the 40-digit parity sequence)";
+    public const string Help = "parity | uniform | random | ngram:FILE | table:FILE.npy | gguf:FILE (default: the paper's toy n-gram model on the 40-digit parity sequence)";
 
-    public static (ILanguageModel Model, string Description) Create(string? spec, int? vocabulary, int? context, int seed, double logitScale)
+    public static (ILanguageModel Model, string Description) Create(string? spec, int? vocabulary, int? context, int seed, double logitScale, string? subsetTokens = null, int? threads = null)
     {
         if (spec is null)
         {
@@ -59,8 +60,16 @@ internal static class ModelSource
                 }
 
                 return (table, Invariant($"logit table {argument} ({(table.IsSinglePrecision ? "float32" : "float64")}), T = {table.VocabularySize}, K = {table.ContextWindow}"));
-            case "gguf":
-                throw new CliException("gguf models need the LlmChains.LlamaSharp adapter, which this build does not include yet");
+            case "gguf" when !string.IsNullOrEmpty(argument):
+                RequireFile(argument);
+                var subset = TokenSubset.Parse(subsetTokens ?? "0,1");
+                if (vocabulary is { } tv && tv != subset.Count)
+                {
+                    throw new CliException($"--vocab {tv}: --tokens {subsetTokens ?? "0,1"} defines T = {subset.Count} for a GGUF model");
+                }
+
+                var gguf = LlamaSharpLanguageModel.Load(argument, subset, context ?? 3, new LlamaSharpModelOptions { Threads = threads });
+                return (gguf, Invariant($"GGUF model {argument} ({gguf.File.Architecture}, {gguf.ModelVocabularySize} tokens) on the sub-vocabulary [{string.Join(" ", gguf.TokenPieces)}], T = {gguf.VocabularySize}, K = {gguf.ContextWindow}, {gguf.Threads} threads"));
             default:
                 throw new CliException($"--model '{spec}' is not one of {Help}", ExitCodes.UsageError);
         }

@@ -44,46 +44,13 @@ internal static class CatalogPlot
             marker.Shape = ScottPlot.MarkerShape.FilledCircle;
         }
 
-        plot.Axes.Bottom.TickGenerator = LogTicks(MinLog10Tokens, MaxLog10Tokens, scientific: true);
-        plot.Axes.Left.TickGenerator = LogTicks(minY, maxY, scientific: false);
+        plot.Axes.Bottom.TickGenerator = LogAxis.Ticks(MinLog10Tokens, MaxLog10Tokens, scientific: true);
+        plot.Axes.Left.TickGenerator = LogAxis.Ticks(minY, maxY, scientific: false);
         plot.Axes.SetLimits(MinLog10Tokens, MaxLog10Tokens, minY - 0.05, maxY + 0.05);
         plot.Title(string.Create(CultureInfo.InvariantCulture, $"Approximation error ε = 2B·√(log(2/δ)/N), B = 2√(log T + 2T√r/τ), δ = {delta:G4}, τ = {models[0].Bound.Temperature:G4}, ‖Γ‖ = 1"));
         plot.XLabel("training tokens N (log scale; markers: Table 2's N_train)");
         plot.YLabel("approximation error ε (log scale)");
         plot.ShowLegend(ScottPlot.Alignment.LowerLeft);
         PlotFile.Save(plot, path, 1000, 650);
-    }
-
-    /// <summary>Major ticks at 1, 2, 5 × 10^k and minor ticks at the other integers × 10^k, between two log10 limits.</summary>
-    private static ScottPlot.TickGenerators.NumericManual LogTicks(double log10Min, double log10Max, bool scientific)
-    {
-        var ticks = new ScottPlot.TickGenerators.NumericManual();
-        for (int exponent = (int)Math.Floor(log10Min) - 1; exponent <= (int)Math.Ceiling(log10Max); exponent++)
-        {
-            for (int mantissa = 1; mantissa <= 9; mantissa++)
-            {
-                double position = exponent + Math.Log10(mantissa);
-                if (position < log10Min - 0.1 || position > log10Max + 0.1)
-                {
-                    continue;
-                }
-
-                bool major = scientific ? mantissa == 1 || mantissa == 3 : mantissa is 1 or 2 or 5;
-                if (major)
-                {
-                    double value = mantissa * Math.Pow(10, exponent);
-                    string label = scientific
-                        ? string.Create(CultureInfo.InvariantCulture, $"{mantissa}e{exponent}")
-                        : value.ToString("G3", CultureInfo.InvariantCulture);
-                    ticks.AddMajor(position, label);
-                }
-                else
-                {
-                    ticks.AddMinor(position);
-                }
-            }
-        }
-
-        return ticks;
     }
 }

@@ -78,6 +78,78 @@ public sealed class TabularModel : ILanguageModel, IStateIndexedModel
         return new TabularModel(indexing, array.Doubles, array.Singles);
     }
 
+    /// <summary>
+    /// Evaluates <paramref name="model"/> once on every state of V_K^* and keeps the logits, so that chains for many
+    /// decoding settings (a temperature sweep) can be built without querying the model again. Takes |V_K^*|·T values
+    /// of memory in the chosen precision; refused before allocating beyond the largest array.
+    /// </summary>
+    /// <param name="model">The model to evaluate.</param>
+    /// <param name="singlePrecision">Keep the logits in float32 (default float64).</param>
+    /// <param name="cancellationToken">Cancels the evaluation.</param>
+    public static TabularModel Capture(ILanguageModel model, bool singlePrecision = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (model is TabularModel table && table.IsSinglePrecision == singlePrecision)
+        {
+            return table;
+        }
+
+        ModelGuard.CheckSizes(model.VocabularySize, model.ContextWindow, nameof(model), nameof(model));
+        var indexing = ModelGuard.IndexingOrThrow(model.VocabularySize, model.ContextWindow);
+        int t = indexing.VocabularySize;
+        double count = (double)indexing.StateCount * t;
+        if (count > Array.MaxLength)
+        {
+            throw new ArgumentException($"Capturing T = {t}, K = {indexing.ContextWindow} needs {count:G4} logits, more than one array holds ({Array.MaxLength}).", nameof(model));
+        }
+
+        var doubles = singlePrecision ? null : new double[(long)count];
+        var singles = singlePrecision ? new float[(long)count] : null;
+        var indexed = model as IStateIndexedModel;
+        try
+        {
+            Parallel.For(
+            0L,
+            indexing.StateCount,
+            new ParallelOptions { CancellationToken = cancellationToken },
+            () => (Context: new int[indexing.ContextWindow], Logits: new double[t]),
+            (state, _, buffers) =>
+            {
+                if (indexed is not null)
+                {
+                    indexed.GetLogitsOfState(state, buffers.Logits);
+                }
+                else
+                {
+                    int length = indexing.Unrank(state, buffers.Context);
+                    model.GetNextTokenLogits(buffers.Context.AsSpan(0, length), buffers.Logits);
+                }
+
+                if (doubles is not null)
+                {
+                    buffers.Logits.CopyTo(doubles.AsSpan((int)(state * t), t));
+                }
+                else
+                {
+                    for (int x = 0; x < t; x++)
+                    {
+                        singles![(state * t) + x] = (float)buffers.Logits[x];
+                    }
+                }
+
+                return buffers;
+            },
+            _ => { });
+        }
+        catch (AggregateException aggregate) when (aggregate.InnerExceptions.Count > 0)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(aggregate.InnerExceptions[0]).Throw();
+            throw;
+        }
+
+        return new TabularModel(indexing, doubles, singles);
+    }
+
     /// <inheritdoc/>
     public void GetNextTokenLogits(ReadOnlySpan<int> context, Span<double> logits)
     {

@@ -19,6 +19,80 @@ public sealed class AnalyzeCommandTests
         output.Split('\n').Count(l => l.TrimStart().StartsWith("R ", StringComparison.Ordinal)).Should().Be(8);
         output.Split('\n').Count(l => l.TrimStart().StartsWith("T ", StringComparison.Ordinal) && l.Contains('→', StringComparison.Ordinal)).Should().Be(6);
         error.Should().BeEmpty();
+        output.Should().Contain("mass on the windows seen in training");
+        output.Should().Contain("temperature (paper Fig. 5)");
+        File.Exists(Path.Combine(Environment.CurrentDirectory, "llmchains-analyze.png")).Should().BeTrue("the main job draws its plot by default");
+    }
+
+    [Fact]
+    public void Analyze_ToyJson_CarriesTheAnalysisFieldsWithConsistentValues()
+    {
+        var (code, output, error) = CliRunner.Run("analyze", "--json", "--tv-steps", "30");
+
+        code.Should().Be(0, error);
+        using var document = JsonDocument.Parse(output);
+        var root = document.RootElement;
+        var pi = root.GetProperty("stationary").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        pi.Should().HaveCount(14);
+        pi.Take(6).Should().OnlyContain(p => p == 0, "π vanishes on the transient states (Prop. 3.3)");
+        pi.Sum().Should().BeApproximately(1, 1e-12);
+        // the four windows of the training sequence (001, 011, 100, 110) carry most of the mass (Fig. 4b)
+        (pi[7] + pi[9] + pi[10] + pi[12]).Should().BeGreaterThan(0.8);
+        root.GetProperty("stationaryResidual").GetDouble().Should().BeLessThan(1e-12);
+        root.GetProperty("stationaryMethod").GetString().Should().NotBeNullOrEmpty();
+        root.GetProperty("slem").GetDouble().Should().BeInRange(0, 1);
+        root.GetProperty("spectralGap").GetDouble().Should().BeApproximately(1 - root.GetProperty("slem").GetDouble(), 1e-12);
+        double epsilon = root.GetProperty("epsilon").GetDouble();
+        root.GetProperty("log10Epsilon").GetDouble().Should().BeApproximately(Math.Log10(epsilon), 1e-9);
+        // first n with (1 − 2ε)^(⌊n/3⌋ − 1) ≤ 1/4
+        double m = Math.Ceiling(Math.Log(0.25) / Math.Log(1 - (2 * epsilon)));
+        root.GetProperty("boundSteps").GetDouble().Should().Be(3 * (m + 1));
+        var tv = root.GetProperty("tvDistance").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        tv.Should().HaveCount(31);
+        tv.Should().BeInDescendingOrder();
+        root.GetProperty("tvDistanceStart").GetString().Should().Be("worst-case");
+        double tMix = root.GetProperty("tMix").GetDouble();
+        tv[(int)tMix].Should().BeLessThanOrEqualTo(0.25);
+        tv[(int)tMix - 1].Should().BeGreaterThan(0.25);
+        root.GetProperty("tMin").GetDouble().Should().BeGreaterThanOrEqualTo(4);
+        var temperatures = root.GetProperty("temperatures").EnumerateArray().ToArray();
+        temperatures.Select(t => t.GetProperty("temperature").GetDouble()).Should().Equal(0.2, 0.5, 1, 2);
+        temperatures.Select(t => t.GetProperty("epsilon").GetDouble()).Should().BeInAscendingOrder("ε grows with τ");
+        temperatures[2].GetProperty("epsilon").GetDouble().Should().BeApproximately(epsilon, 1e-15);
+        root.TryGetProperty("plot", out _).Should().BeFalse("--json alone writes no plot");
+    }
+
+    [Fact]
+    public void Analyze_Plot_WritesAPng()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"llmchains-{Guid.NewGuid():N}.png");
+        try
+        {
+            var (code, output, error) = CliRunner.Run("analyze", "--model", "parity", "--plot", path);
+
+            code.Should().Be(0, error);
+            output.Should().Contain(path);
+            var bytes = File.ReadAllBytes(path);
+            bytes.Length.Should().BeGreaterThan(10_000);
+            bytes.Take(8).Should().Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A });
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Analyze_ParityJson_MatchesTheClosedForms()
+    {
+        // O-6: ε(τ) = (1 + e^{2/τ})^{−3}; π uniform (1/8) on the length-3 states.
+        var (code, output, error) = CliRunner.Run("analyze", "--json", "--model", "parity", "--temperature", "0.5");
+
+        code.Should().Be(0, error);
+        using var document = JsonDocument.Parse(output);
+        var root = document.RootElement;
+        root.GetProperty("epsilon").GetDouble().Should().BeApproximately(Math.Pow(1 + Math.Exp(4), -3), 1e-15);
+        root.GetProperty("stationary").EnumerateArray().Skip(6).Should().OnlyContain(e => Math.Abs(e.GetDouble() - 0.125) < 1e-12);
     }
 
     [Fact]
@@ -71,6 +145,12 @@ public sealed class AnalyzeCommandTests
         root.GetProperty("recurrentClassCount").GetInt32().Should().Be(4);
         root.GetProperty("isAperiodic").GetBoolean().Should().BeFalse();
         root.GetProperty("isErgodicUnichain").GetBoolean().Should().BeFalse();
+        root.GetProperty("stationary").ValueKind.Should().Be(JsonValueKind.Null, "π is not unique");
+        root.GetProperty("stationaryByClass").GetArrayLength().Should().Be(4);
+        root.GetProperty("tMix").ValueKind.Should().Be(JsonValueKind.Null, "t_mix is infinite");
+        root.GetProperty("tMixStatus").GetString().Should().Be("NotErgodicUnichain");
+        root.GetProperty("slem").GetDouble().Should().Be(1);
+        root.GetProperty("classes").EnumerateArray().Count(c => c.GetProperty("recurrent").GetBoolean()).Should().Be(4);
     }
 
     [Fact]

@@ -150,7 +150,7 @@ public sealed class IclCommandTests
     [InlineData("--chain clique --eta 0.9", "--eta: η must lie in (0, 3/4]")]
     [InlineData("--chain clique --eta -1", "--eta: η must lie in (0, 3/4]")]
     [InlineData("--predictor bayes:0", "--alpha: The Dirichlet concentration α must be finite and > 0; got 0.")]
-    [InlineData("--predictor gguf:model.gguf", "--predictor gguf:model.gguf: GGUF models are not wired into llmchains icl yet")]
+    [InlineData("--predictor gguf:/nonexistent/model.gguf", "/nonexistent/model.gguf: no such file")]
     [InlineData("--predictor model:true --resample-chain", "model:true needs a fixed chain")]
     [InlineData("--chain brownian --states 3", "--states 3: the discretised processes have 700 states")]
     [InlineData("--chain nonsense", "--chain 'nonsense' is not one of")]

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using LlmChains.Chains;
+using LlmChains.Models;
+
+namespace LlmChains.Cli.Commands;
+
+/// <summary>The options that choose a model and its decoding, shared by <c>analyze</c> and <c>sweep</c>.</summary>
+internal sealed class ModelOptions
+{
+    public Option<string?> Model { get; } = new("--model") { Description = ModelSource.Help };
+
+    public Option<int?> Vocabulary { get; } = new("--vocab") { Description = "Vocabulary size T (uniform, random; checked for the others)" };
+
+    public Option<int?> Context { get; } = new("--context") { Description = "Context window K (default 3; inferred for table:)" };
+
+    public Option<int?> TopK { get; } = new("--top-k") { Description = "Top-k truncation, k ≥ 1" };
+
+    public Option<double?> TopP { get; } = new("--top-p") { Description = "Nucleus truncation, p in (0, 1]" };
+
+    public Option<double?> MinP { get; } = new("--min-p") { Description = "Min-p truncation, in [0, 1]" };
+
+    public Option<int> Seed { get; } = new("--seed") { Description = "Seed of the random model", DefaultValueFactory = _ => 0 };
+
+    public Option<double> LogitScale { get; } = new("--logit-scale") { Description = "Standard deviation of the random model's logits", DefaultValueFactory = _ => 1.0 };
+
+    public Option<string> Precision { get; } = CreatePrecision();
+
+    public Option<string?> Tokens { get; } = new("--tokens") { Description = "gguf: the sub-vocabulary that defines T: pieces (0,1), ids (id:15,id:16) or digits:N; default 0,1" };
+
+    public Option<int?> Threads { get; } = new("--threads") { Description = "gguf: CPU threads of the model (default: all)" };
+
+    public IEnumerable<Option> All => [Model, Vocabulary, Context, TopK, TopP, MinP, Seed, LogitScale, Precision, Tokens, Threads];
+
+    /// <summary>Whether the user chose a model (otherwise the paper's toy example is used).</summary>
+    public bool IsDefaultModel(ParseResult parse) => parse.GetValue(Model) is null;
+
+    public bool AnyModelOptionGiven(ParseResult parse) => parse.GetResult(Model) is not null || parse.GetResult(Vocabulary) is not null || parse.GetResult(Context) is not null;
+
+    public (ILanguageModel Model, string Description) CreateModel(ParseResult parse) =>
+        ModelSource.Create(parse.GetValue(Model), parse.GetValue(Vocabulary), parse.GetValue(Context), parse.GetValue(Seed), parse.GetValue(LogitScale), parse.GetValue(Tokens), parse.GetValue(Threads));
+
+    /// <summary>The decoding options at <paramref name="temperature"/> with the truncations given on the command line (validated).</summary>
+    public DecodingOptions Decoding(ParseResult parse, double temperature)
+    {
+        var decoding = new DecodingOptions { Temperature = temperature, TopK = parse.GetValue(TopK), TopP = parse.GetValue(TopP), MinP = parse.GetValue(MinP) };
+        decoding.Validate();
+        return decoding;
+    }
+
+    public ChainBuildOptions BuildOptions(ParseResult parse) => new()
+    {
+        Precision = parse.GetValue(Precision) == "float32" ? ProbabilityPrecision.Float32 : ProbabilityPrecision.Float64,
+    };
+
+    private static Option<string> CreatePrecision()
+    {
+        var option = new Option<string>("--precision") { Description = "Storage of the probabilities: float64 | float32", DefaultValueFactory = _ => "float64" };
+        option.AcceptOnlyFromAmong("float64", "float32");
+        return option;
+    }
+}

@@ -1,0 +1,130 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using LlmChains.Analysis;
+using LlmChains.Cli.Output;
+using LlmChains.Cli.Plots;
+
+namespace LlmChains.Cli.Commands;
+
+/// <summary>
+/// <c>llmchains sweep</c>: analyses a model's chain over a grid of temperatures (paper §2.4, Fig. 5): ε, log10 ε, SLEM,
+/// t_mix, the stationary entropy and the Prop. 3.4 steps per τ, as a table, JSON and a plot.
+/// </summary>
+internal static class SweepCommand
+{
+    public static Command Create(CommandContext context)
+    {
+        var models = new ModelOptions();
+        var temperatures = new Option<string>("--temperatures") { Description = "Comma-separated temperatures, e.g. 0.1,0.2,0.5,1,2", DefaultValueFactory = _ => "0.1,0.2,0.5,1,2" };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout" };
+        var plot = new Option<string?>("--plot") { Description = "Write ε(τ) and t_mix(τ) (log axes) to this PNG file" };
+        var command = new Command("sweep", "Analyse the chain of a model over a grid of temperatures: ε, SLEM, t_mix, stationary entropy, Prop. 3.4 steps (paper Fig. 5). With no model options: the paper's toy example.");
+        foreach (var option in models.All)
+        {
+            command.Add(option);
+        }
+
+        command.Add(temperatures);
+        command.Add(json);
+        command.Add(plot);
+        command.SetAction(parse =>
+        {
+            double[] grid = ParseTemperatures(parse.GetValue(temperatures)!);
+            var truncation = models.Decoding(parse, 1.0);
+            var (model, description) = models.CreateModel(parse);
+            using var ownedModel = model as IDisposable;
+            IReadOnlyList<TemperaturePoint> points;
+            using (var progress = new StderrProgress<(int Done, int Count)>(context.Error, "sweeping temperatures", p => (double)p.Done / p.Count))
+            {
+                points = TemperatureSweep.Run(model, grid, truncation, chainOptions: models.BuildOptions(parse), progress: progress);
+            }
+
+            if (parse.GetValue(plot) is { } path)
+            {
+                SweepPlot.Save(points, description, path);
+            }
+
+            if (parse.GetValue(json))
+            {
+                WriteJson(points, description, truncation, context.Output);
+            }
+            else
+            {
+                WriteText(points, description, truncation, context.Output);
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    internal static double[] ParseTemperatures(string text)
+    {
+        var values = new List<double>();
+        foreach (string part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out double tau) || !(tau >= 0) || double.IsInfinity(tau))
+            {
+                throw new CliException($"--temperatures: '{part}' is not a finite temperature ≥ 0", ExitCodes.UsageError);
+            }
+
+            values.Add(tau);
+        }
+
+        return values.Count == 0 ? throw new CliException("--temperatures: no temperature given", ExitCodes.UsageError) : [.. values];
+    }
+
+    private static void WriteText(IReadOnlyList<TemperaturePoint> points, string description, Models.DecodingOptions truncation, TextWriter o)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        o.WriteLine("llmchains sweep");
+        o.WriteLine($"  source       {description}");
+        o.WriteLine($"  truncation   {(truncation.TopK is null && truncation.TopP is null && truncation.MinP is null ? "none" : truncation.ToString())}");
+        o.WriteLine();
+        o.WriteLine("       τ            ε    log10 ε        SLEM       t_mix   H(π) nats   recurrent classes   Prop. 3.4 steps");
+        foreach (var p in points)
+        {
+            o.WriteLine(string.Create(inv, $"  {p.Temperature,6:G4}  {p.Epsilon,11:G4}  {p.Log10Epsilon,9:F3}  {p.Slem,10:F6}  {Show(p.MixingTime),10}  {p.StationaryEntropy,10:F4}  {p.Analysis.Structure.RecurrentClasses.Count,18}   {Show(p.BoundSteps)}"));
+        }
+    }
+
+    private static string Show(double value) => double.IsPositiveInfinity(value) ? "∞" : double.IsNaN(value) ? "–" : value.ToString(value >= 1e9 ? "G4" : "N0", CultureInfo.InvariantCulture);
+
+    private static void WriteJson(IReadOnlyList<TemperaturePoint> points, string description, Models.DecodingOptions truncation, TextWriter o)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            w.WriteString("source", description);
+            AnalyzeOutput.Number(w, "topK", truncation.TopK);
+            AnalyzeOutput.Number(w, "topP", truncation.TopP);
+            AnalyzeOutput.Number(w, "minP", truncation.MinP);
+            w.WriteStartArray("points");
+            foreach (var p in points)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("temperature", p.Temperature);
+                AnalyzeOutput.Number(w, "epsilon", p.Epsilon);
+                AnalyzeOutput.Number(w, "log10Epsilon", p.Log10Epsilon);
+                AnalyzeOutput.Number(w, "slem", p.Slem);
+                AnalyzeOutput.Number(w, "spectralGap", p.Analysis.Spectrum?.SpectralGap);
+                AnalyzeOutput.Number(w, "tMix", p.MixingTime);
+                AnalyzeOutput.Number(w, "tMin", p.Analysis.TMin?.Value);
+                AnalyzeOutput.Number(w, "stationaryEntropy", p.StationaryEntropy);
+                AnalyzeOutput.Number(w, "boundSteps", p.BoundSteps);
+                w.WriteNumber("recurrentClassCount", p.Analysis.Structure.RecurrentClasses.Count);
+                w.WriteBoolean("isErgodicUnichain", p.Analysis.Structure.IsErgodicUnichain);
+                AnalyzeOutput.Number(w, "stationaryResidual", p.Analysis.Stationary?.Residual);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        o.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+    }
+}

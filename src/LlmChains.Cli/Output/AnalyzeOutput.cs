@@ -1,0 +1,324 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using LlmChains.Analysis;
+using LlmChains.Chains;
+using LlmChains.Cli.Commands;
+
+namespace LlmChains.Cli.Output;
+
+/// <summary>The human report and the JSON object (a contract, see design.md) of <c>llmchains analyze</c>.</summary>
+internal static class AnalyzeOutput
+{
+    private const int TransitionListingLimit = 64;
+    private const long ClassStatesLimit = 100_000;
+    private const long StationaryLimit = 1_000_000;
+    private const int ClassListingLimit = 10_000;
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static void WriteText(AnalyzeReport r, TextWriter o)
+    {
+        var a = r.Analysis;
+        var s = a.Structure;
+        o.WriteLine("llmchains analyze");
+        Line(o, "source", r.Description);
+        if (r.Decoding is not null)
+        {
+            Line(o, "decoding", r.Decoding.ToString());
+        }
+
+        Line(o, "states", F($"{r.Chain.StateCount:N0}") + (r.Chain is LanguageModelChain c ? F($"  (|V_K^*| = Σ_{{l=1..{c.ContextWindow}}} {c.VocabularySize}^l)") : string.Empty));
+        Line(o, "recurrent", F($"{s.RecurrentStateCount:N0} in {s.RecurrentClasses.Count:N0} class{(s.RecurrentClasses.Count == 1 ? string.Empty : "es")} (periods {string.Join(", ", s.RecurrentClasses.Take(8).Select(x => x.Period))}{(s.RecurrentClasses.Count > 8 ? ", …" : string.Empty)})"));
+        Line(o, "transient", F($"{s.TransientStateCount:N0}"));
+        Line(o, "ergodic", s.IsErgodicUnichain
+            ? "yes: an ergodic unichain (one recurrent aperiodic class), so π is unique and every prompt is forgotten (Prop. 3.3)"
+            : s.RecurrentClasses.Count > 1
+                ? F($"no: {s.RecurrentClasses.Count} recurrent classes (repetition loops), so the long run depends on the prompt")
+                : F($"no: the recurrent class has period {s.RecurrentClasses[0].Period}, so d(t) does not tend to 0"));
+        Line(o, "non-zeros", F($"{r.NonZeros:N0} (density {(double)r.NonZeros / r.Chain.StateCount / r.Chain.StateCount:G6})"));
+        Line(o, "memory", LlmChains.Chains.LanguageModelChain.FormatBytes(r.Bytes) + (r.Chain is LanguageModelChain ? r.Precision == ProbabilityPrecision.Float32 ? " (float32 probabilities)" : " (float64 probabilities)" : " (CSR)"));
+
+        foreach (var pi in a.StationaryDistributions.Take(5))
+        {
+            string which = a.StationaryDistributions.Count > 1 ? F($" of class {pi.Class.Id} ({pi.Class.Size:N0} states from {Format(r.Chain, pi.Class.FirstState)})") : string.Empty;
+            Line(o, "stationary", F($"{pi.Method}{which}: residual ‖πQ − π‖₁ = {pi.Residual:G2}, {pi.Iterations:N0} matrix-vector products, {pi.Status}"));
+        }
+
+        if (a.StationaryDistributions.Count > 5)
+        {
+            Line(o, string.Empty, F($"… and {a.StationaryDistributions.Count - 5} more recurrent classes"));
+        }
+
+        if (a.Spectrum is { } sp)
+        {
+            Line(o, "spectrum", F($"SLEM {sp.Slem:G6} (± {sp.SlemErrorBound:G2}), spectral gap {sp.SpectralGap:G4}, relaxation time {Num(sp.RelaxationTime)} ({sp.Method})"));
+        }
+
+        if (a.Epsilon is { } e)
+        {
+            Line(o, "epsilon", F($"ε = min_ij (Q^K)_ij over full-length states = {e.Epsilon:G4} (log10 ε = {e.Log10Epsilon:F3})"));
+            Line(o, "Prop. 3.4", F($"|(Qⁿ)_ij − π_j| ≤ (1 − 2ε)^(⌊n/K⌋ − 1) ≤ {a.BoundTarget:G3} once n ≥ {Num(a.BoundSteps ?? double.NaN)}"));
+        }
+
+        if (a.MixingTime is { } mix && a.TMin is { } tMin)
+        {
+            string basis = a.Distances is { IsWorstCase: false } ? "from the uniform start" : "worst case over all starts";
+            Line(o, "mixing", F($"t_mix(1/4) = {Num(mix.Value)}, t_min = {Num(tMin.Value)}{(tMin.IsFinite ? F($" (at t = {tMin.AttainedAt})") : string.Empty)}, {basis}"));
+        }
+
+        if (a.Distances is { } curve)
+        {
+            int n = Math.Min(r.TvSteps, curve.Steps);
+            var shown = Enumerable.Range(0, n + 1).Where(t => t <= 10 || t == n || t % 10 == 0).Select(t => F($"{t}: {curve[t]:G3}"));
+            Line(o, "d(t)", string.Join("  ", shown));
+        }
+
+        if (r.ToyModel is { } toy && a.Stationary is { } stationary && r.Chain is LanguageModelChain toyChain)
+        {
+            WriteToyStationary(o, toy, toyChain, stationary);
+        }
+
+        if (r.TemperatureTable is { } table)
+        {
+            WriteTemperatureTable(o, table);
+        }
+
+        if (r.Chain is LanguageModelChain chain && chain.StateCount <= TransitionListingLimit)
+        {
+            WriteTransitions(o, chain, s);
+        }
+
+        if (r.PlotPath is not null)
+        {
+            o.WriteLine();
+            Line(o, "plot", r.PlotPath + " (d(t) with the Prop. 3.4 bound; the spectrum in the unit disk)");
+        }
+    }
+
+    public static void WriteJson(AnalyzeReport r, TextWriter o)
+    {
+        var a = r.Analysis;
+        var s = a.Structure;
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            w.WriteString("source", r.Description);
+            if (r.Chain is LanguageModelChain lm)
+            {
+                w.WriteNumber("vocabularySize", lm.VocabularySize);
+                w.WriteNumber("contextWindow", lm.ContextWindow);
+            }
+
+            if (r.Decoding is { } d)
+            {
+                w.WriteStartObject("decoding");
+                w.WriteNumber("temperature", d.Temperature);
+                Number(w, "topK", d.TopK);
+                Number(w, "topP", d.TopP);
+                Number(w, "minP", d.MinP);
+                w.WriteEndObject();
+            }
+
+            w.WriteNumber("stateCount", r.Chain.StateCount);
+            w.WriteNumber("recurrentStateCount", s.RecurrentStateCount);
+            w.WriteNumber("transientStateCount", s.TransientStateCount);
+            w.WriteNumber("recurrentClassCount", s.RecurrentClasses.Count);
+            w.WriteNumber("classCount", s.ClassCount);
+            WriteClasses(w, r.Chain, s);
+            w.WriteBoolean("isIrreducible", s.IsIrreducible);
+            w.WriteBoolean("isAperiodic", s.IsAperiodic);
+            w.WriteBoolean("isErgodicUnichain", s.IsErgodicUnichain);
+            w.WriteNumber("nonZeroCount", r.NonZeros);
+            w.WriteNumber("memoryBytes", r.Bytes);
+
+            var pi = a.Stationary;
+            if (pi is not null && r.Chain.StateCount <= StationaryLimit)
+            {
+                w.WriteStartArray("stationary");
+                foreach (double p in pi.Distribution)
+                {
+                    w.WriteNumberValue(p);
+                }
+
+                w.WriteEndArray();
+            }
+            else
+            {
+                w.WriteNull("stationary");
+            }
+
+            Number(w, "stationaryResidual", pi?.Residual);
+            w.WriteString("stationaryMethod", pi?.Method.ToString());
+            Number(w, "stationaryEntropy", a.StationaryEntropy);
+            if (a.StationaryDistributions.Count > 1)
+            {
+                w.WriteStartArray("stationaryByClass");
+                foreach (var c in a.StationaryDistributions)
+                {
+                    w.WriteStartObject();
+                    w.WriteNumber("classId", c.Class.Id);
+                    w.WriteNumber("size", c.Class.Size);
+                    w.WriteNumber("firstState", c.Class.FirstState);
+                    w.WriteNumber("residual", c.Residual);
+                    w.WriteString("method", c.Method.ToString());
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+            }
+
+            Number(w, "slem", a.Spectrum?.Slem);
+            Number(w, "slemErrorBound", a.Spectrum?.SlemErrorBound);
+            Number(w, "spectralGap", a.Spectrum?.SpectralGap);
+            Number(w, "relaxationTime", a.Spectrum?.RelaxationTime);
+            Number(w, "epsilon", a.Epsilon?.Epsilon);
+            Number(w, "log10Epsilon", a.Epsilon?.Log10Epsilon);
+            Number(w, "boundSteps", a.BoundSteps);
+            Number(w, "tMix", a.MixingTime?.Value);
+            w.WriteString("tMixStatus", a.MixingTime?.Status.ToString());
+            Number(w, "tMin", a.TMin?.Value);
+            w.WriteString("tMinStatus", a.TMin?.Status.ToString());
+            if (a.Distances is { } curve)
+            {
+                w.WriteStartArray("tvDistance");
+                for (int t = 0; t <= Math.Min(r.TvSteps, curve.Steps); t++)
+                {
+                    w.WriteNumberValue(curve[t]);
+                }
+
+                w.WriteEndArray();
+                w.WriteString("tvDistanceStart", curve.IsWorstCase ? "worst-case" : "uniform");
+            }
+            else
+            {
+                w.WriteNull("tvDistance");
+                w.WriteNull("tvDistanceStart");
+            }
+
+            if (r.TemperatureTable is { } table)
+            {
+                w.WriteStartArray("temperatures");
+                foreach (var point in table)
+                {
+                    w.WriteStartObject();
+                    w.WriteNumber("temperature", point.Temperature);
+                    Number(w, "epsilon", point.Epsilon);
+                    Number(w, "log10Epsilon", point.Log10Epsilon);
+                    Number(w, "slem", point.Slem);
+                    Number(w, "tMix", point.MixingTime);
+                    Number(w, "stationaryEntropy", point.StationaryEntropy);
+                    Number(w, "boundSteps", point.BoundSteps);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+            }
+
+            if (r.PlotPath is not null)
+            {
+                w.WriteString("plot", r.PlotPath);
+            }
+
+            w.WriteEndObject();
+        }
+
+        o.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    /// <summary>Writes a number, or null when it is missing or not finite (JSON has no ∞ or NaN).</summary>
+    internal static void Number(Utf8JsonWriter w, string name, double? value)
+    {
+        if (value is { } v && double.IsFinite(v))
+        {
+            w.WriteNumber(name, v);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
+    }
+
+    private static void WriteClasses(Utf8JsonWriter w, IMarkovChain chain, ChainStructure s)
+    {
+        bool all = s.ClassCount <= ClassListingLimit;
+        w.WriteString("classListing", all ? "all" : "recurrent");
+        w.WriteStartArray("classes");
+        IEnumerable<CommunicatingClass> classes = all ? Enumerable.Range(0, s.ClassCount).Select(s.GetClass) : s.RecurrentClasses;
+        foreach (var c in classes)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("id", c.Id);
+            w.WriteNumber("size", c.Size);
+            w.WriteBoolean("recurrent", c.IsRecurrent);
+            w.WriteNumber("period", c.Period);
+            if (chain.StateCount <= ClassStatesLimit)
+            {
+                w.WriteStartArray("states");
+                foreach (long state in s.GetStates(c.Id))
+                {
+                    w.WriteNumberValue(state);
+                }
+
+                w.WriteEndArray();
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static void WriteToyStationary(TextWriter o, Models.NGramModel toy, LanguageModelChain chain, StationaryResult pi)
+    {
+        o.WriteLine();
+        o.WriteLine("  stationary distribution on the full-length states (paper Fig. 4b; * = window seen in the training sequence)");
+        var counts = new int[chain.VocabularySize];
+        var tokens = new int[chain.ContextWindow];
+        double seenMass = 0;
+        for (long state = chain.States.FullLengthOffset; state < chain.StateCount; state++)
+        {
+            int length = chain.States.Unrank(state, tokens);
+            toy.GetCounts(tokens.AsSpan(0, length), counts);
+            bool seen = counts.Sum() > 0;
+            double p = pi.Distribution[state];
+            seenMass += seen ? p : 0;
+            o.WriteLine(F($"    {(seen ? "*" : " ")}{chain.States.Format(state),-6} {p,9:F6}  {new string('#', (int)Math.Round(p * 60))}"));
+        }
+
+        o.WriteLine(F($"    mass on the windows seen in training: {seenMass:F4}"));
+    }
+
+    private static void WriteTemperatureTable(TextWriter o, IReadOnlyList<TemperaturePoint> table)
+    {
+        o.WriteLine();
+        o.WriteLine("  temperature (paper Fig. 5): higher τ raises ε and forgets the prompt sooner");
+        o.WriteLine("       τ           ε   log10 ε      SLEM    t_mix   H(π) nats   Prop. 3.4 steps");
+        foreach (var p in table)
+        {
+            o.WriteLine(F($"    {p.Temperature,4:G3}  {p.Epsilon,10:G3}  {p.Log10Epsilon,8:F2}  {p.Slem,8:F5}  {Num(p.MixingTime),7}  {p.StationaryEntropy,10:F4}   {Num(p.BoundSteps)}"));
+        }
+    }
+
+    private static void WriteTransitions(TextWriter o, LanguageModelChain chain, ChainStructure s)
+    {
+        o.WriteLine();
+        o.WriteLine("  transitions (state → next state: probability; R = recurrent, T = transient)");
+        var p = new double[chain.VocabularySize];
+        for (long state = 0; state < chain.StateCount; state++)
+        {
+            chain.GetNextTokenProbabilities(state, p);
+            string row = string.Join("   ", Enumerable.Range(0, p.Length).Select(x => F($"{chain.States.Format(chain.States.Successor(state, x))}: {p[x]:F6}")));
+            string kind = s.GetClass(s.GetClassOf(state)).IsRecurrent ? "R" : "T";
+            o.WriteLine($"  {kind} {chain.States.Format(state),-8} → {row}");
+        }
+    }
+
+    private static string Format(IMarkovChain chain, long state) => chain is LanguageModelChain lm ? "\"" + lm.States.Format(state) + "\"" : F($"state {state}");
+
+    private static void Line(TextWriter o, string label, string text) => o.WriteLine($"  {label,-12} {text}");
+
+    private static string Num(double value) => double.IsPositiveInfinity(value) ? "∞" : double.IsNaN(value) ? "–" : value >= 1e15 ? F($"{value:G4}") : value == Math.Floor(value) ? F($"{value:N0}") : F($"{value:G6}");
+
+    private static string F(FormattableString text) => text.ToString(Inv);
+}

@@ -1,0 +1,78 @@
+using LlmChains.Chains;
+
+namespace LlmChains.Analysis;
+
+/// <summary>
+/// Runs the whole analysis of a chain in one call: <see cref="ChainStructure"/>, <see cref="StationaryDistribution"/>
+/// (every recurrent class), <see cref="Spectrum"/>, ε and the Prop. 3.4 bound (<see cref="ConvergenceBound"/>) for a
+/// model's chain, and d(t), t_mix and t_min (<see cref="Convergence"/>).
+/// </summary>
+public static class ChainAnalyzer
+{
+    /// <summary>Analyses <paramref name="chain"/>.</summary>
+    /// <param name="chain">Any chain; a <see cref="LanguageModelChain"/> also gets ε and the Prop. 3.4 bound.</param>
+    /// <param name="options">Options; default <see cref="ChainAnalysisOptions.Default"/>.</param>
+    /// <param name="progress">Receives the stage and the overall fraction.</param>
+    /// <param name="cancellationToken">Cancels the analysis.</param>
+    public static ChainAnalysis Analyze(IMarkovChain chain, ChainAnalysisOptions? options = null, IProgress<AnalysisProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(chain);
+        options ??= ChainAnalysisOptions.Default;
+        options.Validate();
+
+        progress?.Report(new AnalysisProgress("structure", 0));
+        var structure = ChainStructure.Analyze(chain, cancellationToken);
+
+        progress?.Report(new AnalysisProgress("stationary", 0.1));
+        var stationaryOptions = (options.Stationary ?? new StationaryOptions()) with { Structure = structure };
+        var stationary = StationaryDistribution.ComputeAll(chain, stationaryOptions, null, cancellationToken);
+
+        SpectrumResult? spectrum = null;
+        if (options.ComputeSpectrum)
+        {
+            progress?.Report(new AnalysisProgress("spectrum", 0.35));
+            spectrum = Spectrum.Compute(chain, options.Spectrum, null, cancellationToken);
+        }
+
+        EpsilonResult? epsilon = null;
+        if (chain is LanguageModelChain model)
+        {
+            progress?.Report(new AnalysisProgress("epsilon", 0.6));
+            epsilon = ConvergenceBound.Epsilon(model, options.Convergence, cancellationToken);
+        }
+
+        progress?.Report(new AnalysisProgress("mixing", 0.7));
+        TotalVariationCurve? distances = null;
+        MixingTimeResult? mixing = null;
+        TMinResult? tMin = null;
+        if (stationary.Count == 1)
+        {
+            double[] pi = stationary[0].Distribution;
+            if (chain.StateCount <= options.WorstCaseMaxStates)
+            {
+                var result = Convergence.AnalyzeMixing(chain, pi, options.MixingThreshold, options.Convergence, null, cancellationToken);
+                distances = result.Curve;
+                mixing = result.MixingTime;
+                tMin = result.TMin;
+            }
+            else
+            {
+                var uniform = new double[chain.StateCount];
+                Array.Fill(uniform, 1.0 / chain.StateCount);
+                distances = Convergence.DistancesFrom(chain, uniform, pi, options.DistanceSteps, null, cancellationToken);
+                mixing = Convergence.MixingTime(distances, options.MixingThreshold);
+                tMin = Convergence.TMin(distances);
+            }
+        }
+
+        else
+        {
+            // Several recurrent classes: d(t) does not tend to 0 for every start; t_mix and t_min are infinite.
+            mixing = new MixingTimeResult(double.PositiveInfinity, options.MixingThreshold, 0, MixingTimeStatus.NotErgodicUnichain, true);
+            tMin = new TMinResult(double.PositiveInfinity, -1, double.NaN, 0, MixingTimeStatus.NotErgodicUnichain, true, true);
+        }
+
+        progress?.Report(new AnalysisProgress("done", 1));
+        return new ChainAnalysis(structure, stationary, spectrum, epsilon, options.BoundTarget, distances, mixing, tMin);
+    }
+}
