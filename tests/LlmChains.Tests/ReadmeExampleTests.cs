@@ -30,7 +30,7 @@ public sealed class ReadmeExampleTests
         int end = readme.IndexOf("```", start, StringComparison.Ordinal);
         string[] readmeCode = Normalize(readme[start..end]);
 
-        string source = File.ReadAllText(ThisFile());
+        string source = File.ReadAllText(Path.Combine(Path.GetDirectoryName(FindReadme())!, "tests", "LlmChains.Tests", "ReadmeExampleTests.cs"));
         int body = source.LastIndexOf("// README BEGIN", StringComparison.Ordinal);
         int bodyEnd = source.LastIndexOf("// README END", StringComparison.Ordinal);
         string[] testCode = Normalize(source[body..bodyEnd].Replace("// README BEGIN", string.Empty, StringComparison.Ordinal).Replace("Console.WriteLine", "Print", StringComparison.Ordinal));
@@ -68,8 +68,26 @@ public sealed class ReadmeExampleTests
         .Where(l => l.Length > 0)
         .ToArray();
 
-    /// <summary>The README at the repository root, found from this source file's path (set at compile time).</summary>
-    private static string FindReadme() => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(ThisFile())!, "..", "..", "README.md"));
+    /// <summary>
+    /// The README at the repository root: found from this source file's compile-time path, or, when that path is mapped
+    /// (deterministic CI builds map it to /_/), by searching upwards from the test binaries.
+    /// </summary>
+    private static string FindReadme()
+    {
+        string fromSource = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(ThisFile())!, "..", "..", "README.md"));
+        if (File.Exists(fromSource))
+        {
+            return fromSource;
+        }
+
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "README.md")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory is null ? throw new FileNotFoundException("README.md not found from the source path or above the test binaries") : Path.Combine(directory.FullName, "README.md");
+    }
 
     private static string ThisFile([System.Runtime.CompilerServices.CallerFilePath] string path = "") => path;
 }
