@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using LlmChains.Cli.Commands;
@@ -7,42 +6,7 @@ namespace LlmChains.Cli.Tests.Commands;
 
 public sealed class IclCommandTests
 {
-    /// <summary>
-    /// Runs <c>llmchains icl …</c> in process. Until <c>root.Add(IclCommand.Create(context))</c> is in CliApplication,
-    /// this mirrors CliApplication.Run around a root holding only the icl command.
-    /// </summary>
-    private static (int ExitCode, string Output, string Error) Run(params string[] args)
-    {
-        using var output = new StringWriter(CultureInfo.InvariantCulture);
-        using var error = new StringWriter(CultureInfo.InvariantCulture);
-        var root = new RootCommand("test root") { IclCommand.Create(new CommandContext(output, error)) };
-        var parse = root.Parse(args);
-        int code;
-        if (parse.Errors.Count > 0)
-        {
-            CliApplication.WriteError(error, parse.Errors[0].Message);
-            code = ExitCodes.UsageError;
-        }
-        else
-        {
-            try
-            {
-                code = parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
-            }
-            catch (CliException e)
-            {
-                CliApplication.WriteError(error, e.Message);
-                code = e.ExitCode;
-            }
-            catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or FormatException)
-            {
-                CliApplication.WriteError(error, e.Message);
-                code = ExitCodes.InputError;
-            }
-        }
-
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int ExitCode, string Output, string Error) Run(params string[] args) => CliRunner.Run(args);
 
     private static JsonElement Json(params string[] args)
     {
