@@ -17,16 +17,9 @@ namespace LlmChains.LlamaSharp.Tests;
 [Collection(LlamaTestGroup.Name)]
 public sealed class Measurements(ModelFixture fixture, ITestOutputHelper output)
 {
-    private static bool Enabled => Environment.GetEnvironmentVariable("LLMCHAINS_MEASURE") == "1";
-
-    [Fact]
+    [MeasurementFact]
     public void Measure_NaiveVersusPrefixSharing()
     {
-        if (!Enabled)
-        {
-            return;
-        }
-
         var table = new StringBuilder();
         table.AppendLine("| T | K | states | naive tokens/state | naive calls/state | naive µs/state (CPU) | shared tokens/state | shared calls/state | shared µs/state (CPU) | shared without leaf batching µs/state (CPU) | speed-up (CPU) | LanguageModelChain.Build wall µs/state, naive / shared |");
         table.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
@@ -61,14 +54,9 @@ public sealed class Measurements(ModelFixture fixture, ITestOutputHelper output)
         Report(table.ToString());
     }
 
-    [Fact]
+    [MeasurementFact]
     public void Measure_TokenCostAgainstModelSize()
     {
-        if (!Enabled)
-        {
-            return;
-        }
-
         var table = new StringBuilder();
         table.AppendLine("| embedding r | layers | MLP m | weights (F16) | µs per 1-token call (CPU, 1 thread) | µs per call of T = 10 leaf tokens | ratio | GFLOP/s (2 × parameters per token) |");
         table.AppendLine("|---|---|---|---|---|---|---|---|");
@@ -198,5 +186,19 @@ public sealed class Measurements(ModelFixture fixture, ITestOutputHelper output)
         public int ContextWindow => inner.ContextWindow;
 
         public void GetNextTokenLogits(ReadOnlySpan<int> context, Span<double> logits) => inner.GetNextTokenLogits(context, logits);
+    }
+}
+
+/// <summary>A measurement, not a test: reported as skipped unless LLMCHAINS_MEASURE=1.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class MeasurementFactAttribute : FactAttribute
+{
+    /// <summary>Skips the measurement unless LLMCHAINS_MEASURE=1.</summary>
+    public MeasurementFactAttribute()
+    {
+        if (Environment.GetEnvironmentVariable("LLMCHAINS_MEASURE") != "1")
+        {
+            Skip = "Measurement (minutes): run with LLMCHAINS_MEASURE=1";
+        }
     }
 }
