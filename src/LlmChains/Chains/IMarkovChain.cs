@@ -22,4 +22,36 @@ public interface IMarkovChain
     /// <param name="columns">Destination of at least <see cref="MaxRowNonZeros"/> column indices, ascending.</param>
     /// <param name="probabilities">Destination of the matching probabilities (all &gt; 0).</param>
     int GetRow(long state, Span<long> columns, Span<double> probabilities);
+
+    /// <summary>
+    /// The transposed step result = Q·values (matrix times column vector): result[i] = Σ_j Q(i, j)·values[j], the
+    /// expected value of <paramref name="values"/> one step after state i (right eigenvectors, hitting and
+    /// absorption probabilities). The default implementation reads every row through <see cref="GetRow"/>;
+    /// <see cref="LanguageModelChain"/> and <see cref="SparseMarkovChain"/> provide fast ones.
+    /// </summary>
+    /// <param name="values">A column vector of length n.</param>
+    /// <param name="result">Destination of length n; must not overlap <paramref name="values"/>.</param>
+    /// <exception cref="ArgumentException">A length differs from n, or the spans overlap.</exception>
+    void StepTransposed(ReadOnlySpan<double> values, Span<double> result)
+    {
+        Internals.ChainGuard.CheckStepLengths(StateCount, values.Length, result.Length, nameof(values), nameof(result));
+        if (values.Overlaps(result))
+        {
+            throw new ArgumentException("The destination overlaps the values; StepTransposed needs separate buffers.", nameof(result));
+        }
+
+        var columns = new long[Math.Max(1, MaxRowNonZeros)];
+        var probabilities = new double[columns.Length];
+        for (long i = 0; i < result.Length; i++)
+        {
+            int count = GetRow(i, columns, probabilities);
+            double sum = 0;
+            for (int k = 0; k < count; k++)
+            {
+                sum += probabilities[k] * values[(int)columns[k]];
+            }
+
+            result[(int)i] = sum;
+        }
+    }
 }

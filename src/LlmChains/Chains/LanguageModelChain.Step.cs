@@ -11,10 +11,13 @@ public sealed partial class LanguageModelChain
     /// <summary>Targets per parallel work item.</summary>
     private const long StepChunk = 1 << 14;
 
+    private StepJob? _stepJob;
+
     /// <summary>
     /// One step next = distribution·Q_f in pull form: each entry of <paramref name="next"/> sums over the at most
-    /// T + 1 predecessors of its state in a fixed order, in parallel over contiguous target ranges when the chain
-    /// is large. Results are identical for every thread count.
+    /// T + 1 predecessors of its state in a fixed order, in parallel over fixed contiguous target ranges when the
+    /// chain is large. Results are bitwise identical for every thread count and schedule, and the step allocates
+    /// nothing in steady state.
     /// </summary>
     /// <param name="distribution">Row vector of length |V_K^*|.</param>
     /// <param name="next">Destination of length |V_K^*|, not overlapping <paramref name="distribution"/>.</param>
@@ -36,6 +39,42 @@ public sealed partial class LanguageModelChain
                 fixed (float* p = _p32)
                 {
                     StepFull(x, p, y, fullLengthOnly: false);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The transposed step result = Q_f·values (a column vector): result[i] = Σ_j Q_f(i, j)·values[j], the expected
+    /// value of <paramref name="values"/> after one step from state i. Used for right eigenvectors, hitting and
+    /// absorption probabilities, and expectations E[f(X₁) | X₀ = i]. Each entry is a dot product over the T
+    /// contiguous successors of its state; parallel, deterministic and allocation-free like <see cref="Step"/>.
+    /// </summary>
+    /// <param name="values">Column vector of length |V_K^*|.</param>
+    /// <param name="result">Destination of length |V_K^*|, not overlapping <paramref name="values"/>.</param>
+    public unsafe void StepTransposed(ReadOnlySpan<double> values, Span<double> result)
+    {
+        ChainGuard.CheckStepLengths(StateCount, values.Length, result.Length, nameof(values), nameof(result));
+        if (values.Overlaps(result))
+        {
+            throw new ArgumentException("The destination overlaps the values; StepTransposed needs separate buffers.", nameof(result));
+        }
+
+        fixed (double* v = values)
+        fixed (double* y = result)
+        {
+            if (_p64 is not null)
+            {
+                fixed (double* p = _p64)
+                {
+                    RunTransposed(v, p, y, isSingle: false);
+                }
+            }
+            else
+            {
+                fixed (float* p = _p32)
+                {
+                    RunTransposed(v, p, y, isSingle: true);
                 }
             }
         }
@@ -73,23 +112,117 @@ public sealed partial class LanguageModelChain
             return;
         }
 
-        // Work items: chunks of short targets, then chunks of suffixes s (each s covers T full-length targets).
-        long shortChunks = (shortTargets + StepChunk - 1) / StepChunk;
-        long suffixChunk = Math.Max(1, StepChunk / t);
-        long fullChunks = (stride + suffixChunk - 1) / suffixChunk;
-        nint xa = (nint)x, ya = (nint)y, ta = (nint)table, fxa = (nint)fullX, fya = (nint)fullY, fta = (nint)fullTable, pxa = (nint)prefixX, pta = (nint)prefixTable;
-        Parallel.For(0L, shortChunks + fullChunks, item =>
+        StepJob job = ParallelJob.Rent(ref _stepJob);
+        try
         {
-            if (item < shortChunks)
+            job.ShortChunks = (shortTargets + StepChunk - 1) / StepChunk;
+            job.SuffixChunk = Math.Max(1, StepChunk / t);
+            job.IsSingle = typeof(TP) == typeof(float);
+            job.Transposed = false;
+            job.T = t;
+            job.Stride = stride;
+            job.ShortTargets = shortTargets;
+            job.X = (nint)x;
+            job.Y = (nint)y;
+            job.Table = (nint)table;
+            job.FullX = (nint)fullX;
+            job.FullY = (nint)fullY;
+            job.FullTable = (nint)fullTable;
+            job.PrefixX = (nint)prefixX;
+            job.PrefixTable = (nint)prefixTable;
+            long fullChunks = (stride + job.SuffixChunk - 1) / job.SuffixChunk;
+            job.Run(job.ShortChunks + fullChunks, Environment.ProcessorCount);
+        }
+        finally
+        {
+            ParallelJob.Return(ref _stepJob, job);
+        }
+    }
+
+    private unsafe void RunTransposed<TP>(double* v, TP* table, double* y, bool isSingle)
+        where TP : unmanaged, INumberBase<TP>
+    {
+        int t = VocabularySize;
+        long stride = States.Indexing.Power(ContextWindow - 1);
+        long offset = States.FullLengthOffset;
+        long n = StateCount;
+        if (n < ParallelThreshold)
+        {
+            StepKernels.RowProducts(v, table, y, t, offset, stride, 0, n);
+            return;
+        }
+
+        StepJob job = ParallelJob.Rent(ref _stepJob);
+        try
+        {
+            job.IsSingle = isSingle;
+            job.Transposed = true;
+            job.T = t;
+            job.Stride = stride;
+            job.Offset = offset;
+            job.States = n;
+            job.X = (nint)v;
+            job.Y = (nint)y;
+            job.Table = (nint)table;
+            job.Run((n + StepChunk - 1) / StepChunk, Environment.ProcessorCount);
+        }
+        finally
+        {
+            ParallelJob.Return(ref _stepJob, job);
+        }
+    }
+
+    /// <summary>The parallel work of one step: fixed chunks of short targets, then of suffixes (T full-length targets each), or row ranges of the transposed step.</summary>
+    private sealed unsafe class StepJob : ParallelJob
+    {
+        internal bool IsSingle;
+        internal bool Transposed;
+        internal int T;
+        internal long Stride;
+        internal long Offset;
+        internal long States;
+        internal long ShortTargets;
+        internal long ShortChunks;
+        internal long SuffixChunk;
+        internal nint X;
+        internal nint Y;
+        internal nint Table;
+        internal nint FullX;
+        internal nint FullY;
+        internal nint FullTable;
+        internal nint PrefixX;
+        internal nint PrefixTable;
+
+        protected override void Execute(long item)
+        {
+            if (IsSingle)
             {
-                long lo = item * StepChunk;
-                StepKernels.ShortTargets((double*)xa, (TP*)ta, (double*)ya, t, lo, Math.Min(shortTargets, lo + StepChunk));
+                Execute<float>(item);
             }
             else
             {
-                long lo = (item - shortChunks) * suffixChunk;
-                StepKernels.FullLengthTargets((double*)fxa, (TP*)fta, (double*)pxa, (TP*)pta, (double*)fya, t, stride, lo, Math.Min(stride, lo + suffixChunk));
+                Execute<double>(item);
             }
-        });
+        }
+
+        private void Execute<TP>(long item)
+            where TP : unmanaged, INumberBase<TP>
+        {
+            if (Transposed)
+            {
+                long lo = item * StepChunk;
+                StepKernels.RowProducts((double*)X, (TP*)Table, (double*)Y, T, Offset, Stride, lo, Math.Min(States, lo + StepChunk));
+            }
+            else if (item < ShortChunks)
+            {
+                long lo = item * StepChunk;
+                StepKernels.ShortTargets((double*)X, (TP*)Table, (double*)Y, T, lo, Math.Min(ShortTargets, lo + StepChunk));
+            }
+            else
+            {
+                long lo = (item - ShortChunks) * SuffixChunk;
+                StepKernels.FullLengthTargets((double*)FullX, (TP*)FullTable, (double*)PrefixX, (TP*)PrefixTable, (double*)FullY, T, Stride, lo, Math.Min(Stride, lo + SuffixChunk));
+            }
+        }
     }
 }

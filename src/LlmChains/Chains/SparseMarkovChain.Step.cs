@@ -46,6 +46,51 @@ public sealed partial class SparseMarkovChain
         }
     }
 
+    /// <summary>
+    /// The transposed step result = Q·values: result[i] = Σ_j Q(i, j)·values[j] over the non-zeros of row i in
+    /// ascending column order (rows in parallel on large chains; results independent of the thread count).
+    /// </summary>
+    /// <param name="values">A column vector of length n.</param>
+    /// <param name="result">Destination of length n; must not overlap <paramref name="values"/>.</param>
+    /// <exception cref="ArgumentException">A length differs from n, or the spans overlap.</exception>
+    public unsafe void StepTransposed(ReadOnlySpan<double> values, Span<double> result)
+    {
+        ChainGuard.CheckStepLengths(StateCount, values.Length, result.Length, nameof(values), nameof(result));
+        if (values.Overlaps(result))
+        {
+            throw new ArgumentException("The destination overlaps the values; StepTransposed needs separate buffers.", nameof(result));
+        }
+
+        fixed (double* v = values)
+        fixed (double* y = result)
+        {
+            int n = (int)StateCount;
+            if (n < ParallelThreshold)
+            {
+                RowProducts(v, y, 0, n);
+                return;
+            }
+
+            nint va = (nint)v, ya = (nint)y;
+            int chunk = MinChunkColumns * 4;
+            Parallel.For(0, (n + chunk - 1) / chunk, c => RowProducts((double*)va, (double*)ya, c * chunk, Math.Min(n, (c + 1) * chunk)));
+        }
+    }
+
+    private unsafe void RowProducts(double* v, double* y, int first, int end)
+    {
+        for (int i = first; i < end; i++)
+        {
+            double sum = 0;
+            for (long k = _rowPointers[i]; k < _rowPointers[i + 1]; k++)
+            {
+                sum += _values[k] * v[_columns[k]];
+            }
+
+            y[i] = sum;
+        }
+    }
+
     /// <summary>The step over the work items of <see cref="Transposed.ChunkStarts"/> in parallel (kept apart so the sequential path allocates no closure).</summary>
     private static unsafe void StepParallel(Transposed t, double* x, double* y)
     {

@@ -158,6 +158,18 @@ public sealed class LanguageModelChainTests
         AssertStepMatchesReferences(chain);
     }
 
+    [Theory]
+    [InlineData(4, 8, false)] // 87,380 states: whole AVX vectors of four
+    [InlineData(5, 7, true)] // 97,655 states: four plus a scalar tail, float32
+    [InlineData(6, 6, false)] // 55,986 states: four plus a pair
+    [InlineData(10, 5, true)] // 111,110 states: two fours plus a pair, float32
+    public void Step_ParallelPathWideVocabulary_IdenticalToSerialReference(int t, int k, bool singlePrecision)
+    {
+        var options = new ChainBuildOptions { Precision = singlePrecision ? ProbabilityPrecision.Float32 : ProbabilityPrecision.Float64 };
+        var chain = LanguageModelChain.Build(new RandomLogitsModel(t, k, 2.0, t + k), new DecodingOptions { Temperature = 0.8, TopP = 0.9 }, options);
+        AssertStepMatchesReferences(chain);
+    }
+
     [Fact]
     public void RecurrentBlockStep_ParallelPath_IdenticalToSerialReference()
     {

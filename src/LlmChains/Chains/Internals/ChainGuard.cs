@@ -6,16 +6,16 @@ namespace LlmChains.Chains.Internals;
 /// <summary>Argument checks shared by the chain types (kept out of the hot methods).</summary>
 internal static class ChainGuard
 {
-    internal static void CheckStepLengths(long stateCount, int distributionLength, int nextLength)
+    internal static void CheckStepLengths(long stateCount, int distributionLength, int nextLength, string distributionName = "distribution", string nextName = "next")
     {
         if (distributionLength != stateCount)
         {
-            throw new ArgumentException($"The distribution has length {distributionLength}; the chain has {stateCount} states.", "distribution");
+            throw new ArgumentException($"The {(distributionName == "distribution" ? "distribution" : "input vector")} has length {distributionLength}; the chain has {stateCount} states.", distributionName);
         }
 
         if (nextLength != stateCount)
         {
-            throw new ArgumentException($"The destination has length {nextLength}; the chain has {stateCount} states.", "next");
+            throw new ArgumentException($"The destination has length {nextLength}; the chain has {stateCount} states.", nextName);
         }
     }
 

@@ -1,28 +1,57 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace LlmChains.Chains.Internals;
 
 /// <summary>
 /// The pull-form kernels of x·Q_f on the implicit layout of <see cref="LanguageModelChain"/>. Each target
-/// entry is written by exactly one thread with a fixed summation order, so results do not depend on the
-/// number of threads.
+/// entry is written by exactly one call with a fixed summation order, so results do not depend on the
+/// number of threads, and the AVX paths give bitwise the same results as the scalar ones (a multiply, then an add,
+/// per term: no fused multiply–add).
 /// </summary>
 /// <remarks>
 /// Layout facts (paper-spec §1.6): a state i shorter than K has its T successors at T(i+1) .. T(i+1)+T−1, and
 /// is their only predecessor, so next[T + m] = x[m / T]·P[m] for targets shorter than K. A full-length target
 /// with code c = s·T + a (suffix s ∈ [0, T^{K−1}), last token a) is reached from the length-(K−1) prefix
 /// offset(K−1) + s (when K ≥ 2) and from the T full-length states offset(K) + b·T^{K−1} + s, b ∈ [0, T).
+/// Float32 tables are widened to double before the multiply; the vectors are always double.
 /// </remarks>
 internal static unsafe class StepKernels
 {
+
     /// <summary>Targets [T + mLo, T + mHi) of length 2..K−1 (m indexes the table of the parents of length 1..K−2).</summary>
     internal static void ShortTargets<TP>(double* x, TP* table, double* next, int t, long mLo, long mHi)
         where TP : unmanaged, INumberBase<TP>
     {
         double* destination = next + t;
-        for (long m = mLo; m < mHi; m++)
+        long parent = mLo / t;
+        long m = mLo;
+        if (t == 2 && Avx2.IsSupported)
         {
-            destination[m] = x[m / t] * double.CreateTruncating(table[m]);
+            if ((m & 1) != 0 && m < mHi)
+            {
+                destination[m] = x[parent] * double.CreateTruncating(table[m]);
+                m++;
+                parent++;
+            }
+
+            // Four parents p..p+3 give the eight targets m = 2p .. 2p+7.
+            for (; m <= mHi - 8; m += 8, parent += 4)
+            {
+                Vector256<double> w = Avx.LoadVector256(x + parent);
+                Avx.Store(destination + m, Avx.Multiply(Avx2.Permute4x64(w, 0b01_01_00_00), Load4(table + m)));
+                Avx.Store(destination + m + 4, Avx.Multiply(Avx2.Permute4x64(w, 0b11_11_10_10), Load4(table + m + 4)));
+            }
+        }
+
+        while (m < mHi)
+        {
+            long end = Math.Min(mHi, (parent + 1) * t);
+            Scale(x[parent], table + m, destination + m, (int)(end - m));
+            m = end;
+            parent++;
         }
     }
 
@@ -43,18 +72,13 @@ internal static unsafe class StepKernels
 
         // Initialise the block of targets with the transient contribution, then add the T full-length sources in the
         // order b = 0..T−1. Looping b outside s streams x and the table contiguously while the target block stays in
-        // cache; the summation order of every target is the same as a per-target loop's.
+        // cache (tiles small enough for L1 measured 2× slower at T = 10: they cut the streams into short runs). The
+        // summation order of every target is the same as a per-target loop's.
         if (prefixX is not null)
         {
             for (long s = sLo; s < sHi; s++)
             {
-                double w = prefixX[s];
-                TP* row = prefixTable + (s * t);
-                double* target = next + (s * t);
-                for (int a = 0; a < t; a++)
-                {
-                    target[a] = w * double.CreateTruncating(row[a]);
-                }
+                Scale(prefixX[s], prefixTable + (s * t), next + (s * t), t);
             }
         }
         else
@@ -68,21 +92,145 @@ internal static unsafe class StepKernels
             for (long s = sLo; s < sHi; s++)
             {
                 long source = sourceBase + s;
-                double w = x[source];
-                TP* row = table + (source * t);
-                double* target = next + (s * t);
-                for (int a = 0; a < t; a++)
-                {
-                    target[a] += w * double.CreateTruncating(row[a]);
-                }
+                AddScaled(x[source], table + (source * t), next + (s * t), t);
             }
         }
     }
 
+    /// <summary>
+    /// The transposed product y[i] = Σ_a P[i, a]·v[first(i) + a] for rows i ∈ [lo, hi), where the successors of
+    /// state i start at first(i) = T(i + 1) for i below <paramref name="fullLengthOffset"/> and at
+    /// offset + (i − offset) mod T^{K−1}·T for full-length states.
+    /// </summary>
+    internal static void RowProducts<TP>(double* v, TP* table, double* y, int t, long fullLengthOffset, long stride, long lo, long hi)
+        where TP : unmanaged, INumberBase<TP>
+    {
+        for (long i = lo; i < hi; i++)
+        {
+            long first = i < fullLengthOffset ? t * (i + 1) : fullLengthOffset + (((i - fullLengthOffset) % stride) * t);
+            TP* row = table + (i * t);
+            double* w = v + first;
+            double sum = 0;
+            for (int a = 0; a < t; a++)
+            {
+                sum += double.CreateTruncating(row[a]) * w[a];
+            }
+
+            y[i] = sum;
+        }
+    }
+
+    /// <summary>destination[a] = w·source[a] for a &lt; n.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Scale<TP>(double w, TP* source, double* destination, int n)
+        where TP : unmanaged, INumberBase<TP>
+    {
+        int a = 0;
+        if (Avx.IsSupported)
+        {
+            var weight = Vector256.Create(w);
+            for (; a <= n - 4; a += 4)
+            {
+                Avx.Store(destination + a, Avx.Multiply(weight, Load4(source + a)));
+            }
+
+            if (a <= n - 2)
+            {
+                Sse2.Store(destination + a, Sse2.Multiply(weight.GetLower(), Load2(source + a)));
+                a += 2;
+            }
+        }
+
+        for (; a < n; a++)
+        {
+            destination[a] = w * double.CreateTruncating(source[a]);
+        }
+    }
+
+    /// <summary>destination[a] += w·source[a] for a &lt; n (a multiply, then an add).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddScaled<TP>(double w, TP* source, double* destination, int n)
+        where TP : unmanaged, INumberBase<TP>
+    {
+        int a = 0;
+        if (Avx.IsSupported)
+        {
+            var weight = Vector256.Create(w);
+            for (; a <= n - 4; a += 4)
+            {
+                Avx.Store(destination + a, Avx.Add(Avx.LoadVector256(destination + a), Avx.Multiply(weight, Load4(source + a))));
+            }
+
+            if (a <= n - 2)
+            {
+                Sse2.Store(destination + a, Sse2.Add(Sse2.LoadVector128(destination + a), Sse2.Multiply(weight.GetLower(), Load2(source + a))));
+                a += 2;
+            }
+        }
+
+        for (; a < n; a++)
+        {
+            destination[a] += w * double.CreateTruncating(source[a]);
+        }
+    }
+
+    /// <summary>Four table entries widened to double (reads exactly four entries).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Load4<TP>(TP* source)
+        where TP : unmanaged
+    {
+        return typeof(TP) == typeof(float)
+            ? Avx.ConvertToVector256Double(Sse.LoadVector128((float*)source))
+            : Avx.LoadVector256((double*)source);
+    }
+
+    /// <summary>Two table entries widened to double (reads exactly two entries).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<double> Load2<TP>(TP* source)
+        where TP : unmanaged
+    {
+        return typeof(TP) == typeof(float)
+            ? Sse2.ConvertToVector128Double(Sse2.LoadScalarVector128((double*)source).AsSingle())
+            : Sse2.LoadVector128((double*)source);
+    }
+
+    /// <summary>T = 2: the two targets of suffix s, from the prefix s and the sources s and stride + s.</summary>
     private static void FullLengthTargetsBinary<TP>(double* x, TP* table, double* prefixX, TP* prefixTable, double* next, long stride, long sLo, long sHi)
         where TP : unmanaged, INumberBase<TP>
     {
-        for (long s = sLo; s < sHi; s++)
+        long s = sLo;
+        if (Avx2.IsSupported)
+        {
+            double* x1 = x + stride;
+            TP* table1 = table + (2 * stride);
+            for (; s <= sHi - 4; s += 4)
+            {
+                // Four suffixes s..s+3 give the eight targets next[2s .. 2s+7], in two vectors of (s, 0), (s, 1), (s+1, 0), (s+1, 1).
+                Vector256<double> lo, hi;
+                if (prefixX is not null)
+                {
+                    Vector256<double> w = Avx.LoadVector256(prefixX + s);
+                    lo = Avx.Multiply(Avx2.Permute4x64(w, 0b01_01_00_00), Load4(prefixTable + (2 * s)));
+                    hi = Avx.Multiply(Avx2.Permute4x64(w, 0b11_11_10_10), Load4(prefixTable + (2 * s) + 4));
+                }
+                else
+                {
+                    lo = Vector256<double>.Zero;
+                    hi = Vector256<double>.Zero;
+                }
+
+                Vector256<double> w0 = Avx.LoadVector256(x + s);
+                lo = Avx.Add(lo, Avx.Multiply(Avx2.Permute4x64(w0, 0b01_01_00_00), Load4(table + (2 * s))));
+                hi = Avx.Add(hi, Avx.Multiply(Avx2.Permute4x64(w0, 0b11_11_10_10), Load4(table + (2 * s) + 4)));
+                Vector256<double> w1 = Avx.LoadVector256(x1 + s);
+                lo = Avx.Add(lo, Avx.Multiply(Avx2.Permute4x64(w1, 0b01_01_00_00), Load4(table1 + (2 * s))));
+                hi = Avx.Add(hi, Avx.Multiply(Avx2.Permute4x64(w1, 0b11_11_10_10), Load4(table1 + (2 * s) + 4)));
+                Avx.Store(next + (2 * s), lo);
+                Avx.Store(next + (2 * s) + 4, hi);
+            }
+        }
+
+        for (; s < sHi; s++)
         {
             double a0 = 0, a1 = 0;
             if (prefixX is not null)
