@@ -17,6 +17,9 @@ internal static class AnalyzeCommand
     /// <summary>Where the main job (no options) writes its plot when --plot is not given.</summary>
     public const string DefaultPlotPath = "llmchains-analyze.png";
 
+    /// <summary>Trajectories of the sampled diagnostics when the chain is too large for the exact worst case and --sample is not given.</summary>
+    public const int AutomaticSampleSize = 1000;
+
     /// <summary>The temperatures of the toy example's table (paper Fig. 5).</summary>
     public static readonly double[] ToyTemperatures = [0.2, 0.5, 1, 2];
 
@@ -28,6 +31,11 @@ internal static class AnalyzeCommand
         var tvSteps = new Option<int>("--tv-steps") { Description = "Number of steps of d(t) to report", DefaultValueFactory = _ => 50 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout" };
         var plot = new Option<string?>("--plot") { Description = "Write d(t) with the Prop. 3.4 bound and the spectrum to this PNG file" };
+        var sample = new Option<int?>("--sample") { Description = $"Simulate N trajectories (pairs) for sampled diagnostics over --tv-steps steps: a coupling upper estimate of TV(μQ^t, π) and repetition-loop rates, with confidence intervals. On by itself (N = {AutomaticSampleSize}) above {Convergence.MaxWorstCaseStates:N0} states, where the exact worst case is out of reach; 0 turns it off" };
+        var confidence = new Option<double>("--confidence") { Description = "Confidence level of the sampled intervals, in (0, 1)", DefaultValueFactory = _ => 0.95 };
+        var burnIn = new Option<int>("--burn-in") { Description = "Steps of burn-in of the reference copy of the sampled coupling (a stand-in for π)", DefaultValueFactory = _ => SamplingOptions.Default.BurnIn };
+        var sampleSeed = new Option<int>("--sample-seed") { Description = "Seed of the sampled diagnostics", DefaultValueFactory = _ => 0 };
+        var maxLoopPeriod = new Option<int>("--max-loop-period") { Description = "Longest repetition loop (in states) the sampled diagnostics look for", DefaultValueFactory = _ => SamplingOptions.Default.MaxLoopPeriod };
 
         var command = new Command("analyze", "Build the Markov chain Q_f of a model (Prop. 3.2) and analyse it: structure (Prop. 3.3), π, spectrum, ε and the Prop. 3.4 bound, d(t), t_mix, t_min. With no options: the paper's toy example.");
         foreach (var option in models.All)
@@ -40,6 +48,11 @@ internal static class AnalyzeCommand
         command.Add(tvSteps);
         command.Add(json);
         command.Add(plot);
+        command.Add(sample);
+        command.Add(confidence);
+        command.Add(burnIn);
+        command.Add(sampleSeed);
+        command.Add(maxLoopPeriod);
 
         command.SetAction(parse =>
         {
@@ -55,12 +68,13 @@ internal static class AnalyzeCommand
                 throw new CliException($"--tv-steps {steps}: the number of steps must be ≥ 0", ExitCodes.UsageError);
             }
 
+            var sampling = SamplingRequest.Parse(parse.GetValue(sample), parse.GetValue(confidence), parse.GetValue(burnIn), parse.GetValue(sampleSeed), parse.GetValue(maxLoopPeriod), steps);
             bool toy = matrixPath is null && models.IsDefaultModel(parse);
             bool asJson = parse.GetValue(json);
             string? plotPath = parse.GetValue(plot) ?? (toy && !asJson ? DefaultPlotPath : null);
             var report = matrixPath is not null
-                ? AnalyzeMatrix(matrixPath, steps, context)
-                : AnalyzeModel(models, parse, parse.GetValue(temperature), steps, toy, context);
+                ? AnalyzeMatrix(matrixPath, steps, sampling, context)
+                : AnalyzeModel(models, parse, parse.GetValue(temperature), steps, sampling, toy, context);
 
             if (plotPath is not null)
             {
@@ -82,7 +96,7 @@ internal static class AnalyzeCommand
         return command;
     }
 
-    private static AnalyzeReport AnalyzeModel(ModelOptions models, ParseResult parse, double temperature, int steps, bool toy, CommandContext context)
+    private static AnalyzeReport AnalyzeModel(ModelOptions models, ParseResult parse, double temperature, int steps, SamplingRequest sampling, bool toy, CommandContext context)
     {
         var decoding = models.Decoding(parse, temperature);
         var (model, description) = models.CreateModel(parse);
@@ -93,7 +107,7 @@ internal static class AnalyzeCommand
             chain = LanguageModelChain.Build(model, decoding, models.BuildOptions(parse), progress);
         }
 
-        var analysis = Analyze(chain, steps, context);
+        var analysis = Analyze(chain, steps, sampling, context);
         IReadOnlyList<TemperaturePoint>? sweep = null;
         if (toy)
         {
@@ -102,22 +116,22 @@ internal static class AnalyzeCommand
         }
 
         string title = toy ? "The paper's toy example (T = 2, K = 3), τ = 1" : $"T = {chain.VocabularySize}, K = {chain.ContextWindow}, {decoding}";
-        return new AnalyzeReport(description, title, chain, decoding, analysis, chain.CountNonZeros(), chain.ProbabilityBytes, chain.Precision, steps, toy ? model as NGramModel : null, sweep, null);
+        return new AnalyzeReport(description, title, chain, decoding, analysis, chain.CountNonZeros(), chain.ProbabilityBytes, chain.Precision, steps, toy ? model as NGramModel : null, sweep, null, sampling.IsAutomatic(chain));
     }
 
-    private static AnalyzeReport AnalyzeMatrix(string path, int steps, CommandContext context)
+    private static AnalyzeReport AnalyzeMatrix(string path, int steps, SamplingRequest sampling, CommandContext context)
     {
         ModelSource.RequireFile(path);
         var chain = MatrixMarket.Read(path);
-        var analysis = Analyze(chain, steps, context);
+        var analysis = Analyze(chain, steps, sampling, context);
         long bytes = ((chain.StateCount + 1) * sizeof(long)) + (chain.NonZeroCount * (sizeof(int) + sizeof(double)));
-        return new AnalyzeReport($"MatrixMarket chain {path}", Path.GetFileName(path), chain, null, analysis, chain.NonZeroCount, bytes, ProbabilityPrecision.Float64, steps, null, null, null);
+        return new AnalyzeReport($"MatrixMarket chain {path}", Path.GetFileName(path), chain, null, analysis, chain.NonZeroCount, bytes, ProbabilityPrecision.Float64, steps, null, null, null, sampling.IsAutomatic(chain));
     }
 
-    private static ChainAnalysis Analyze(IMarkovChain chain, int steps, CommandContext context)
+    private static ChainAnalysis Analyze(IMarkovChain chain, int steps, SamplingRequest sampling, CommandContext context)
     {
         using var progress = new StderrProgress<AnalysisProgress>(context.Error, "analysing", p => p.Fraction);
-        return ChainAnalyzer.Analyze(chain, AnalysisOptions(steps), progress);
+        return ChainAnalyzer.Analyze(chain, AnalysisOptions(steps) with { Sampling = sampling.For(chain) }, progress);
     }
 
     private static ChainAnalysisOptions AnalysisOptions(int steps) => new()
@@ -140,4 +154,48 @@ internal sealed record AnalyzeReport(
     int TvSteps,
     NGramModel? ToyModel,
     IReadOnlyList<TemperaturePoint>? TemperatureTable,
-    string? PlotPath);
+    string? PlotPath,
+    bool SamplingAutomatic = false);
+
+/// <summary>
+/// The sampled diagnostics asked for on the command line: --sample N (0 = off), or, without it, N =
+/// <see cref="AnalyzeCommand.AutomaticSampleSize"/> when the chain has more states than the exact worst case handles.
+/// </summary>
+internal sealed record SamplingRequest(int? Trajectories, SamplingOptions Options)
+{
+    public static SamplingRequest Parse(int? trajectories, double confidence, int burnIn, int seed, int maxLoopPeriod, int steps)
+    {
+        if (trajectories is < 0)
+        {
+            throw new CliException($"--sample {trajectories}: the number of trajectories must be ≥ 0 (0 turns sampling off)", ExitCodes.UsageError);
+        }
+
+        if (!(confidence > 0 && confidence < 1))
+        {
+            throw new CliException(FormattableString.Invariant($"--confidence {confidence}: the confidence level must lie in (0, 1)"), ExitCodes.UsageError);
+        }
+
+        if (burnIn < 0)
+        {
+            throw new CliException($"--burn-in {burnIn}: the burn-in must be ≥ 0", ExitCodes.UsageError);
+        }
+
+        if (maxLoopPeriod < 1)
+        {
+            throw new CliException($"--max-loop-period {maxLoopPeriod}: the period must be ≥ 1", ExitCodes.UsageError);
+        }
+
+        return new SamplingRequest(trajectories, new SamplingOptions { Confidence = confidence, BurnIn = burnIn, Seed = seed, Steps = steps, MaxLoopPeriod = maxLoopPeriod });
+    }
+
+    /// <summary>Whether sampling runs only because the chain is large (no --sample given).</summary>
+    public bool IsAutomatic(IMarkovChain chain) => Trajectories is null && chain.StateCount > Convergence.MaxWorstCaseStates;
+
+    /// <summary>The options for <paramref name="chain"/>, or null when nothing is sampled.</summary>
+    public SamplingOptions? For(IMarkovChain chain) => Trajectories switch
+    {
+        > 0 and int n => Options with { Trajectories = n },
+        null when IsAutomatic(chain) => Options with { Trajectories = AnalyzeCommand.AutomaticSampleSize },
+        _ => null,
+    };
+}

@@ -14,6 +14,7 @@ internal static class AnalyzeOutput
     private const long ClassStatesLimit = 100_000;
     private const long StationaryLimit = 1_000_000;
     private const int ClassListingLimit = 10_000;
+    private const int SampledLoopLimit = 50;
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     public static void WriteText(AnalyzeReport r, TextWriter o)
@@ -71,6 +72,11 @@ internal static class AnalyzeOutput
             int n = Math.Min(r.TvSteps, curve.Steps);
             var shown = Enumerable.Range(0, n + 1).Where(t => t <= 10 || t == n || t % 10 == 0).Select(t => F($"{t}: {curve[t]:G3}"));
             Line(o, "d(t)", string.Join("  ", shown));
+        }
+
+        if (a.SampledDistances is { } sampledTv && a.SampledRepetition is { } sampledLoops)
+        {
+            WriteSampled(o, r, sampledTv, sampledLoops);
         }
 
         if (r.ToyModel is { } toy && a.Stationary is { } stationary && r.Chain is LanguageModelChain toyChain)
@@ -196,6 +202,15 @@ internal static class AnalyzeOutput
                 w.WriteNull("tvDistanceStart");
             }
 
+            if (a.SampledDistances is { } sampledTv && a.SampledRepetition is { } sampledLoops)
+            {
+                WriteSampledJson(w, r, sampledTv, sampledLoops);
+            }
+            else
+            {
+                w.WriteNull("sampled");
+            }
+
             if (r.TemperatureTable is { } table)
             {
                 w.WriteStartArray("temperatures");
@@ -225,6 +240,146 @@ internal static class AnalyzeOutput
 
         o.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
     }
+
+    private static void WriteSampled(TextWriter o, AnalyzeReport r, SampledTotalVariation tv, RepetitionRateEstimate loops)
+    {
+        string automatic = r.SamplingAutomatic ? F($"; automatic above {Convergence.MaxWorstCaseStates:N0} states (--sample 0 turns it off)") : string.Empty;
+        Line(o, "sampled", F($"{tv.Trajectories:N0} simulated pairs from μ = {tv.Start}, ν = {tv.Reference}; {tv.Confidence * 100:G4}% Clopper–Pearson intervals, seed {tv.Seed}{automatic}"));
+        int n = tv.Steps;
+        var shown = Enumerable.Range(0, n + 1).Where(t => t <= 5 || t == n || t % 10 == 0).Select(t => F($"{t}: {tv[t].Estimate:G3} [{tv[t].Lower:G3}, {tv[t].Upper:G3}]"));
+        Line(o, "coupling", r.Analysis.Stationary is null
+            ? "P(T > t) ≥ TV(μQ^t, νQ^t) (π is not unique: ν is where the burn-in led, one mixture of the stationary laws):"
+            : "P(T > t) ≥ TV(μQ^t, νQ^t) ≈ TV(μQ^t, π) up to the burn-in error:");
+        Line(o, string.Empty, string.Join("  ", shown));
+        Line(o, string.Empty, F($"simultaneous band ± {tv.SimultaneousHalfWidth:G3} (DKW); {tv.CoupledCount:N0} of {tv.Trajectories:N0} pairs met within {n} steps ({(tv.CouplesTokens ? "coupled on tokens" : "coupled on next states")})"));
+        int? below = tv.FirstStepBelow(Convergence.DefaultThreshold);
+        Line(o, "t_mix ≤", below is { } b
+            ? F($"{b} from μ (upper confidence limit of P(T > t) ≤ 1/4 from t = {b}; against ν, i.e. against π up to the burn-in error)")
+            : F($"not within {n} steps (no upper confidence limit ≤ 1/4; raise --tv-steps)"));
+        var at = loops[loops.Steps];
+        string mean = loops.MeanEntryTime switch
+        {
+            { Count: >= 2 } m => F($", mean entry time {m.Mean:G4} [{m.Lower:G4}, {m.Upper:G4}] among them"),
+            { } m => F($", entry time {m.Mean:G4}"),
+            null => string.Empty,
+        };
+        Line(o, "repetition", F($"in a loop (period ≤ {loops.MaxLoopPeriod}, block repeated {loops.MinLoopRepeats}× more) at t = {loops.Steps}: {at.Estimate:G3} [{at.Lower:G3}, {at.Upper:G3}]; entered by then: {loops.Entered.Estimate:G3} [{loops.Entered.Lower:G3}, {loops.Entered.Upper:G3}]{mean}"));
+        foreach (var loop in loops.Loops.Take(5))
+        {
+            Line(o, "loop", F($"{FormatLoop(r.Chain, loop.States)} (period {loop.Period}): {loop.Frequency.Estimate:G3} [{loop.Frequency.Lower:G3}, {loop.Frequency.Upper:G3}] of trajectories at t = {loops.Steps}"));
+        }
+
+        if (loops.Loops.Count > 5)
+        {
+            Line(o, string.Empty, F($"… and {loops.Loops.Count - 5} more loops"));
+        }
+    }
+
+    private static void WriteSampledJson(Utf8JsonWriter w, AnalyzeReport r, SampledTotalVariation tv, RepetitionRateEstimate loops)
+    {
+        w.WriteStartObject("sampled");
+        w.WriteNumber("trajectories", tv.Trajectories);
+        w.WriteNumber("steps", tv.Steps);
+        w.WriteNumber("confidence", tv.Confidence);
+        w.WriteNumber("seed", tv.Seed);
+        w.WriteBoolean("automatic", r.SamplingAutomatic);
+        w.WriteString("start", tv.Start.ToString());
+        w.WriteString("reference", tv.Reference.ToString());
+        w.WriteNumber("burnIn", tv.Reference.BurnIn);
+        w.WriteBoolean("couplesTokens", tv.CouplesTokens);
+        Array(w, "couplingTail", tv.Tail.Select(e => e.Estimate));
+        Array(w, "couplingTailLower", tv.Tail.Select(e => e.Lower));
+        Array(w, "couplingTailUpper", tv.Tail.Select(e => e.Upper));
+        w.WriteNumber("simultaneousHalfWidth", tv.SimultaneousHalfWidth);
+        w.WriteNumber("coupledCount", tv.CoupledCount);
+        if (tv.FirstStepBelow(Convergence.DefaultThreshold) is { } below)
+        {
+            w.WriteNumber("tMixUpperEstimate", below);
+        }
+        else
+        {
+            w.WriteNull("tMixUpperEstimate");
+        }
+
+        w.WriteNumber("maxLoopPeriod", loops.MaxLoopPeriod);
+        w.WriteNumber("minLoopRepeats", loops.MinLoopRepeats);
+        Array(w, "loopRate", loops.InLoop.Select(e => e.Estimate));
+        Array(w, "loopRateLower", loops.InLoop.Select(e => e.Lower));
+        Array(w, "loopRateUpper", loops.InLoop.Select(e => e.Upper));
+        w.WriteStartObject("loopEntered");
+        w.WriteNumber("estimate", loops.Entered.Estimate);
+        w.WriteNumber("lower", loops.Entered.Lower);
+        w.WriteNumber("upper", loops.Entered.Upper);
+        w.WriteEndObject();
+        if (loops.MeanEntryTime is { } m)
+        {
+            w.WriteStartObject("meanLoopEntryTime");
+            w.WriteNumber("mean", m.Mean);
+            Number(w, "lower", m.Lower);
+            Number(w, "upper", m.Upper);
+            w.WriteNumber("count", m.Count);
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("meanLoopEntryTime");
+        }
+
+        Array(w, "loopEntryTimeCounts", loops.EntryTimeCounts.Select(c => (double)c));
+        w.WriteStartArray("loops");
+        foreach (var loop in loops.Loops.Take(SampledLoopLimit))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("period", loop.Period);
+            w.WriteStartArray("states");
+            foreach (long state in loop.States)
+            {
+                w.WriteNumberValue(state);
+            }
+
+            w.WriteEndArray();
+            if (r.Chain is LanguageModelChain lm)
+            {
+                w.WriteStartArray("tokens");
+                foreach (int token in LoopTokens(lm, loop.States))
+                {
+                    w.WriteNumberValue(token);
+                }
+
+                w.WriteEndArray();
+            }
+
+            w.WriteNumber("estimate", loop.Frequency.Estimate);
+            w.WriteNumber("lower", loop.Frequency.Lower);
+            w.WriteNumber("upper", loop.Frequency.Upper);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void Array(Utf8JsonWriter w, string name, IEnumerable<double> values)
+    {
+        w.WriteStartArray(name);
+        foreach (double v in values)
+        {
+            w.WriteNumberValue(v);
+        }
+
+        w.WriteEndArray();
+    }
+
+    /// <summary>The tokens a loop emits: the last token of each of its states.</summary>
+    private static int[] LoopTokens(LanguageModelChain chain, IReadOnlyList<long> states)
+    {
+        var tokens = new int[chain.ContextWindow];
+        return [.. states.Select(s => tokens[chain.States.Unrank(s, tokens) - 1])];
+    }
+
+    private static string FormatLoop(IMarkovChain chain, IReadOnlyList<long> states) => chain is LanguageModelChain lm
+        ? "\"" + string.Join(lm.VocabularySize <= 10 ? string.Empty : ",", LoopTokens(lm, states)) + "\" repeated"
+        : "states " + string.Join(" → ", states.Select(s => s.ToString(Inv)));
 
     /// <summary>Writes a number, or null when it is missing or not finite (JSON has no ∞ or NaN).</summary>
     internal static void Number(Utf8JsonWriter w, string name, double? value)

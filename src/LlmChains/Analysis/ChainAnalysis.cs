@@ -15,7 +15,9 @@ public sealed class ChainAnalysis
         double boundTarget,
         TotalVariationCurve? distances,
         MixingTimeResult? mixingTime,
-        TMinResult? tMin)
+        TMinResult? tMin,
+        SampledTotalVariation? sampledDistances = null,
+        RepetitionRateEstimate? sampledRepetition = null)
     {
         Structure = structure;
         StationaryDistributions = stationary;
@@ -25,6 +27,8 @@ public sealed class ChainAnalysis
         Distances = distances;
         MixingTime = mixingTime;
         TMin = tMin;
+        SampledDistances = sampledDistances;
+        SampledRepetition = sampledRepetition;
     }
 
     /// <summary>Classes, recurrence and periods.</summary>
@@ -62,6 +66,15 @@ public sealed class ChainAnalysis
 
     /// <summary>t_min (paper-spec §2.1; infinite for a periodic or reducible chain).</summary>
     public TMinResult? TMin { get; }
+
+    /// <summary>
+    /// The coupling estimate of P(T &gt; t) (an upper bound on TV(μQ^t, μQ^{t+B}) for the uniform start μ) with confidence
+    /// intervals, when <see cref="ChainAnalysisOptions.Sampling"/> was set; otherwise <see langword="null"/>.
+    /// </summary>
+    public SampledTotalVariation? SampledDistances { get; }
+
+    /// <summary>The sampled repetition-loop rates from the uniform start, when <see cref="ChainAnalysisOptions.Sampling"/> was set; otherwise <see langword="null"/>.</summary>
+    public RepetitionRateEstimate? SampledRepetition { get; }
 
     /// <summary>The Shannon entropy (nats) of the unique stationary distribution, or <see langword="null"/>.</summary>
     public double? StationaryEntropy

@@ -8,7 +8,8 @@ public sealed record ChainAnalysisOptions
 
     /// <summary>
     /// Up to this many states d(t) is the exact worst case over all starts (<see cref="Convergence.AnalyzeMixing"/>);
-    /// above it, d(t) is measured from the uniform start distribution. Default 10,000.
+    /// above it, d(t) is measured from the uniform start distribution. Default 10,000. For sampled estimates with
+    /// confidence intervals on larger chains set <see cref="Sampling"/>.
     /// </summary>
     public int WorstCaseMaxStates { get; init; } = 10_000;
 
@@ -33,6 +34,17 @@ public sealed record ChainAnalysisOptions
     /// <summary>Options of the convergence computations; <see langword="null"/> for the defaults.</summary>
     public ConvergenceOptions? Convergence { get; init; }
 
+    /// <summary>
+    /// When set, <see cref="ChainAnalyzer.Analyze"/> also runs the sampling-based diagnostics of
+    /// <see cref="SampledConvergence"/> from the uniform start μ over all states: the coupling estimate of
+    /// P(T &gt; t) ≥ TV(μQ^t, μQ^{t+B}) against μ after <see cref="SamplingOptions.BurnIn"/> steps
+    /// (<see cref="ChainAnalysis.SampledDistances"/>) and the repetition-loop rates
+    /// (<see cref="ChainAnalysis.SampledRepetition"/>), with confidence intervals. They need no vector of length n, so they
+    /// are the convergence diagnostic for chains above <see cref="WorstCaseMaxStates"/> (<c>llmchains analyze</c> turns them
+    /// on there by itself). Default <see langword="null"/>: not run.
+    /// </summary>
+    public SamplingOptions? Sampling { get; init; }
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public void Validate()
     {
@@ -47,5 +59,7 @@ public sealed record ChainAnalysisOptions
         {
             throw new ArgumentOutOfRangeException(nameof(BoundTarget), BoundTarget, $"BoundTarget must lie in (0, 1); got {BoundTarget}.");
         }
+
+        Sampling?.Validate();
     }
 }

@@ -5,7 +5,8 @@ namespace LlmChains.Analysis;
 /// <summary>
 /// Runs the whole analysis of a chain in one call: <see cref="ChainStructure"/>, <see cref="StationaryDistribution"/>
 /// (every recurrent class), <see cref="Spectrum"/>, ε and the Prop. 3.4 bound (<see cref="ConvergenceBound"/>) for a
-/// model's chain, and d(t), t_mix and t_min (<see cref="Convergence"/>).
+/// model's chain, d(t), t_mix and t_min (<see cref="Convergence"/>), and on request the sampled diagnostics of
+/// <see cref="SampledConvergence"/> (<see cref="ChainAnalysisOptions.Sampling"/>).
 /// </summary>
 public static class ChainAnalyzer
 {
@@ -72,7 +73,16 @@ public static class ChainAnalyzer
             tMin = new TMinResult(double.PositiveInfinity, -1, double.NaN, 0, MixingTimeStatus.NotErgodicUnichain, true, true);
         }
 
+        SampledTotalVariation? sampledDistances = null;
+        RepetitionRateEstimate? sampledRepetition = null;
+        if (options.Sampling is { } sampling)
+        {
+            progress?.Report(new AnalysisProgress("sampling", 0.85));
+            sampledDistances = SampledConvergence.EstimateTotalVariation(chain, SampledStart.Uniform, null, sampling, null, cancellationToken);
+            sampledRepetition = SampledConvergence.EstimateRepetition(chain, SampledStart.Uniform, sampling, null, cancellationToken);
+        }
+
         progress?.Report(new AnalysisProgress("done", 1));
-        return new ChainAnalysis(structure, stationary, spectrum, epsilon, options.BoundTarget, distances, mixing, tMin);
+        return new ChainAnalysis(structure, stationary, spectrum, epsilon, options.BoundTarget, distances, mixing, tMin, sampledDistances, sampledRepetition);
     }
 }
