@@ -34,11 +34,7 @@ public interface IMarkovChain
     /// <exception cref="ArgumentException">A length differs from n, or the spans overlap.</exception>
     void StepTransposed(ReadOnlySpan<double> values, Span<double> result)
     {
-        Internals.ChainGuard.CheckStepLengths(StateCount, values.Length, result.Length, nameof(values), nameof(result));
-        if (values.Overlaps(result))
-        {
-            throw new ArgumentException("The destination overlaps the values; StepTransposed needs separate buffers.", nameof(result));
-        }
+        Internals.ChainGuard.CheckTransposedStep(StateCount, values, result);
 
         var columns = new long[Math.Max(1, MaxRowNonZeros)];
         var probabilities = new double[columns.Length];

@@ -54,11 +54,7 @@ public sealed partial class LanguageModelChain
     /// <param name="result">Destination of length |V_K^*|, not overlapping <paramref name="values"/>.</param>
     public unsafe void StepTransposed(ReadOnlySpan<double> values, Span<double> result)
     {
-        ChainGuard.CheckStepLengths(StateCount, values.Length, result.Length, nameof(values), nameof(result));
-        if (values.Overlaps(result))
-        {
-            throw new ArgumentException("The destination overlaps the values; StepTransposed needs separate buffers.", nameof(result));
-        }
+        ChainGuard.CheckTransposedStep(StateCount, values, result);
 
         fixed (double* v = values)
         fixed (double* y = result)

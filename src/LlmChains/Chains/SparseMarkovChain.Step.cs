@@ -55,11 +55,7 @@ public sealed partial class SparseMarkovChain
     /// <exception cref="ArgumentException">A length differs from n, or the spans overlap.</exception>
     public unsafe void StepTransposed(ReadOnlySpan<double> values, Span<double> result)
     {
-        ChainGuard.CheckStepLengths(StateCount, values.Length, result.Length, nameof(values), nameof(result));
-        if (values.Overlaps(result))
-        {
-            throw new ArgumentException("The destination overlaps the values; StepTransposed needs separate buffers.", nameof(result));
-        }
+        ChainGuard.CheckTransposedStep(StateCount, values, result);
 
         fixed (double* v = values)
         fixed (double* y = result)

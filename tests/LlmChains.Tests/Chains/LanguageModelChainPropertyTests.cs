@@ -12,12 +12,6 @@ namespace LlmChains.Tests.Chains;
 /// </summary>
 public sealed class LanguageModelChainPropertyTests
 {
-    private static double[] RandomVector(int n, int seed)
-    {
-        var random = new Random(seed);
-        return Enumerable.Range(0, n).Select(_ => (2 * random.NextDouble()) - 1).ToArray();
-    }
-
     private static double MaxAbsDifference(double[] a, double[] b)
     {
         a.Length.Should().Be(b.Length);
@@ -80,7 +74,7 @@ public sealed class LanguageModelChainPropertyTests
         var model = c.CreateModel();
         var chain = LanguageModelChain.Build(model, c.Decoding);
         var reference = new BruteForceChain(model, c.Decoding);
-        var x = RandomVector(reference.Count, c.Seed);
+        var x = TestVectors.Random(reference.Count, c.Seed);
         var y = new double[reference.Count];
         chain.Step(x, y);
         var expected = reference.Step(x);
@@ -104,7 +98,7 @@ public sealed class LanguageModelChainPropertyTests
         int full = reference.Count - offset;
         chain.RecurrentBlock.StateCount.Should().Be(full);
         chain.States.FullLengthOffset.Should().Be(offset);
-        var local = RandomVector(full, c.Seed ^ 0x5A5A);
+        var local = TestVectors.Random(full, c.Seed ^ 0x5A5A);
         var padded = new double[reference.Count];
         local.CopyTo(padded, offset);
         var expected = reference.Step(padded);
@@ -130,7 +124,7 @@ public sealed class LanguageModelChainPropertyTests
 
         MaxAbsDifference(b, a).Should().BeLessThanOrEqualTo(1e-6, c.ToString());
 
-        var v = RandomVector((int)c64.StateCount, c.Seed);
+        var v = TestVectors.Random((int)c64.StateCount, c.Seed);
         var y64 = new double[v.Length];
         var y32 = new double[v.Length];
         c64.Step(v, y64);

@@ -179,7 +179,7 @@ public sealed class LanguageModelChainTests
         long n = chain.RecurrentBlock.StateCount;
         n.Should().Be(32768);
         long offset = chain.States.FullLengthOffset;
-        var x = RandomVector(n, 12);
+        var x = TestVectors.Random(n, 12);
         var y = new double[n];
         chain.RecurrentBlock.Step(x, y);
         var p = new double[t];
@@ -215,7 +215,7 @@ public sealed class LanguageModelChainTests
         int t = chain.VocabularySize;
         int k = chain.ContextWindow;
         long n = chain.StateCount;
-        var x = RandomVector(n, 99);
+        var x = TestVectors.Random(n, 99);
         var y = new double[n];
         chain.Step(x, y);
         var again = new double[n];
@@ -291,18 +291,6 @@ public sealed class LanguageModelChainTests
         {
             y[i].Should().BeApproximately(push[i], 1e-14);
         }
-    }
-
-    private static double[] RandomVector(long n, int seed)
-    {
-        var random = new Random(seed);
-        var x = new double[n];
-        for (long i = 0; i < n; i++)
-        {
-            x[i] = (2 * random.NextDouble()) - 1;
-        }
-
-        return x;
     }
 
     [Fact]

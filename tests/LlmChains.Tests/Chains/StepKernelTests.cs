@@ -1,5 +1,6 @@
 using LlmChains.Chains;
 using LlmChains.Models;
+using LlmChains.Tests.Support;
 
 namespace LlmChains.Tests.Chains;
 
@@ -55,7 +56,7 @@ public sealed class StepKernelTests
     {
         // Concurrent calls on one chain each rent their own job; every result must equal the lone call's.
         var chain = Build(2, 16, singlePrecision: false);
-        var x = RandomVector(chain.StateCount, 5);
+        var x = TestVectors.Random(chain.StateCount, 5);
         var expected = new double[chain.StateCount];
         chain.Step(x, expected);
         var results = new double[6][];
@@ -81,7 +82,7 @@ public sealed class StepKernelTests
     public void StepTransposed_EqualsRowByRowDotProducts(int t, int k, bool singlePrecision)
     {
         var chain = Build(t, k, singlePrecision, new DecodingOptions { Temperature = 0.9, TopK = Math.Max(1, t - 1) });
-        var v = RandomVector(chain.StateCount, 17);
+        var v = TestVectors.Random(chain.StateCount, 17);
         var result = new double[chain.StateCount];
         chain.StepTransposed(v, result);
         var columns = new long[t];
@@ -105,8 +106,8 @@ public sealed class StepKernelTests
         // ⟨x·Q, v⟩ = ⟨x, Q·v⟩ for all x, v; Q·1 = 1 (rows sum to one)
         var chain = Build(3, 9, singlePrecision: false);
         var sparse = chain.ToSparseMarkovChain();
-        var x = RandomVector(chain.StateCount, 1);
-        var v = RandomVector(chain.StateCount, 2);
+        var x = TestVectors.Random(chain.StateCount, 1);
+        var v = TestVectors.Random(chain.StateCount, 2);
         var xq = new double[chain.StateCount];
         var qv = new double[chain.StateCount];
         chain.Step(x, xq);
@@ -157,18 +158,6 @@ public sealed class StepKernelTests
             new ChainBuildOptions { Precision = singlePrecision ? ProbabilityPrecision.Float32 : ProbabilityPrecision.Float64 });
 
     private static double[] Uniform(long n) => Enumerable.Repeat(1.0 / n, (int)n).ToArray();
-
-    private static double[] RandomVector(long n, int seed)
-    {
-        var random = new Random(seed);
-        var x = new double[n];
-        for (long i = 0; i < n; i++)
-        {
-            x[i] = (2 * random.NextDouble()) - 1;
-        }
-
-        return x;
-    }
 
     private static double Dot(double[] a, double[] b)
     {

@@ -6,6 +6,16 @@ namespace LlmChains.Chains.Internals;
 /// <summary>Argument checks shared by the chain types (kept out of the hot methods).</summary>
 internal static class ChainGuard
 {
+    /// <summary>The arguments of a transposed step Q·values: lengths n, and no overlap.</summary>
+    internal static void CheckTransposedStep(long stateCount, ReadOnlySpan<double> values, Span<double> result)
+    {
+        CheckStepLengths(stateCount, values.Length, result.Length, nameof(values), nameof(result));
+        if (values.Overlaps(result))
+        {
+            throw new ArgumentException("The destination overlaps the values; StepTransposed needs separate buffers.", nameof(result));
+        }
+    }
+
     internal static void CheckStepLengths(long stateCount, int distributionLength, int nextLength, string distributionName = "distribution", string nextName = "next")
     {
         if (distributionLength != stateCount)
