@@ -31,11 +31,12 @@ internal static class AnalyzeCommand
         var tvSteps = new Option<int>("--tv-steps") { Description = "Number of steps of d(t) to report", DefaultValueFactory = _ => 50 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout" };
         var plot = new Option<string?>("--plot") { Description = "Write d(t) with the Prop. 3.4 bound and the spectrum to this PNG file" };
-        var sample = new Option<int?>("--sample") { Description = $"Simulate N trajectories (pairs) for sampled diagnostics over --tv-steps steps: a coupling upper estimate of TV(μQ^t, π) and repetition-loop rates, with confidence intervals. On by itself (N = {AutomaticSampleSize}) above {Convergence.MaxWorstCaseStates:N0} states, where the exact worst case is out of reach; 0 turns it off" };
+        var sample = new Option<int?>("--sample") { Description = $"Simulate N trajectories (pairs) for sampled diagnostics over --tv-steps steps: a coupling upper estimate and a separating-event lower bound of TV(μQ^t, π), and repetition-loop rates, with confidence intervals. On by itself (N = {AutomaticSampleSize}) above {Convergence.MaxWorstCaseStates:N0} states, where the exact worst case is out of reach; 0 turns it off" };
         var confidence = new Option<double>("--confidence") { Description = "Confidence level of the sampled intervals, in (0, 1)", DefaultValueFactory = _ => 0.95 };
         var burnIn = new Option<int>("--burn-in") { Description = "Steps of burn-in of the reference copy of the sampled coupling (a stand-in for π)", DefaultValueFactory = _ => SamplingOptions.Default.BurnIn };
         var sampleSeed = new Option<int>("--sample-seed") { Description = "Seed of the sampled diagnostics", DefaultValueFactory = _ => 0 };
         var maxLoopPeriod = new Option<int>("--max-loop-period") { Description = "Longest repetition loop (in states) the sampled diagnostics look for", DefaultValueFactory = _ => SamplingOptions.Default.MaxLoopPeriod };
+        var projectionTokens = new Option<int?>("--projection-tokens") { Description = "The sampled lower bound on TV looks for a separating event on the last m tokens of the window and whether it is full (default: the state itself on small chains, otherwise the state hashed into min(4N, 16,384) buckets); models only" };
 
         var command = new Command("analyze", "Build the Markov chain Q_f of a model (Prop. 3.2) and analyse it: structure (Prop. 3.3), π, spectrum, ε and the Prop. 3.4 bound, d(t), t_mix, t_min. With no options: the paper's toy example.");
         foreach (var option in models.All)
@@ -53,6 +54,7 @@ internal static class AnalyzeCommand
         command.Add(burnIn);
         command.Add(sampleSeed);
         command.Add(maxLoopPeriod);
+        command.Add(projectionTokens);
 
         command.SetAction(parse =>
         {
@@ -68,7 +70,12 @@ internal static class AnalyzeCommand
                 throw new CliException($"--tv-steps {steps}: the number of steps must be ≥ 0", ExitCodes.UsageError);
             }
 
-            var sampling = SamplingRequest.Parse(parse.GetValue(sample), parse.GetValue(confidence), parse.GetValue(burnIn), parse.GetValue(sampleSeed), parse.GetValue(maxLoopPeriod), steps);
+            var sampling = SamplingRequest.Parse(parse.GetValue(sample), parse.GetValue(confidence), parse.GetValue(burnIn), parse.GetValue(sampleSeed), parse.GetValue(maxLoopPeriod), steps, parse.GetValue(projectionTokens));
+            if (matrixPath is not null && sampling.Options.Projection is not null)
+            {
+                throw new CliException("--projection-tokens needs a model's chain; a MatrixMarket chain has no tokens", ExitCodes.UsageError);
+            }
+
             bool toy = matrixPath is null && models.IsDefaultModel(parse);
             bool asJson = parse.GetValue(json);
             string? plotPath = parse.GetValue(plot) ?? (toy && !asJson ? DefaultPlotPath : null);
@@ -163,7 +170,7 @@ internal sealed record AnalyzeReport(
 /// </summary>
 internal sealed record SamplingRequest(int? Trajectories, SamplingOptions Options)
 {
-    public static SamplingRequest Parse(int? trajectories, double confidence, int burnIn, int seed, int maxLoopPeriod, int steps)
+    public static SamplingRequest Parse(int? trajectories, double confidence, int burnIn, int seed, int maxLoopPeriod, int steps, int? projectionTokens = null)
     {
         if (trajectories is < 0)
         {
@@ -185,7 +192,13 @@ internal sealed record SamplingRequest(int? Trajectories, SamplingOptions Option
             throw new CliException($"--max-loop-period {maxLoopPeriod}: the period must be ≥ 1", ExitCodes.UsageError);
         }
 
-        return new SamplingRequest(trajectories, new SamplingOptions { Confidence = confidence, BurnIn = burnIn, Seed = seed, Steps = steps, MaxLoopPeriod = maxLoopPeriod });
+        if (projectionTokens is < 1)
+        {
+            throw new CliException($"--projection-tokens {projectionTokens}: the number of tokens must be ≥ 1", ExitCodes.UsageError);
+        }
+
+        var projection = projectionTokens is { } m ? SampledProjection.LastTokens(m) : null;
+        return new SamplingRequest(trajectories, new SamplingOptions { Confidence = confidence, BurnIn = burnIn, Seed = seed, Steps = steps, MaxLoopPeriod = maxLoopPeriod, Projection = projection });
     }
 
     /// <summary>Whether sampling runs only because the chain is large (no --sample given).</summary>

@@ -252,6 +252,11 @@ internal static class AnalyzeOutput
             : "P(T > t) ≥ TV(μQ^t, νQ^t) ≈ TV(μQ^t, π) up to the burn-in error:");
         Line(o, string.Empty, string.Join("  ", shown));
         Line(o, string.Empty, F($"simultaneous band ± {tv.SimultaneousHalfWidth:G3} (DKW); {tv.CoupledCount:N0} of {tv.Trajectories:N0} pairs met within {n} steps ({(tv.CouplesTokens ? "coupled on tokens" : "coupled on next states")})"));
+        var times = Enumerable.Range(0, n + 1).Where(t => t <= 5 || t == n || t % 10 == 0).ToArray();
+        Line(o, "TV ≥", F($"P(A_t) − Q(A_t) for an event A_t on {tv.Projection} ({tv.ProjectionBins:N0} bins) chosen on {tv.SelectionPairs:N0} pairs, tested on the other {tv.Trajectories - tv.SelectionPairs:N0}: estimate (lower limit, one-sided {(1 - ((1 - tv.Confidence) / 2)) * 100:G4}%)"));
+        Line(o, string.Empty, string.Join("  ", times.Select(t => F($"{t}: {tv.Separation[t].Estimate:G3} ({tv.LowerLimit(t):G3})"))));
+        Line(o, "bracket", F($"TV(μQ^t, νQ^t) ∈ [lower, upper limit], each t at {tv.Confidence * 100:G4}%:"));
+        Line(o, string.Empty, string.Join("  ", times.Select(t => F($"{t}: [{tv.LowerLimit(t):G3}, {tv.UpperLimit(t):G3}]"))));
         int? below = tv.FirstStepBelow(Convergence.DefaultThreshold);
         Line(o, "t_mix ≤", below is { } b
             ? F($"{b} from μ (upper confidence limit of P(T > t) ≤ 1/4 from t = {b}; against ν, i.e. against π up to the burn-in error)")
@@ -300,6 +305,14 @@ internal static class AnalyzeOutput
         {
             w.WriteNull("tMixUpperEstimate");
         }
+
+        w.WriteString("projection", tv.Projection.ToString());
+        w.WriteNumber("projectionBins", tv.ProjectionBins);
+        w.WriteNumber("selectionPairs", tv.SelectionPairs);
+        w.WriteNumber("separationPairs", tv.Trajectories - tv.SelectionPairs);
+        Array(w, "separationEstimate", tv.Separation.Select(e => e.Estimate));
+        Array(w, "tvLowerLimit", tv.Separation.Select(e => e.Lower));
+        Array(w, "tvUpperLimit", tv.Tail.Select(e => e.Upper));
 
         w.WriteNumber("maxLoopPeriod", loops.MaxLoopPeriod);
         w.WriteNumber("minLoopRepeats", loops.MinLoopRepeats);

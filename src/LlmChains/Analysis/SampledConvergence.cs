@@ -35,7 +35,9 @@ public static class SampledConvergence
     /// coupling of their move laws: with probability Σ_a min(p_a, q_a) they take the same move a (the same token for a
     /// model's chain, so two windows that emit the same K tokens in a row coincide), otherwise each takes its own move from
     /// its residual law. Each copy is exactly the chain; once they meet they move together (T is their first meeting time).
-    /// Cost: at most N·(H + burn-in) row reads.
+    /// Cost: at most N·(H + burn-in) row reads. The same pairs give the lower confidence bound of
+    /// <see cref="SampledTotalVariation.Separation"/>: a separating event on <see cref="SamplingOptions.Projection"/>
+    /// chosen on the first half of the pairs and tested on the second (no extra row reads; the tail does not depend on it).
     /// </remarks>
     /// <param name="chain">The chain (any size).</param>
     /// <param name="start">μ, the law of X_0.</param>
@@ -43,7 +45,7 @@ public static class SampledConvergence
     /// <param name="options">Trajectories, horizon, confidence, seed; <see langword="null"/> for <see cref="SamplingOptions.Default"/>.</param>
     /// <param name="progress">Receives throttled progress in trajectories.</param>
     /// <param name="cancellationToken">Cancels between trajectories (<see cref="OperationCanceledException"/>).</param>
-    /// <returns>The estimated tail P(T &gt; t) with pointwise intervals and a simultaneous band.</returns>
+    /// <returns>The estimated tail P(T &gt; t) with pointwise intervals and a simultaneous band, and the lower bound.</returns>
     /// <exception cref="ArgumentException">Invalid options, or a start state outside the chain.</exception>
     /// <exception cref="InvalidOperationException">A visited row has no positive entry.</exception>
     public static SampledTotalVariation EstimateTotalVariation(
@@ -148,26 +150,92 @@ public static class SampledConvergence
         reference.Check(n, nameof(reference));
         int trajectories = options.Trajectories;
         int horizon = options.Steps;
+        var projection = options.Projection ?? SampledProjection.Automatic(n, trajectories, horizon);
+        var projector = projection.Bind(n, kernel.States, horizon, nameof(options));
+        int bins = projector.Bins;
         var times = new int[trajectories]; // first meeting time, or horizon + 1 when they have not met by the horizon
-        TrajectoryRunner.Run(
-            trajectories,
-            options.MaxDegreeOfParallelism,
-            () => new SamplingWalker(kernel),
-            (i, walker) =>
+
+        // Pass 1 (pairs 0..N₁−1) counts, for each t and bin b, #{f(X_t) = b} − #{f(Y_t) = b} (met pairs add nothing);
+        // A_t = {b : count > 0}. Pass 2 (pairs N₁..N−1) counts the pairs with exactly one of f(X_t), f(Y_t) in A_t.
+        // Each pair is the same (seeded) coupled pair as in the coupling tail, so the tail does not depend on the split.
+        int selection = trajectories / 2;
+        var excess = new int[checked((horizon + 1) * bins)];
+        var above = new int[horizon + 1];
+        var below = new int[horizon + 1];
+        bool[]? inEvent = null;
+
+        void Pair(int i, CouplingWorker worker)
+        {
+            var random = new TrajectoryRandom(options.Seed, i, CouplingStream);
+            var walker = worker.Walker;
+            long x = start.Draw(walker, ref random);
+            long y = reference.Draw(walker, ref random);
+            int t = 0;
+            while (x != y)
             {
-                var random = new TrajectoryRandom(options.Seed, i, CouplingStream);
-                long x = start.Draw(walker, ref random);
-                long y = reference.Draw(walker, ref random);
-                int t = 0;
-                while (x != y && t < horizon)
+                int bx = projector.Map(x);
+                int by = projector.Map(y);
+                if (bx != by)
                 {
-                    (x, y) = walker.CoupledStep(x, y, ref random);
-                    t++;
+                    int row = t * bins;
+                    if (inEvent is null)
+                    {
+                        Interlocked.Increment(ref excess[row + bx]);
+                        Interlocked.Decrement(ref excess[row + by]);
+                    }
+                    else
+                    {
+                        bool a = inEvent[row + bx];
+                        if (a != inEvent[row + by])
+                        {
+                            (a ? worker.Above : worker.Below)[t]++;
+                        }
+                    }
                 }
 
-                times[i] = x == y ? t : horizon + 1;
+                if (t == horizon)
+                {
+                    break;
+                }
+
+                (x, y) = walker.CoupledStep(x, y, ref random);
+                t++;
+            }
+
+            times[i] = x == y ? t : horizon + 1;
+        }
+
+        TrajectoryRunner.Run(0, selection, trajectories, options.MaxDegreeOfParallelism, () => new CouplingWorker(kernel, horizon), Pair, _ => { }, progress, cancellationToken);
+        inEvent = new bool[excess.Length];
+        var eventBins = new int[horizon + 1];
+        for (int t = 0; t <= horizon; t++)
+        {
+            for (int b = t * bins, end = b + bins; b < end; b++)
+            {
+                if (excess[b] > 0)
+                {
+                    inEvent[b] = true;
+                    eventBins[t]++;
+                }
+            }
+        }
+
+        excess = [];
+        TrajectoryRunner.Run(
+            selection,
+            trajectories - selection,
+            trajectories,
+            options.MaxDegreeOfParallelism,
+            () => new CouplingWorker(kernel, horizon),
+            Pair,
+            worker =>
+            {
+                for (int t = 0; t <= horizon; t++)
+                {
+                    above[t] += worker.Above[t];
+                    below[t] += worker.Below[t];
+                }
             },
-            _ => { },
             progress,
             cancellationToken);
 
@@ -186,7 +254,15 @@ public static class SampledConvergence
             uncoupled[t] = remaining;
         }
 
-        return new SampledTotalVariation(start, reference, options, kernel.LabelsAreTokens, uncoupled);
+        var separation = new SampledSeparation[horizon + 1];
+        for (int t = 0; t <= horizon; t++)
+        {
+            separation[t] = t > 0 && eventBins[t] == eventBins[t - 1] && above[t] == above[t - 1] && below[t] == below[t - 1]
+                ? separation[t - 1]
+                : SampledSeparation.From(eventBins[t], above[t], below[t], trajectories - selection, options.Confidence);
+        }
+
+        return new SampledTotalVariation(start, reference, options, kernel.LabelsAreTokens, uncoupled, projection, bins, selection, separation);
     }
 
     private static RepetitionRateEstimate Repeat(SamplingKernel kernel, SampledStart start, SamplingOptions? options, IProgress<ConvergenceProgress>? progress, CancellationToken cancellationToken)
@@ -281,6 +357,16 @@ public static class SampledConvergence
             .OrderByDescending(v => v.Count)
             .ThenBy(v => v.States, LexicographicComparer.Instance)
             .Select(v => new SampledLoop(v.States, v.States.Length, ProportionEstimate.ClopperPearson(v.Count, options.Trajectories, options.Confidence)))];
+    }
+
+    /// <summary>One worker of the coupling: its walker and its counts of the second half.</summary>
+    private sealed class CouplingWorker(SamplingKernel kernel, int horizon)
+    {
+        internal SamplingWalker Walker { get; } = new(kernel);
+
+        internal int[] Above { get; } = new int[horizon + 1];
+
+        internal int[] Below { get; } = new int[horizon + 1];
     }
 
     /// <summary>Orders state sequences lexicographically (a shorter prefix first).</summary>

@@ -3,7 +3,9 @@ namespace LlmChains.Analysis;
 /// <summary>
 /// The coupling estimate of <see cref="SampledConvergence.EstimateTotalVariation"/>:
 /// for t = 0..<see cref="Steps"/>, the fraction of N simulated pairs (X, Y) that have not met by time t, an unbiased
-/// estimate of P(T &gt; t) for the coupling time T, with its Clopper–Pearson interval.
+/// estimate of P(T &gt; t) for the coupling time T, with its Clopper–Pearson interval (an upper bound on
+/// TV(μQ^t, νQ^t)); and, from the same pairs, a lower confidence bound on that TV from a separating event
+/// (<see cref="Separation"/>), so that [<see cref="LowerLimit"/>, <see cref="UpperLimit"/>] brackets it.
 /// </summary>
 /// <remarks>
 /// <para><b>What it bounds.</b> X_0 ~ μ (<see cref="Start"/>) and Y_0 ~ ν (<see cref="Reference"/>) are drawn
@@ -19,14 +21,29 @@ namespace LlmChains.Analysis;
 /// <para><b>Intervals.</b> Each t has its own interval (pointwise level <see cref="Confidence"/>).
 /// <see cref="SimultaneousHalfWidth"/> is the Dvoretzky–Kiefer–Wolfowitz half-width: the band estimate ± it covers
 /// the whole curve t ↦ P(T &gt; t) at once with probability ≥ <see cref="Confidence"/>.</para>
+/// <para><b>Lower bound.</b> States are projected onto the bins of a statistic f (<see cref="Projection"/>). On the first
+/// <see cref="SelectionPairs"/> pairs, A_t is the set of bins that X_t hits more often than Y_t; on the other pairs,
+/// whose X_t and Y_t are independent of that choice, (k₊ − k₋)/N₂ estimates P(f(X_t) ∈ A_t) − P(f(Y_t) ∈ A_t), which is
+/// ≤ TV(law of f(X_t), law of f(Y_t)) ≤ TV(μQ^t, νQ^t) for any fixed A_t. <see cref="SampledSeparation.Lower"/> is a
+/// one-sided lower confidence limit that exceeds TV(μQ^t, νQ^t) with probability ≤ α/2, so that the bracket
+/// [<see cref="LowerLimit"/>, <see cref="UpperLimit"/>] holds at each t with probability ≥ 1 − α. The limits are
+/// pointwise; for k times chosen in advance, all k lower limits hold at once with probability ≥ 1 − kα/2 (Bonferroni).
+/// Since TV(μQ^s, νQ^s) is non-increasing in s, the limit at t also bounds the distance at every s ≤ t. Against π the
+/// lower bound has the same burn-in caveat: TV(μQ^t, π) ≥ TV(μQ^t, νQ^t) − TV(μQ^{t+B}, π).</para>
 /// </remarks>
 public sealed class SampledTotalVariation
 {
     private readonly int[] _uncoupled;
     private readonly ProportionEstimate[] _tail;
 
-    internal SampledTotalVariation(SampledStart start, SampledStart reference, SamplingOptions options, bool labelsAreTokens, int[] uncoupled)
+    private readonly SampledSeparation[] _separation;
+
+    internal SampledTotalVariation(SampledStart start, SampledStart reference, SamplingOptions options, bool labelsAreTokens, int[] uncoupled, SampledProjection projection, int projectionBins, int selectionPairs, SampledSeparation[] separation)
     {
+        Projection = projection;
+        ProjectionBins = projectionBins;
+        SelectionPairs = selectionPairs;
+        _separation = separation;
         Start = start;
         Reference = reference;
         Trajectories = options.Trajectories;
@@ -82,6 +99,26 @@ public sealed class SampledTotalVariation
 
     /// <summary>The DKW half-width √(ln(2/α)/(2N)) of a band around the estimates that holds for every t at once.</summary>
     public double SimultaneousHalfWidth { get; }
+
+    /// <summary>The statistic f whose bins the separating events are made of (the automatic choice when <see cref="SamplingOptions.Projection"/> was <see langword="null"/>).</summary>
+    public SampledProjection Projection { get; }
+
+    /// <summary>The number of bins of <see cref="Projection"/> on this chain.</summary>
+    public int ProjectionBins { get; }
+
+    /// <summary>N₁ = ⌊N/2⌋, the pairs on which the events A_t were chosen; the other N − N₁ test them.</summary>
+    public int SelectionPairs { get; }
+
+    /// <summary>For t = 0..<see cref="Steps"/>, the separating event's estimate and lower confidence limit for TV(μQ^t, νQ^t).</summary>
+    public IReadOnlyList<SampledSeparation> Separation => _separation;
+
+    /// <summary>The lower confidence limit of TV(μQ^t, νQ^t) at <paramref name="t"/> (misses with probability ≤ α/2).</summary>
+    /// <param name="t">0..<see cref="Steps"/>.</param>
+    public double LowerLimit(int t) => _separation[t].Lower;
+
+    /// <summary>The upper confidence limit of TV(μQ^t, νQ^t) at <paramref name="t"/>: that of P(T &gt; t) (misses with probability ≤ α/2).</summary>
+    /// <param name="t">0..<see cref="Steps"/>.</param>
+    public double UpperLimit(int t) => _tail[t].Upper;
 
     /// <summary>
     /// The first t whose upper confidence limit of P(T &gt; t) is ≤ <paramref name="threshold"/>, or <see langword="null"/>

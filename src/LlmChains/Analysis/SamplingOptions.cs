@@ -46,6 +46,16 @@ public sealed record SamplingOptions
     /// </summary>
     public int MinLoopRepeats { get; init; } = 2;
 
+    /// <summary>
+    /// The statistic f on which the lower bound of <see cref="SampledTotalVariation.Separation"/> looks for a separating
+    /// event. <see langword="null"/> (default) chooses by itself, with M = min(max(64, 4·<see cref="Trajectories"/>), 16,384)
+    /// bins (fewer when M·(H + 1) counts exceed <see cref="SampledProjection.MaxCounts"/>): the state itself when n ≤ M,
+    /// otherwise the state hashed into M buckets (<see cref="SampledProjection.HashedStates"/>, which for a model's chain
+    /// keeps the windows that are not full in a bucket of their own). <see cref="SampledProjection.LastTokens"/> can suit
+    /// diffuse start laws of a model's chain better.
+    /// </summary>
+    public SampledProjection? Projection { get; init; }
+
     /// <summary>Largest number of threads; <see langword="null"/> (default) uses every processor. Results do not depend on it.</summary>
     public int? MaxDegreeOfParallelism { get; init; }
 

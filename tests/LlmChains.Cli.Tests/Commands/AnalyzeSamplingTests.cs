@@ -119,5 +119,43 @@ public sealed class AnalyzeSamplingTests
         output.Should().BeEmpty();
     }
 
+    [Fact]
+    public void Analyze_SampleJsonAndText_BracketTheDistanceWithTheSeparationLowerLimit()
+    {
+        // From the uniform start on the toy chain: the lower limits are ≤ the coupling's upper limits, positive at
+        // t = 0 (a uniform law over all 14 states puts 6/14 on windows that are not full, π none: the automatic projection
+        // for 14 states is the state itself), and the text shows the bracket.
+        var (code, output, error) = CliRunner.Run("analyze", "--json", "--sample", "600", "--tv-steps", "12", "--burn-in", "100", "--sample-seed", "1");
+        var (codeText, text, errorText) = CliRunner.Run("analyze", "--model", "parity", "--sample", "200", "--tv-steps", "12", "--projection-tokens", "3");
+        var (codeBad, _, errorBad) = CliRunner.Run("analyze", "--model", "parity", "--sample", "10", "--projection-tokens", "0");
+
+        code.Should().Be(0, error);
+        using var document = JsonDocument.Parse(output);
+        var sampled = document.RootElement.GetProperty("sampled");
+        sampled.GetProperty("projection").GetString().Should().Be("the state");
+        sampled.GetProperty("projectionBins").GetInt32().Should().Be(14);
+        sampled.GetProperty("selectionPairs").GetInt32().Should().Be(300);
+        sampled.GetProperty("separationPairs").GetInt32().Should().Be(300);
+        var lower = Doubles(sampled, "tvLowerLimit");
+        var upper = Doubles(sampled, "tvUpperLimit");
+        var estimate = Doubles(sampled, "separationEstimate");
+        lower.Should().HaveCount(13);
+        upper.Should().Equal(Doubles(sampled, "couplingTailUpper"));
+        estimate.Should().HaveCount(13);
+        for (int t = 0; t <= 12; t++)
+        {
+            lower[t].Should().BeInRange(0, upper[t]);
+            lower[t].Should().BeLessThanOrEqualTo(Math.Max(0, estimate[t]));
+        }
+
+        lower[0].Should().BeGreaterThan(0.05);
+        codeText.Should().Be(0, errorText);
+        text.Should().MatchRegex(@"TV ≥\s+P\(A_t\) − Q\(A_t\) for an event A_t on the last 3 tokens and whether the window is full \(14 bins\)");
+        text.Should().MatchRegex(@"bracket\s+TV\(μQ\^t, νQ\^t\) ∈ \[lower, upper limit\]");
+        text.Should().MatchRegex(@"\s0: \[[0-9.]+, [0-9.]+\]");
+        codeBad.Should().Be(2);
+        errorBad.Should().Contain("--projection-tokens");
+    }
+
     private static double[] Doubles(JsonElement element, string name) => [.. element.GetProperty(name).EnumerateArray().Select(e => e.GetDouble())];
 }

@@ -34,6 +34,8 @@ internal sealed class ModelSamplingKernel : SamplingKernel
 
     internal override bool LabelsAreTokens => true;
 
+    internal override StateSpace? States => _states;
+
     internal override int GetMoves(long state, Span<long> labels, Span<double> probabilities)
     {
         if (_model is IStateIndexedModel indexed)

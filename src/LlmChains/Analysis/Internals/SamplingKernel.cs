@@ -20,6 +20,9 @@ internal abstract class SamplingKernel
     /// <summary>Whether the labels are tokens (a model's chain) rather than next states.</summary>
     internal abstract bool LabelsAreTokens { get; }
 
+    /// <summary>The state space when the states are token windows (a model's chain), otherwise <see langword="null"/>.</summary>
+    internal virtual StateSpace? States => null;
+
     /// <summary>Writes the moves of <paramref name="state"/> with positive probability, labels ascending, and returns their count (≥ 1).</summary>
     internal abstract int GetMoves(long state, Span<long> labels, Span<double> probabilities);
 
@@ -90,6 +93,8 @@ internal abstract class SamplingKernel
         internal override int MaxMoves => chain.VocabularySize;
 
         internal override bool LabelsAreTokens => true;
+
+        internal override StateSpace? States => chain.States;
 
         internal override int GetMoves(long state, Span<long> labels, Span<double> probabilities)
         {

@@ -19,15 +19,37 @@ internal static class TrajectoryRunner
         Action<int, TLocal> body,
         Action<TLocal> merge,
         IProgress<ConvergenceProgress>? progress,
+        CancellationToken cancellationToken) =>
+        Run(0, trajectories, trajectories, maxDegreeOfParallelism, createLocal, body, merge, progress, cancellationToken);
+
+    /// <summary>
+    /// Runs trajectories <paramref name="first"/>..<paramref name="first"/> + <paramref name="count"/> − 1 (one pass of
+    /// several over <paramref name="total"/> trajectories: progress counts from <paramref name="first"/> out of the total).
+    /// </summary>
+    internal static void Run<TLocal>(
+        int first,
+        int count,
+        int total,
+        int? maxDegreeOfParallelism,
+        Func<TLocal> createLocal,
+        Action<int, TLocal> body,
+        Action<TLocal> merge,
+        IProgress<ConvergenceProgress>? progress,
         CancellationToken cancellationToken)
     {
-        int batches = (trajectories + BatchSize - 1) / BatchSize;
-        int every = Math.Max(1, trajectories / 100);
-        long done = 0;
+        if (count <= 0)
+        {
+            return;
+        }
+
+        int trajectories = first + count;
+        int batches = (count + BatchSize - 1) / BatchSize;
+        int every = Math.Max(1, total / 100);
+        long done = first;
 
         void RunBatch(int batch, TLocal local)
         {
-            int from = batch * BatchSize;
+            int from = first + (batch * BatchSize);
             int to = Math.Min(trajectories, from + BatchSize);
             for (int i = from; i < to; i++)
             {
@@ -38,9 +60,9 @@ internal static class TrajectoryRunner
             if (progress is not null)
             {
                 long now = Interlocked.Add(ref done, to - from);
-                if ((now / every) != ((now - (to - from)) / every) || now == trajectories)
+                if ((now / every) != ((now - (to - from)) / every) || now == total)
                 {
-                    progress.Report(new ConvergenceProgress(now, trajectories));
+                    progress.Report(new ConvergenceProgress(now, total));
                 }
             }
         }
