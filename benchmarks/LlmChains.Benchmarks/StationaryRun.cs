@@ -10,7 +10,8 @@ namespace LlmChains.Benchmarks;
 /// <summary>
 /// The LlmChains side of <c>benchmarks/compare/stationary_scipy.py</c> (<c>stationary DIR [case,…|all] [repeat]</c>): for every
 /// <c>DIR/NAME.case</c> ("T K τ") it loads the logits table <c>NAME.npy</c> written by the script, builds Q_f at τ,
-/// solves π on the recurrent block with Auto, Power and GMRES-DR, and prints one JSON line per solve with the time,
+/// solves π on the recurrent block with Auto, Power and GMRES-DR (automatic and explicit polynomial degrees d = 8, the
+/// automatic choice before it was revised, and d = 32), and prints one JSON line per solve with the time,
 /// matrix–vector products, residual, status and the L1 distance to SciPy's π (<c>NAME.pi.f64</c>) and, up to 4096
 /// states, to exact GTH. Timings exclude building the chain, as the script's exclude building the matrix; each
 /// solve runs <c>repeat</c> times (default 3) and the fastest is reported (the code is compiled by a warm-up
@@ -61,6 +62,11 @@ internal static class StationaryRun
             Solve(name, block, scipy, exact, new StationaryOptions(), repeat);
             Solve(name, block, scipy, exact, new StationaryOptions { GthMaxStates = 1 }, repeat);
             Solve(name, block, scipy, exact, new StationaryOptions { Method = StationaryMethod.Gmres }, repeat);
+
+            // the automatic degree before it was revised (power of 2 nearest O/S within 1..8: 8 for T = 2 and 10)
+            Solve(name, block, scipy, exact, new StationaryOptions { GthMaxStates = 1, KrylovPolynomialDegree = 8 }, repeat, "Auto(no GTH,d=8)");
+            Solve(name, block, scipy, exact, new StationaryOptions { Method = StationaryMethod.Gmres, KrylovPolynomialDegree = 8 }, repeat, "Gmres(d=8)");
+            Solve(name, block, scipy, exact, new StationaryOptions { Method = StationaryMethod.Gmres, KrylovPolynomialDegree = 32 }, repeat, "Gmres(d=32)");
             Solve(name, block, scipy, exact, new StationaryOptions { Method = StationaryMethod.Gmres, KrylovPolynomialDegree = 1, RestartLength = 40, DeflatedVectors = 10 }, repeat);
             Solve(name, block, scipy, exact, new StationaryOptions { Method = StationaryMethod.Power, MaxIterations = 2_000_000 }, block.StateCount <= 4096 ? 1 : repeat);
         }
@@ -112,7 +118,7 @@ internal static class StationaryRun
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"side\":\"llmchains\",\"case\":\"gth_dense2000\",\"states\":{n},\"method\":\"Gth\",\"seconds\":{best:F3}}}"));
     }
 
-    private static void Solve(string name, IMarkovChain block, double[] scipy, double[]? exact, StationaryOptions options, int repeat)
+    private static void Solve(string name, IMarkovChain block, double[] scipy, double[]? exact, StationaryOptions options, int repeat, string? label = null)
     {
         StationaryResult result = null!;
         double seconds = double.PositiveInfinity;
@@ -124,7 +130,8 @@ internal static class StationaryRun
         }
 
         double[] pi = result.Distribution;
-        string requested = options.Method == StationaryMethod.Auto && options.GthMaxStates == 1 ? "Auto(no GTH)"
+        string requested = label is not null ? label
+            : options.Method == StationaryMethod.Auto && options.GthMaxStates == 1 ? "Auto(no GTH)"
             : options.KrylovPolynomialDegree == 1 ? "Gmres(d=1,m=40,k=10)" : options.Method.ToString();
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,

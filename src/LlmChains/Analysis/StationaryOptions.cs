@@ -55,8 +55,11 @@ public sealed record StationaryOptions
     /// The degree d of the polynomial preconditioner of GMRES-DR, 1..64: each Krylov vector costs d steps of the lazy
     /// chain (I + Q)/2, and the system solved is x·(I − ((I + Q)/2)^d + 1uᵀ) = uᵀ (same solution π). d = 1 is plain
     /// GMRES-DR on I − Q + 1uᵀ. <see langword="null"/> (default) chooses d from the cost of a step relative to the
-    /// orthogonalisation, counted in memory traffic (the power of 2 nearest (4·(m + k)/2 + 6)/(2 + MaxRowNonZeros),
-    /// within 1..8): 8 for T up to about 20, 1 from T ≈ 100.
+    /// orthogonalisation, counted in memory traffic (the power of 2 nearest 8·(2(m + k) + 6)/(2 + MaxRowNonZeros),
+    /// within 1..64): 64 for T up to about 12, 32 for T ≈ 20, 16 for T = 50, 8 for T = 100. Either way d is lowered
+    /// so that one cycle, about (m + 2)·d products, fits in the remaining <see cref="MaxIterations"/>; and when the
+    /// preconditioned system stops at its own floor above the chain's (rows that do not sum exactly to 1, e.g.
+    /// float32 storage, leave it at up to about 2d times the row-sum defect), the solve finishes with d = 1.
     /// </summary>
     public int? KrylovPolynomialDegree { get; init; }
 

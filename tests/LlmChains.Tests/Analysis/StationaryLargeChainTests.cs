@@ -23,7 +23,7 @@ public sealed class StationaryLargeChainTests
 
         krylov.Status.Should().Be(SolveStatus.Converged);
         krylov.Residual.Should().BeLessThanOrEqualTo(1e-10);
-        krylov.Iterations.Should().BeLessThan(1000);
+        krylov.Iterations.Should().BeLessThan(1500); // d = 64 (automatic for T = 2) trades ~25% more products than d = 8 for 1/8 of the orthogonalisation
         power.Status.Should().Be(SolveStatus.MaxIterationsReached);
         power.Residual.Should().BeGreaterThan(1e-10);
         auto.Method.Should().Be(StationaryMethod.Gmres);

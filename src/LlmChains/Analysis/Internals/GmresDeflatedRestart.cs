@@ -34,7 +34,8 @@ internal sealed class GmresDeflatedRestart
     private readonly int _m;
     private readonly int _k;
     private readonly double[][] _basis;
-    private readonly int _degree;
+    private int _degree;
+    private int _ritzDegree = 1;
     private readonly double[] _z;
     private readonly double[]? _z2;
     private readonly double[] _residual;
@@ -78,7 +79,7 @@ internal sealed class GmresDeflatedRestart
     /// The estimate of the gap 1 − λ₂ of Q from the smallest harmonic Ritz value θ of I − ((I + Q)/2)^d + 1uᵀ:
     /// 2·(1 − (1 − θ)^{1/d}) (θ itself when d = 1), or NaN.
     /// </summary>
-    public double GapEstimate => _degree == 1 || !(SmallestRitzValue < 1) ? SmallestRitzValue : 2 * (1 - Math.Pow(1 - SmallestRitzValue, 1.0 / _degree));
+    public double GapEstimate => _ritzDegree == 1 || !(SmallestRitzValue < 1) ? SmallestRitzValue : 2 * (1 - Math.Pow(1 - SmallestRitzValue, 1.0 / _ritzDegree));
 
     /// <summary>The subspace dimension actually used.</summary>
     public int RestartLength => _m;
@@ -116,22 +117,59 @@ internal sealed class GmresDeflatedRestart
 
     /// <summary>
     /// Solves from the normalised iterate <paramref name="x"/> (replaced by the result, not yet clamped or normalised)
-    /// until the stationary residual is at most <paramref name="tolerance"/> or <paramref name="budget"/> products
-    /// have been used, or <paramref name="floor"/>(residual, row-sum defect) says the residual cannot improve
-    /// (<see cref="SolveStatus.Stagnated"/>). Returns the status and the stationary residual of the normalised result.
+    /// until the stationary residual is at most <paramref name="tolerance"/>, or the products counted in
+    /// <paramref name="context"/> would exceed <paramref name="budget"/> (never: every Krylov vector and check is
+    /// reserved before it is computed), or <paramref name="floor"/>(residual, row-sum defect) says the residual cannot
+    /// improve (<see cref="SolveStatus.Stagnated"/>). Returns the status and the stationary residual of the
+    /// normalised result (NaN when the budget allowed no check at all).
     /// </summary>
+    /// <remarks>
+    /// With d &gt; 1 the exact solution of the preconditioned system is not the best x of a chain whose rows do not
+    /// sum exactly to 1 (float32 storage): summing x·(I − P) + (Σx)·u = u gives Σx − 1 ≈ (d/2)·δ, δ the row-sum
+    /// defect Σ(x·Q) − Σx, and that rank-one mismatch leaves a stationary residual up to about 2d·δ instead of δ.
+    /// The preconditioned phase therefore stops at <paramref name="floor"/>(residual, d·defect); if the residual is
+    /// still above the chain's own floor, the solve continues with d = 1 (plain GMRES-DR on I − Q + 1uᵀ, whose
+    /// solution is within 2δ), warm-started from the result.
+    /// </remarks>
     public (SolveStatus Status, double Residual) Run(ref double[] x, double tolerance, int budget, Func<double, double, bool> floor, StationarySolveContext context)
     {
-        CancellationToken token = context.CancellationToken;
-        var (stationary, defect, l2) = Explicit(x, tolerance, needResidual: true, context);
-        if (stationary <= tolerance)
+        while (true)
         {
-            return (SolveStatus.Converged, stationary);
+            var (status, residual, defect) = RunCycles(ref x, tolerance, budget, floor, context);
+            if (status != SolveStatus.Stagnated || _degree == 1 || floor(residual, defect))
+            {
+                return (status, residual);
+            }
+
+            // at the preconditioned system's floor (≈ d·defect) but above the chain's: finish with d = 1
+            _degree = 1;
+        }
+    }
+
+    /// <summary>GMRES-DR cycles at the current degree; stagnation is judged against the degree's floor (defect scaled by d).</summary>
+    private (SolveStatus Status, double Residual, double Defect) RunCycles(ref double[] x, double tolerance, int budget, Func<double, double, bool> floor, StationarySolveContext context)
+    {
+        CancellationToken token = context.CancellationToken;
+        if (context.Iterations >= budget)
+        {
+            return (SolveStatus.MaxIterationsReached, double.NaN, 0);
         }
 
-        if (floor(stationary, defect))
+        int gain = _degree;
+        var (stationary, defect, l2) = Explicit(x, tolerance, needResidual: true, budget, context);
+        if (stationary <= tolerance)
         {
-            return (SolveStatus.Stagnated, stationary);
+            return (SolveStatus.Converged, stationary, defect);
+        }
+
+        if (floor(stationary, defect * gain))
+        {
+            return (SolveStatus.Stagnated, stationary, defect);
+        }
+
+        if (double.IsNaN(l2))
+        {
+            return (SolveStatus.MaxIterationsReached, stationary, defect); // no room for the GMRES residual
         }
 
         double ratio = l2 > 0 ? stationary / l2 : 1;
@@ -155,7 +193,7 @@ internal sealed class GmresDeflatedRestart
                 bool checkpoint = false;
                 for (; j < _m; j++)
                 {
-                    if (context.Iterations + (2 * _degree) > budget)
+                    if (context.Iterations + _degree > budget)
                     {
                         outOfBudget = true;
                         break;
@@ -193,12 +231,20 @@ internal sealed class GmresDeflatedRestart
                 _leastSquares.Solve(y);
                 Array.Copy(x, _candidate, _n);
                 StationaryVectors.AddCombination(_basis, columns, y, _candidate, _n, token);
-                (stationary, defect, l2) = Explicit(_candidate, tolerance, needResidual: !outOfBudget, context);
-                if (stationary <= tolerance || floor(stationary, defect) || outOfBudget)
+                if (outOfBudget || context.Iterations + _degree > budget)
+                {
+                    // no room for the check a further cycle needs: return the minimiser unchecked (the caller's
+                    // final residual check decides between Converged, Stagnated and MaxIterationsReached)
+                    (x, _candidate) = (_candidate, x);
+                    return (SolveStatus.MaxIterationsReached, double.NaN, 0);
+                }
+
+                (stationary, defect, l2) = Explicit(_candidate, tolerance, needResidual: true, budget, context);
+                bool atFloor = floor(stationary, defect * gain);
+                if (stationary <= tolerance || atFloor)
                 {
                     (x, _candidate) = (_candidate, x);
-                    SolveStatus status = stationary <= tolerance ? SolveStatus.Converged : floor(stationary, defect) ? SolveStatus.Stagnated : SolveStatus.MaxIterationsReached;
-                    return (status, stationary);
+                    return (stationary <= tolerance ? SolveStatus.Converged : SolveStatus.Stagnated, stationary, defect);
                 }
 
                 ratio = l2 > 0 ? stationary / l2 : ratio;
@@ -243,6 +289,7 @@ internal sealed class GmresDeflatedRestart
         if (KrylovHarmonicRitz.Compute(square, columns, 1, out _, out double smallest) > 0)
         {
             SmallestRitzValue = smallest;
+            _ritzDegree = _degree;
         }
     }
 
@@ -282,10 +329,11 @@ internal sealed class GmresDeflatedRestart
     /// <summary>
     /// The explicit check at <paramref name="x"/>, in two stages. The first (one product, x·Q left in
     /// <see cref="_z"/>) gives the stationary residual of the normalised x and the row-sum defect |Σ(x·Q) − Σx|/Σx;
-    /// when that settles the solve, or <paramref name="needResidual"/> is false, the second is skipped (L2 = NaN). The second (d − 1 more products for d &gt; 1)
+    /// when that settles the solve, or <paramref name="needResidual"/> is false, or the d − 1 further products would
+    /// exceed <paramref name="budget"/>, the second is skipped (L2 = NaN). The second (d − 1 more products for d &gt; 1)
     /// forms the GMRES residual r = u − x·A in <see cref="_residual"/> and returns ‖r‖₂.
     /// </summary>
-    private (double Stationary, double Defect, double L2) Explicit(double[] x, double tolerance, bool needResidual, StationarySolveContext context)
+    private (double Stationary, double Defect, double L2) Explicit(double[] x, double tolerance, bool needResidual, int budget, StationarySolveContext context)
     {
         CancellationToken token = context.CancellationToken;
         double sum = StationaryVectors.Sum(x, _n, token);
@@ -310,7 +358,7 @@ internal sealed class GmresDeflatedRestart
 
         double stationary = distance / sum;
         double defect = Math.Abs(sumZ - sum) / sum;
-        if (_degree > 1 && needResidual && stationary > tolerance && stationary > 2 * defect)
+        if (_degree > 1 && needResidual && stationary > tolerance && stationary > 2 * defect * _degree && context.Iterations + _degree - 1 <= budget)
         {
             StationaryVectors.Average(x, _z, _n, token);
             double[] current = _z;
@@ -398,6 +446,7 @@ internal sealed class GmresDeflatedRestart
         if (double.IsFinite(smallest))
         {
             SmallestRitzValue = smallest;
+            _ritzDegree = _degree;
         }
 
         if (k == 0 || k > m - 1)
