@@ -7,9 +7,13 @@ switch (args.Length > 0 ? args[0] : null)
         return ScaleRun.Run(args[1..]);
     case "stationary":
         return StationaryRun.Run(args[1..]);
+    case "compare":
+        return CompareRun.Run(args[1..]);
     case "spectrum":
         return SpectrumRun.Run(args[1..]);
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(StepBenchmarks).Assembly).Run(args);
-return 0;
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(StepBenchmarks).Assembly).Run(args);
+
+// A case whose setup, check or method threw has no measurements: fail the run, so that .ci/run's dry job notices.
+return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
