@@ -21,7 +21,8 @@ namespace LlmChains.Benchmarks;
 /// <item><c>pi</c>: <see cref="StationaryDistribution.Compute"/> with Auto, tolerance 1e−12;</item>
 /// <item><c>slem</c>: <see cref="Spectrum.Compute"/> with Count = 4, Tolerance = 1e−10 (Krylov–Schur).</item>
 /// </list>
-/// Every timing is the fastest of <c>repeat</c> runs (steps: the fastest of <c>repeat</c> rounds of 10); one JSON line per measurement.
+/// Every timing is the fastest of <c>repeat</c> runs after one untimed run (steps: the fastest of <c>repeat</c> rounds of 10 after one
+/// untimed step); one JSON line per measurement.
 /// </summary>
 internal static class CompareRun
 {
@@ -149,9 +150,10 @@ internal static class CompareRun
         return best;
     }
 
-    /// <summary>The fastest of <paramref name="repeat"/> calls.</summary>
+    /// <summary>The fastest of <paramref name="repeat"/> calls, after one untimed call (JIT and tiering, as SciPy's code is compiled ahead).</summary>
     private static double BestOnce(int repeat, Action action)
     {
+        action();
         double best = double.PositiveInfinity;
         for (int r = 0; r < Math.Max(1, repeat); r++)
         {
