@@ -1,4 +1,5 @@
 using LlmChains.Analysis;
+using LlmChains.Analysis.Internals;
 using LlmChains.Chains;
 using LlmChains.Models;
 using LlmChains.Tests.Support;
@@ -392,4 +393,19 @@ public sealed class StationaryDistributionTests
         progress.Reports.Should().NotBeEmpty();
         progress.Reports[^1].Iterations.Should().Be(4);
     }
+
+    [Fact]
+    public void PositiveBlockShortcut_TakesOnlyUntruncatedFullLengthBlocks()
+    {
+        var model = new RandomLogitsModel(3, 5, 2.0, seed: 4);
+        var full = LanguageModelChain.Build(model);
+        var truncated = LanguageModelChain.Build(model, new DecodingOptions { TopK = 2 });
+        var float32 = LanguageModelChain.Build(model, options: new ChainBuildOptions { Precision = ProbabilityPrecision.Float32 });
+        StationaryShortcuts.IsPositiveFullLengthBlock(full.RecurrentBlock, default).Should().BeTrue();
+        StationaryShortcuts.IsPositiveFullLengthBlock(float32.RecurrentBlock, default).Should().BeTrue();
+        StationaryShortcuts.IsPositiveFullLengthBlock(truncated.RecurrentBlock, default).Should().BeFalse("top-2 of 3 leaves a zero in every row");
+        StationaryShortcuts.IsPositiveFullLengthBlock(full, default).Should().BeFalse("the whole chain is not the block");
+        StationaryShortcuts.IsPositiveFullLengthBlock(truncated.RecurrentBlock, default).Should().BeFalse("the cached answer is the same");
+    }
 }
+

@@ -3,11 +3,36 @@ namespace LlmChains.Chains.Internals;
 /// <summary>The closed block P_ℛ of the full-length states of a <see cref="LanguageModelChain"/>, on local indices 0..T^K−1.</summary>
 internal sealed class FullLengthBlock(LanguageModelChain chain) : IMarkovChain
 {
+    private int _allPositive; // 0 unknown, 1 yes, −1 no
+
     public long StateCount => chain.States.FullLengthStateCount;
 
     public int MaxRowNonZeros => chain.VocabularySize;
 
     public long GlobalOffset => chain.States.FullLengthOffset;
+
+    /// <summary>
+    /// Whether every stored transition of the block is positive (all T successors of every full-length state): one
+    /// vectorised pass over the block's slice of the table, cached; immediate when the whole chain is known positive.
+    /// </summary>
+    internal bool AllTransitionsPositive()
+    {
+        if (_allPositive == 0)
+        {
+            bool positive = chain.AllTransitionsPositive();
+            if (!positive)
+            {
+                int first = checked((int)(GlobalOffset * chain.VocabularySize));
+                positive = chain.Doubles is { } doubles
+                    ? !doubles.AsSpan(first).ContainsAnyExceptInRange(double.Epsilon, double.MaxValue)
+                    : !chain.Singles.AsSpan(first).ContainsAnyExceptInRange(float.Epsilon, float.MaxValue);
+            }
+
+            _allPositive = positive ? 1 : -1;
+        }
+
+        return _allPositive > 0;
+    }
 
     public unsafe void Step(ReadOnlySpan<double> distribution, Span<double> next)
     {
