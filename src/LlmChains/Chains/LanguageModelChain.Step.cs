@@ -63,14 +63,14 @@ public sealed partial class LanguageModelChain
             {
                 fixed (double* p = _p64)
                 {
-                    RunTransposed(v, p, y, isSingle: false);
+                    RunTransposed(v, p, y);
                 }
             }
             else
             {
                 fixed (float* p = _p32)
                 {
-                    RunTransposed(v, p, y, isSingle: true);
+                    RunTransposed(v, p, y);
                 }
             }
         }
@@ -135,7 +135,7 @@ public sealed partial class LanguageModelChain
         }
     }
 
-    private unsafe void RunTransposed<TP>(double* v, TP* table, double* y, bool isSingle)
+    private unsafe void RunTransposed<TP>(double* v, TP* table, double* y)
         where TP : unmanaged, INumberBase<TP>
     {
         int t = VocabularySize;
@@ -151,7 +151,7 @@ public sealed partial class LanguageModelChain
         StepJob job = ParallelJob.Rent(ref _stepJob);
         try
         {
-            job.IsSingle = isSingle;
+            job.IsSingle = typeof(TP) == typeof(float);
             job.Transposed = true;
             job.T = t;
             job.Stride = stride;
