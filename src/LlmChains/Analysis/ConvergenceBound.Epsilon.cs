@@ -44,8 +44,8 @@ public static partial class ConvergenceBound
         int parallelism = ConvergenceGuard.Parallelism(options.MaxDegreeOfParallelism);
         var clock = Stopwatch.StartNew();
         EpsilonResult result = chain.Doubles is { } doubles
-            ? Solve(new StoredTransitions<double>(doubles, offset, t), t, k, offset, parallelism, cancellationToken)
-            : Solve(new StoredTransitions<float>(chain.Singles!, offset, t), t, k, offset, parallelism, cancellationToken);
+            ? Solve(new StoredTransitions<double>(doubles, chain.Layout, offset), t, k, offset, parallelism, cancellationToken)
+            : Solve(new StoredTransitions<float>(chain.Singles!, chain.Layout, offset), t, k, offset, parallelism, cancellationToken);
         Log(options, result, clock);
         return result;
     }

@@ -61,6 +61,7 @@ public sealed partial class LanguageModelChain
         var indexed = model as IStateIndexedModel;
         var reporter = new ProgressThrottle(progress, count);
         long chunks = (count + BuildChunkStates - 1) / BuildChunkStates;
+        TableLayout layout = states.TableLayout; // chunks of table rows, so that writes stay sequential
         var parallel = new ParallelOptions
         {
             CancellationToken = cancellationToken,
@@ -85,11 +86,11 @@ public sealed partial class LanguageModelChain
                 {
                     long first = chunk * BuildChunkStates;
                     long last = Math.Min(count, first + BuildChunkStates);
-                    for (long state = first; state < last; state++)
+                    for (long row = first; row < last; row++)
                     {
                         cancellationToken.ThrowIfCancellationRequested();
-                        ComputeRow(model, indexed, states, decoding, state, buffers);
-                        StoreRow(p64, p32, state, buffers.Probabilities);
+                        ComputeRow(model, indexed, states, decoding, layout.StateOf(row), buffers);
+                        StoreRow(p64, p32, row, buffers.Probabilities);
                     }
 
                     reporter.Add(last - first);

@@ -1,3 +1,4 @@
+using LlmChains.Chains.Internals;
 using System.Globalization;
 using LlmChains.Models;
 using LlmChains.Models.Internals;
@@ -53,7 +54,7 @@ public sealed partial class LanguageModelChain
 
                 seen[state >> 6] |= bit;
                 DecodeRow(states, decoding, state, logits, probabilities);
-                StoreRow(p64, p32, state, probabilities);
+                StoreRow(p64, p32, states.TableLayout.RowOf(state), probabilities);
                 done++;
                 reporter.Add(1);
             },
@@ -72,20 +73,20 @@ public sealed partial class LanguageModelChain
         }
     }
 
-    /// <summary>Copies one row of probabilities into the float64 or float32 table.</summary>
-    private static void StoreRow(double[]? p64, float[]? p32, long state, ReadOnlySpan<double> probabilities)
+    /// <summary>Copies one row of probabilities into row <paramref name="row"/> of the float64 or float32 table (<see cref="TableLayout"/>).</summary>
+    private static void StoreRow(double[]? p64, float[]? p32, long row, ReadOnlySpan<double> probabilities)
     {
         int t = probabilities.Length;
         if (p64 is not null)
         {
-            probabilities.CopyTo(p64.AsSpan((int)(state * t), t));
+            probabilities.CopyTo(p64.AsSpan((int)(row * t), t));
         }
         else
         {
-            Span<float> row = p32.AsSpan((int)(state * t), t);
+            Span<float> destination = p32.AsSpan((int)(row * t), t);
             for (int x = 0; x < t; x++)
             {
-                row[x] = (float)probabilities[x];
+                destination[x] = (float)probabilities[x];
             }
         }
     }

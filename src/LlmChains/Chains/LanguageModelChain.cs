@@ -11,7 +11,7 @@ namespace LlmChains.Chains;
 /// </summary>
 /// <remarks>
 /// <para>Only the T probabilities of each state are stored (column indices are implicit), T·|V_K^*| values in
-/// float64 or float32. Q_f has the block form [[P_𝒯, P_𝒯ℛ], [0, P_ℛ]] (paper-spec §1.7): the states shorter
+/// float64 or float32, the rows of the full-length states grouped by window suffix so that a step streams the table. Q_f has the block form [[P_𝒯, P_𝒯ℛ], [0, P_ℛ]] (paper-spec §1.7): the states shorter
 /// than K are transient, and the T^K states of length K form a closed block P_ℛ, exposed as
 /// <see cref="RecurrentBlock"/>.</para>
 /// <para>Build it with <see cref="Build"/>. Instances are immutable and safe for concurrent use.</para>
@@ -21,6 +21,7 @@ public sealed partial class LanguageModelChain : IMarkovChain
     private readonly double[]? _p64;
     private readonly float[]? _p32;
     private readonly FullLengthBlock _block;
+    private readonly TableLayout _layout;
     private int _allPositive; // 0 unknown, 1 yes, −1 no
 
     private LanguageModelChain(StateSpace states, DecodingOptions decoding, double[]? p64, float[]? p32)
@@ -30,6 +31,7 @@ public sealed partial class LanguageModelChain : IMarkovChain
         _p64 = p64;
         _p32 = p32;
         _block = new FullLengthBlock(this);
+        _layout = states.TableLayout;
     }
 
     /// <summary>The state space V_K^* and its indexing.</summary>
@@ -69,6 +71,9 @@ public sealed partial class LanguageModelChain : IMarkovChain
     public IMarkovChain RecurrentBlock => _block;
 
     internal double[]? Doubles => _p64;
+
+    /// <summary>Where each state's row sits in <see cref="Doubles"/> or <see cref="Singles"/>.</summary>
+    internal TableLayout Layout => _layout;
 
     /// <summary>
     /// Whether every one of the T·|V_K^*| stored probabilities is positive, so that Q_f has exactly T·|V_K^*| non-zeros
@@ -117,7 +122,7 @@ public sealed partial class LanguageModelChain : IMarkovChain
             return 0;
         }
 
-        long at = (from * VocabularySize) + x;
+        long at = _layout.EntryOf(from) + x;
         return _p64 is not null ? _p64[at] : _p32![at];
     }
 
@@ -133,7 +138,7 @@ public sealed partial class LanguageModelChain : IMarkovChain
     internal int GetRowUnchecked(long state, long firstColumn, long columnShift, Span<long> columns, Span<double> probabilities)
     {
         int t = VocabularySize;
-        long at = state * t;
+        long at = _layout.EntryOf(state);
         int count = 0;
         for (int x = 0; x < t; x++)
         {
@@ -152,7 +157,7 @@ public sealed partial class LanguageModelChain : IMarkovChain
     private void CopyRow(long state, Span<double> destination)
     {
         int t = VocabularySize;
-        long at = state * t;
+        long at = _layout.EntryOf(state);
         if (_p64 is not null)
         {
             _p64.AsSpan(checked((int)at), t).CopyTo(destination);

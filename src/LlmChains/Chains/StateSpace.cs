@@ -1,3 +1,4 @@
+using LlmChains.Chains.Internals;
 using LlmChains.Models.Internals;
 
 namespace LlmChains.Chains;
@@ -51,6 +52,9 @@ public sealed class StateSpace
     public long NonZeroCount => checked(StateCount * VocabularySize);
 
     internal StateIndexing Indexing => _indexing;
+
+    /// <summary>Where each state's row sits in a chain's probability table.</summary>
+    internal TableLayout TableLayout => new(VocabularySize, FullLengthOffset, _indexing.Power(ContextWindow - 1));
 
     /// <summary>The index of the first state of length <paramref name="length"/>: Σ_{l&lt;L} T^l.</summary>
     /// <param name="length">L in 1..K+1 (K+1 gives |V_K^*|).</param>

@@ -163,6 +163,8 @@ public sealed class LanguageModelChainTests
     [InlineData(5, 7, true)] // 97,655 states: four plus a scalar tail, float32
     [InlineData(6, 6, false)] // 55,986 states: four plus a pair
     [InlineData(10, 5, true)] // 111,110 states: two fours plus a pair, float32
+    [InlineData(17, 4, true)] // 88,740 states: beyond the register kernel, float32
+    [InlineData(18, 4, false)] // 111,150 states: beyond the register kernel, float64
     public void Step_ParallelPathWideVocabulary_IdenticalToSerialReference(int t, int k, bool singlePrecision)
     {
         var options = new ChainBuildOptions { Precision = singlePrecision ? ProbabilityPrecision.Float32 : ProbabilityPrecision.Float64 };
@@ -170,14 +172,17 @@ public sealed class LanguageModelChainTests
         AssertStepMatchesReferences(chain);
     }
 
-    [Fact]
-    public void RecurrentBlockStep_ParallelPath_IdenticalToSerialReference()
+    [Theory]
+    [InlineData(2, 15, false)] // T^K = 32,768 full-length states: the block alone also takes the parallel path
+    [InlineData(2, 15, true)]
+    [InlineData(10, 5, true)] // 100,000: the register kernel
+    [InlineData(17, 4, false)] // 83,521: beyond it
+    public void RecurrentBlockStep_ParallelPath_IdenticalToSerialReference(int t, int k, bool singlePrecision)
     {
-        // T^K = 32768 full-length states: the block alone also takes the parallel path
-        var chain = LanguageModelChain.Build(new RandomLogitsModel(2, 15, 1.0, 6));
-        int t = 2;
+        var options = new ChainBuildOptions { Precision = singlePrecision ? ProbabilityPrecision.Float32 : ProbabilityPrecision.Float64 };
+        var chain = LanguageModelChain.Build(new RandomLogitsModel(t, k, 1.0, 6), options: options);
         long n = chain.RecurrentBlock.StateCount;
-        n.Should().Be(32768);
+        n.Should().BeGreaterThanOrEqualTo(32768);
         long offset = chain.States.FullLengthOffset;
         var x = TestVectors.Random(n, 12);
         var y = new double[n];

@@ -79,6 +79,7 @@ public sealed class StepKernelTests
     [Theory]
     [MemberData(nameof(ParallelShapes))]
     [InlineData(3, 4, false)] // 120 states: the sequential path
+    [InlineData(17, 4, true)] // 88,740 states: wide rows, parallel
     public void StepTransposed_EqualsRowByRowDotProducts(int t, int k, bool singlePrecision)
     {
         var chain = Build(t, k, singlePrecision, new DecodingOptions { Temperature = 0.9, TopK = Math.Max(1, t - 1) });

@@ -1,4 +1,5 @@
 using System.Numerics;
+using LlmChains.Chains.Internals;
 
 namespace LlmChains.Analysis.Internals;
 
@@ -12,11 +13,11 @@ internal interface IEpsilonTransitions
     double Probability(long window, int token);
 }
 
-/// <summary>The stored probabilities of a chain (float64 or float32), from the first full-length state on.</summary>
-internal readonly struct StoredTransitions<TP>(TP[] table, long firstFullLength, int vocabularySize) : IEpsilonTransitions
+/// <summary>The stored probabilities of a chain (float64 or float32), window w being the state firstFullLength + w.</summary>
+internal readonly struct StoredTransitions<TP>(TP[] table, TableLayout layout, long firstFullLength) : IEpsilonTransitions
     where TP : unmanaged, INumberBase<TP>
 {
-    public double Probability(long window, int token) => double.CreateTruncating(table[((firstFullLength + window) * vocabularySize) + token]);
+    public double Probability(long window, int token) => double.CreateTruncating(table[layout.EntryOf(firstFullLength + window) + token]);
 
     public double LogProbability(long window, int token) => Math.Log(Probability(window, token));
 }

@@ -15,17 +15,18 @@ namespace LlmChains.Chains.Internals;
 /// Layout facts (paper-spec §1.6): a state i shorter than K has its T successors at T(i+1) .. T(i+1)+T−1, and
 /// is their only predecessor, so next[T + m] = x[m / T]·P[m] for targets shorter than K. A full-length target
 /// with code c = s·T + a (suffix s ∈ [0, T^{K−1}), last token a) is reached from the length-(K−1) prefix
-/// offset(K−1) + s (when K ≥ 2) and from the T full-length states offset(K) + b·T^{K−1} + s, b ∈ [0, T).
-/// Float32 tables are widened to double before the multiply; the vectors are always double.
+/// offset(K−1) + s (when K ≥ 2) and from the T full-length states offset(K) + b·T^{K−1} + s, b ∈ [0, T), whose
+/// rows are the T consecutive rows offset(K) + s·T + b of the table (<see cref="TableLayout"/>): the kernels read x
+/// at T places and the table as one stream. Float32 tables are widened to double before the multiply; the vectors
+/// are always double.
 /// </remarks>
 internal static unsafe class StepKernels
 {
     /// <summary>
     /// The largest T whose full-length targets are summed in registers (four AVX registers of four doubles). Larger
-    /// vocabularies add the sources into a cache-resident block of targets instead.
+    /// vocabularies add the sources into the suffix's targets in memory instead.
     /// </summary>
     private const int MaxRegisterVocabulary = 16;
-
 
     /// <summary>Targets [T + mLo, T + mHi) of length 2..K−1 (m indexes the table of the parents of length 1..K−2).</summary>
     internal static void ShortTargets<TP>(double* x, TP* table, double* next, int t, long mLo, long mHi)
@@ -63,7 +64,7 @@ internal static unsafe class StepKernels
 
     /// <summary>
     /// Full-length targets with suffix s ∈ [sLo, sHi): next[s·T + a] (relative to <paramref name="next"/>).
-    /// <paramref name="x"/> and <paramref name="table"/> point at the first full-length state;
+    /// <paramref name="x"/> and <paramref name="table"/> point at the first full-length state and row;
     /// <paramref name="prefixX"/> and <paramref name="prefixTable"/> at the first length-(K−1) state, or are null
     /// when there is no transient contribution (K = 1, or the block P_ℛ alone).
     /// </summary>
@@ -82,36 +83,31 @@ internal static unsafe class StepKernels
             return;
         }
 
-        // Initialise the block of targets with the transient contribution, then add the T full-length sources in the
-        // order b = 0..T−1. Looping b outside s streams x and the table contiguously while the target block stays in
-        // cache (tiles small enough for L1 measured 2× slower at T = 10: they cut the streams into short runs). The
-        // summation order of every target is the same as a per-target loop's.
-        if (prefixX is not null)
+        // The T targets of suffix s start with the transient contribution, then take the T sources in the order
+        // b = 0..T−1, whose rows follow each other in the table.
+        for (long s = sLo; s < sHi; s++)
         {
-            for (long s = sLo; s < sHi; s++)
+            double* target = next + (s * t);
+            if (prefixX is not null)
             {
-                Scale(prefixX[s], prefixTable + (s * t), next + (s * t), t);
+                Scale(prefixX[s], prefixTable + (s * t), target, t);
             }
-        }
-        else
-        {
-            new Span<double>(next + (sLo * t), checked((int)((sHi - sLo) * t))).Clear();
-        }
-
-        for (int b = 0; b < t; b++)
-        {
-            long sourceBase = b * stride;
-            for (long s = sLo; s < sHi; s++)
+            else
             {
-                long source = sourceBase + s;
-                AddScaled(x[source], table + (source * t), next + (s * t), t);
+                new Span<double>(target, t).Clear();
+            }
+
+            TP* row = table + (s * t * t);
+            for (int b = 0; b < t; b++, row += t)
+            {
+                AddScaled(x[(b * stride) + s], row, target, t);
             }
         }
     }
 
     /// <summary>
     /// 3 ≤ T ≤ <see cref="MaxRegisterVocabulary"/>: the T targets of suffix s are summed in up to four AVX
-    /// registers over the prefix and the T sources b = 0..T−1 (reading T rows of the table, one per source stream),
+    /// registers over the prefix and the T sources b = 0..T−1 (the T consecutive rows of the suffix in the table),
     /// then stored once: no read–modify–write of the targets. The last register's lanes beyond T are masked on load
     /// and store. Same products and the same order of additions as the loops above, so the same bits.
     /// </summary>
@@ -129,21 +125,21 @@ internal static unsafe class StepKernels
             if (prefixX is not null)
             {
                 var w = Vector256.Create(prefixX[s]);
-                TP* row = prefixTable + (s * t);
-                a0 = Avx.Multiply(w, vectors == 1 ? LoadMasked(row, mask32, mask64) : Load4(row));
+                TP* prefixRow = prefixTable + (s * t);
+                a0 = Avx.Multiply(w, vectors == 1 ? LoadMasked(prefixRow, mask32, mask64) : Load4(prefixRow));
                 if (vectors > 1)
                 {
-                    a1 = Avx.Multiply(w, vectors == 2 ? LoadMasked(row + 4, mask32, mask64) : Load4(row + 4));
+                    a1 = Avx.Multiply(w, vectors == 2 ? LoadMasked(prefixRow + 4, mask32, mask64) : Load4(prefixRow + 4));
                 }
 
                 if (vectors > 2)
                 {
-                    a2 = Avx.Multiply(w, vectors == 3 ? LoadMasked(row + 8, mask32, mask64) : Load4(row + 8));
+                    a2 = Avx.Multiply(w, vectors == 3 ? LoadMasked(prefixRow + 8, mask32, mask64) : Load4(prefixRow + 8));
                 }
 
                 if (vectors > 3)
                 {
-                    a3 = Avx.Multiply(w, LoadMasked(row + 12, mask32, mask64));
+                    a3 = Avx.Multiply(w, LoadMasked(prefixRow + 12, mask32, mask64));
                 }
             }
             else
@@ -154,11 +150,10 @@ internal static unsafe class StepKernels
                 a3 = Vector256<double>.Zero;
             }
 
-            for (int b = 0; b < t; b++)
+            TP* row = table + (s * t * t);
+            for (int b = 0; b < t; b++, row += t)
             {
-                long source = (b * stride) + s;
-                var w = Vector256.Create(x[source]);
-                TP* row = table + (source * t);
+                var w = Vector256.Create(x[(b * stride) + s]);
                 a0 = Avx.Add(a0, Avx.Multiply(w, vectors == 1 ? LoadMasked(row, mask32, mask64) : Load4(row)));
                 if (vectors > 1)
                 {
@@ -209,25 +204,50 @@ internal static unsafe class StepKernels
 
     /// <summary>
     /// The transposed product y[i] = Σ_a P[i, a]·v[first(i) + a] for rows i ∈ [lo, hi), where the successors of
-    /// state i start at first(i) = T(i + 1) for i below <paramref name="fullLengthOffset"/> and at
-    /// offset + (i − offset) mod T^{K−1}·T for full-length states.
+    /// state i start at first(i) = T(i + 1) for i below <paramref name="fullLengthOffset"/> and, for the full-length
+    /// state offset + b·T^{K−1} + s, at offset + s·T, its row being offset + s·T + b (<see cref="TableLayout"/>).
     /// </summary>
     internal static void RowProducts<TP>(double* v, TP* table, double* y, int t, long fullLengthOffset, long stride, long lo, long hi)
         where TP : unmanaged, INumberBase<TP>
     {
-        for (long i = lo; i < hi; i++)
+        long i = lo;
+        for (; i < Math.Min(hi, fullLengthOffset); i++)
         {
-            long first = i < fullLengthOffset ? t * (i + 1) : fullLengthOffset + (((i - fullLengthOffset) % stride) * t);
-            TP* row = table + (i * t);
-            double* w = v + first;
-            double sum = 0;
-            for (int a = 0; a < t; a++)
-            {
-                sum += double.CreateTruncating(row[a]) * w[a];
-            }
-
-            y[i] = sum;
+            y[i] = Dot(table + (i * t), v + (t * (i + 1)), t);
         }
+
+        if (i >= hi)
+        {
+            return;
+        }
+
+        long local = i - fullLengthOffset;
+        long b = local / stride;
+        long s = local - (b * stride);
+        for (; i < hi; i++)
+        {
+            long first = fullLengthOffset + (s * t);
+            y[i] = Dot(table + ((first + b) * t), v + first, t);
+            if (++s == stride)
+            {
+                s = 0;
+                b++;
+            }
+        }
+    }
+
+    /// <summary>Σ_a row[a]·w[a], in the order a = 0..n−1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Dot<TP>(TP* row, double* w, int n)
+        where TP : unmanaged, INumberBase<TP>
+    {
+        double sum = 0;
+        for (int a = 0; a < n; a++)
+        {
+            sum += double.CreateTruncating(row[a]) * w[a];
+        }
+
+        return sum;
     }
 
     /// <summary>destination[a] = w·source[a] for a &lt; n.</summary>
@@ -304,7 +324,10 @@ internal static unsafe class StepKernels
             : Sse2.LoadVector128((double*)source);
     }
 
-    /// <summary>T = 2: the two targets of suffix s, from the prefix s and the sources s and stride + s.</summary>
+    /// <summary>
+    /// T = 2: the two targets of suffix s, from the prefix s and the sources s and stride + s, whose rows are the four
+    /// table entries 4s .. 4s+3 (source s, then source stride + s).
+    /// </summary>
     private static void FullLengthTargetsBinary<TP>(double* x, TP* table, double* prefixX, TP* prefixTable, double* next, long stride, long sLo, long sHi)
         where TP : unmanaged, INumberBase<TP>
     {
@@ -312,7 +335,6 @@ internal static unsafe class StepKernels
         if (Avx2.IsSupported)
         {
             double* x1 = x + stride;
-            TP* table1 = table + (2 * stride);
             for (; s <= sHi - 4; s += 4)
             {
                 // Four suffixes s..s+3 give the eight targets next[2s .. 2s+7], in two vectors of (s, 0), (s, 1), (s+1, 0), (s+1, 1).
@@ -330,11 +352,13 @@ internal static unsafe class StepKernels
                 }
 
                 Vector256<double> w0 = Avx.LoadVector256(x + s);
-                lo = Avx.Add(lo, Avx.Multiply(Avx2.Permute4x64(w0, 0b01_01_00_00), Load4(table + (2 * s))));
-                hi = Avx.Add(hi, Avx.Multiply(Avx2.Permute4x64(w0, 0b11_11_10_10), Load4(table + (2 * s) + 4)));
                 Vector256<double> w1 = Avx.LoadVector256(x1 + s);
-                lo = Avx.Add(lo, Avx.Multiply(Avx2.Permute4x64(w1, 0b01_01_00_00), Load4(table1 + (2 * s))));
-                hi = Avx.Add(hi, Avx.Multiply(Avx2.Permute4x64(w1, 0b11_11_10_10), Load4(table1 + (2 * s) + 4)));
+                var (firstLo, secondLo) = LoadRowPairs(table + (4 * s));
+                var (firstHi, secondHi) = LoadRowPairs(table + (4 * s) + 8);
+                lo = Avx.Add(lo, Avx.Multiply(Avx2.Permute4x64(w0, 0b01_01_00_00), firstLo));
+                hi = Avx.Add(hi, Avx.Multiply(Avx2.Permute4x64(w0, 0b11_11_10_10), firstHi));
+                lo = Avx.Add(lo, Avx.Multiply(Avx2.Permute4x64(w1, 0b01_01_00_00), secondLo));
+                hi = Avx.Add(hi, Avx.Multiply(Avx2.Permute4x64(w1, 0b11_11_10_10), secondHi));
                 Avx.Store(next + (2 * s), lo);
                 Avx.Store(next + (2 * s) + 4, hi);
             }
@@ -350,16 +374,35 @@ internal static unsafe class StepKernels
                 a1 = w * double.CreateTruncating(prefixTable[(2 * s) + 1]);
             }
 
-            long s0 = s;
-            long s1 = stride + s;
-            double w0 = x[s0];
-            double w1 = x[s1];
-            a0 += w0 * double.CreateTruncating(table[2 * s0]);
-            a1 += w0 * double.CreateTruncating(table[(2 * s0) + 1]);
-            a0 += w1 * double.CreateTruncating(table[2 * s1]);
-            a1 += w1 * double.CreateTruncating(table[(2 * s1) + 1]);
+            double w0 = x[s];
+            double w1 = x[stride + s];
+            TP* rows = table + (4 * s);
+            a0 += w0 * double.CreateTruncating(rows[0]);
+            a1 += w0 * double.CreateTruncating(rows[1]);
+            a0 += w1 * double.CreateTruncating(rows[2]);
+            a1 += w1 * double.CreateTruncating(rows[3]);
             next[2 * s] = a0;
             next[(2 * s) + 1] = a1;
         }
+    }
+
+    /// <summary>
+    /// The eight table entries e0..e7 of two suffixes at T = 2 (rows of sources s, stride + s, s + 1, stride + s + 1),
+    /// widened to double and regrouped by source: First = (e0, e1, e4, e5), Second = (e2, e3, e6, e7).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<double> First, Vector256<double> Second) LoadRowPairs<TP>(TP* source)
+        where TP : unmanaged
+    {
+        if (typeof(TP) == typeof(float))
+        {
+            // The pairs (e0, e1), (e2, e3), (e4, e5), (e6, e7) are 64-bit lanes: reorder them to (e0 e1)(e4 e5)(e2 e3)(e6 e7).
+            Vector256<float> grouped = Avx2.Permute4x64(Avx.LoadVector256((float*)source).AsDouble(), 0b11_01_10_00).AsSingle();
+            return (Avx.ConvertToVector256Double(grouped.GetLower()), Avx.ConvertToVector256Double(grouped.GetUpper()));
+        }
+
+        Vector256<double> low = Avx.LoadVector256((double*)source);
+        Vector256<double> high = Avx.LoadVector256((double*)source + 4);
+        return (Avx.Permute2x128(low, high, 0x20), Avx.Permute2x128(low, high, 0x31));
     }
 }
