@@ -22,7 +22,7 @@ namespace LlmChains.Benchmarks;
 /// <item><c>slem</c>: <see cref="Spectrum.Compute"/> with Count = 4, Tolerance = 1e−10 (Krylov–Schur).</item>
 /// </list>
 /// Every timing is the fastest of <c>repeat</c> runs after one untimed run (steps: the fastest of <c>repeat</c> rounds of 10 after one
-/// untimed step); one JSON line per measurement.
+/// untimed round); one JSON line per measurement.
 /// </summary>
 internal static class CompareRun
 {
@@ -131,10 +131,14 @@ internal static class CompareRun
         return SparseMarkovChain.FromCsr(rowPointers, [.. columns], [.. values]);
     }
 
-    /// <summary>The fastest of <paramref name="repeat"/> rounds of 10 calls, per call, after one warm-up call.</summary>
+    /// <summary>The fastest of <paramref name="repeat"/> rounds of 10 calls, per call, after one untimed round.</summary>
     private static double Best(int repeat, Action action)
     {
-        action();
+        for (int i = 0; i < 10; i++)
+        {
+            action();
+        }
+
         double best = double.PositiveInfinity;
         for (int r = 0; r < Math.Max(1, repeat); r++)
         {

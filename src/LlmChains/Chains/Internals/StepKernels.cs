@@ -9,7 +9,9 @@ namespace LlmChains.Chains.Internals;
 /// The pull-form kernels of x·Q_f on the implicit layout of <see cref="LanguageModelChain"/>. Each target
 /// entry is written by exactly one call with a fixed summation order, so results do not depend on the
 /// number of threads, and the AVX paths give bitwise the same results as the scalar ones (a multiply, then an add,
-/// per term: no fused multiply–add).
+/// per term: no fused multiply–add). The kernels are compiled fully optimised on first use
+/// (<see cref="MethodImplOptions.AggressiveOptimization"/>): a step over a large chain calls each one a few hundred
+/// times, and unoptimised first-tier code would otherwise run for the first steps.
 /// </summary>
 /// <remarks>
 /// Layout facts (paper-spec §1.6): a state i shorter than K has its T successors at T(i+1) .. T(i+1)+T−1, and
@@ -29,6 +31,7 @@ internal static unsafe class StepKernels
     private const int MaxRegisterVocabulary = 16;
 
     /// <summary>Targets [T + mLo, T + mHi) of length 2..K−1 (m indexes the table of the parents of length 1..K−2).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ShortTargets<TP>(double* x, TP* table, double* next, int t, long mLo, long mHi)
         where TP : unmanaged, INumberBase<TP>
     {
@@ -68,6 +71,7 @@ internal static unsafe class StepKernels
     /// <paramref name="prefixX"/> and <paramref name="prefixTable"/> at the first length-(K−1) state, or are null
     /// when there is no transient contribution (K = 1, or the block P_ℛ alone).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void FullLengthTargets<TP>(double* x, TP* table, double* prefixX, TP* prefixTable, double* next, int t, long stride, long sLo, long sHi)
         where TP : unmanaged, INumberBase<TP>
     {
@@ -111,6 +115,7 @@ internal static unsafe class StepKernels
     /// then stored once: no read–modify–write of the targets. The last register's lanes beyond T are masked on load
     /// and store. Same products and the same order of additions as the loops above, so the same bits.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FullLengthTargetsInRegisters<TP>(double* x, TP* table, double* prefixX, TP* prefixTable, double* next, int t, long stride, long sLo, long sHi)
         where TP : unmanaged, INumberBase<TP>
     {
@@ -207,6 +212,7 @@ internal static unsafe class StepKernels
     /// state i start at first(i) = T(i + 1) for i below <paramref name="fullLengthOffset"/> and, for the full-length
     /// state offset + b·T^{K−1} + s, at offset + s·T, its row being offset + s·T + b (<see cref="TableLayout"/>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void RowProducts<TP>(double* v, TP* table, double* y, int t, long fullLengthOffset, long stride, long lo, long hi)
         where TP : unmanaged, INumberBase<TP>
     {
@@ -328,6 +334,7 @@ internal static unsafe class StepKernels
     /// T = 2: the two targets of suffix s, from the prefix s and the sources s and stride + s, whose rows are the four
     /// table entries 4s .. 4s+3 (source s, then source stride + s).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FullLengthTargetsBinary<TP>(double* x, TP* table, double* prefixX, TP* prefixTable, double* next, long stride, long sLo, long sHi)
         where TP : unmanaged, INumberBase<TP>
     {
