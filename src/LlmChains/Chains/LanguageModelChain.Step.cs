@@ -8,8 +8,11 @@ public sealed partial class LanguageModelChain
     /// <summary>Chains with fewer states run the step on one thread.</summary>
     private const long ParallelThreshold = 1 << 15;
 
-    /// <summary>Targets per parallel work item.</summary>
-    private const long StepChunk = 1 << 14;
+    /// <summary>Targets per parallel work item, at most.</summary>
+    private const long MaxStepChunk = 1 << 14;
+
+    /// <summary>Targets per parallel work item, at least.</summary>
+    private const long MinStepChunk = 1 << 12;
 
     private StepJob? _stepJob;
 
@@ -111,8 +114,9 @@ public sealed partial class LanguageModelChain
         StepJob job = ParallelJob.Rent(ref _stepJob);
         try
         {
-            job.ShortChunks = (shortTargets + StepChunk - 1) / StepChunk;
-            job.SuffixChunk = Math.Max(1, StepChunk / t);
+            job.Chunk = ChunkFor(work);
+            job.ShortChunks = (shortTargets + job.Chunk - 1) / job.Chunk;
+            job.SuffixChunk = Math.Max(1, job.Chunk / t);
             job.IsSingle = typeof(TP) == typeof(float);
             job.Transposed = false;
             job.T = t;
@@ -134,6 +138,13 @@ public sealed partial class LanguageModelChain
             ParallelJob.Return(ref _stepJob, job);
         }
     }
+
+    /// <summary>
+    /// Targets per work item for <paramref name="work"/> targets: about 32 items (16 a core on two cores, so that a
+    /// late pool thread or an uneven split costs little) between <see cref="MinStepChunk"/> and
+    /// <see cref="MaxStepChunk"/>, a power of two. Any partition gives the same bits: every target is written by one item.
+    /// </summary>
+    private static long ChunkFor(long work) => Math.Clamp((long)BitOperations.RoundUpToPowerOf2((ulong)Math.Max(1, work / 32)) / 2, MinStepChunk, MaxStepChunk);
 
     private unsafe void RunTransposed<TP>(double* v, TP* table, double* y)
         where TP : unmanaged, INumberBase<TP>
@@ -160,7 +171,8 @@ public sealed partial class LanguageModelChain
             job.X = (nint)v;
             job.Y = (nint)y;
             job.Table = (nint)table;
-            job.Run((n + StepChunk - 1) / StepChunk, Environment.ProcessorCount);
+            job.Chunk = ChunkFor(n);
+            job.Run((n + job.Chunk - 1) / job.Chunk, Environment.ProcessorCount);
         }
         finally
         {
@@ -178,6 +190,7 @@ public sealed partial class LanguageModelChain
         internal long Offset;
         internal long States;
         internal long ShortTargets;
+        internal long Chunk;
         internal long ShortChunks;
         internal long SuffixChunk;
         internal nint X;
@@ -206,13 +219,13 @@ public sealed partial class LanguageModelChain
         {
             if (Transposed)
             {
-                long lo = item * StepChunk;
-                StepKernels.RowProducts((double*)X, (TP*)Table, (double*)Y, T, Offset, Stride, lo, Math.Min(States, lo + StepChunk));
+                long lo = item * Chunk;
+                StepKernels.RowProducts((double*)X, (TP*)Table, (double*)Y, T, Offset, Stride, lo, Math.Min(States, lo + Chunk));
             }
             else if (item < ShortChunks)
             {
-                long lo = item * StepChunk;
-                StepKernels.ShortTargets((double*)X, (TP*)Table, (double*)Y, T, lo, Math.Min(ShortTargets, lo + StepChunk));
+                long lo = item * Chunk;
+                StepKernels.ShortTargets((double*)X, (TP*)Table, (double*)Y, T, lo, Math.Min(ShortTargets, lo + Chunk));
             }
             else
             {
