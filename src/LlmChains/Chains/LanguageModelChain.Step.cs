@@ -140,9 +140,9 @@ public sealed partial class LanguageModelChain
     }
 
     /// <summary>
-    /// Targets per work item for <paramref name="work"/> targets: about 32 items (16 a core on two cores, so that a
-    /// late pool thread or an uneven split costs little) between <see cref="MinStepChunk"/> and
-    /// <see cref="MaxStepChunk"/>, a power of two. Any partition gives the same bits: every target is written by one item.
+    /// Targets per work item for <paramref name="work"/> targets: a power of two giving 32 to 64 items (at least 16 a
+    /// core on two cores, so that a late pool thread or an uneven split costs little), within <see cref="MinStepChunk"/>
+    /// and <see cref="MaxStepChunk"/>. Any partition gives the same bits: every target is written by one item.
     /// </summary>
     private static long ChunkFor(long work) => Math.Clamp((long)BitOperations.RoundUpToPowerOf2((ulong)Math.Max(1, work / 32)) / 2, MinStepChunk, MaxStepChunk);
 
