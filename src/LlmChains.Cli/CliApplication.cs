@@ -1,5 +1,9 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
 using LlmChains.Cli.Commands;
+using LlmChains.Cli.Limits;
+using LlmChains.Cli.Parsing;
 
 namespace LlmChains.Cli;
 
@@ -9,19 +13,54 @@ namespace LlmChains.Cli;
 /// </summary>
 internal static class CliApplication
 {
+    /// <summary>The tool's name in usage lines and messages (the assembly is LlmChains.Cli).</summary>
+    public const string ToolName = "llmchains";
+
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        var root = new RootCommand("Language models as Markov chains (Zekri et al., arXiv 2410.02724): build and analyse the chain Q_f of a model.");
-        var context = new CommandContext(output, error);
+        // System.CommandLine's own messages are localised by the UI culture; the tool speaks one language.
+        var uiCulture = CultureInfo.CurrentUICulture;
+        CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
+        try
+        {
+            return RunInvariant(args, output, error);
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = uiCulture;
+        }
+    }
+
+    /// <summary>Writes "llmchains: error: …" as a single line.</summary>
+    public static void WriteError(TextWriter error, string message)
+    {
+        string oneLine = string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        error.WriteLine($"{ToolName}: error: {oneLine}");
+    }
+
+    /// <summary>Builds the command tree (also used by the tests that walk every option).</summary>
+    internal static RootCommand CreateRoot(CommandContext context)
+    {
+        var root = new RootCommand("Language models as Markov chains (Zekri et al., arXiv 2410.02724): build and analyse the chain Q_f of a model.")
+        {
+            Options = { context.MaxMemory },
+        };
         root.Add(AnalyzeCommand.Create(context));
         root.Add(SweepCommand.Create(context));
         root.Add(BoundsCommand.Create(context));
         root.Add(IclCommand.Create(context));
+        NumericOptions.Install(root);
+        return root;
+    }
 
-        ParseResult parse = root.Parse(args);
+    private static int RunInvariant(string[] args, TextWriter output, TextWriter error)
+    {
+        var context = new CommandContext(output, error, new Option<string?>(MemoryBudget.OptionName) { Description = MemoryBudget.Help, Recursive = true });
+        var root = CreateRoot(context);
+        ParseResult parse = root.Parse(args, new ParserConfiguration());
         if (parse.Errors.Count > 0)
         {
-            WriteError(error, $"{parse.Errors[0].Message} (see 'llmchains --help')");
+            WriteError(error, $"{UsageProblem(parse)} (see '{Usage(parse)} --help')");
             return ExitCodes.UsageError;
         }
 
@@ -39,27 +78,81 @@ internal static class CliApplication
             WriteError(error, "cancelled");
             return ExitCodes.Cancelled;
         }
-        catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException or FormatException or OverflowException)
+        catch (InsufficientMemoryException e)
         {
-            WriteError(error, e.Message);
+            WriteError(error, $"out of memory: {e.Message} ({MemoryBudget.OptionName} sets the budget)");
+            return ExitCodes.InputError;
+        }
+        catch (ArgumentException e)
+        {
+            WriteError(error, OptionMessages.For(e, parse));
+            return ExitCodes.InputError;
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or FormatException or OverflowException)
+        {
+            WriteError(error, OptionMessages.Clean(e.Message));
             return ExitCodes.InputError;
         }
 #pragma warning disable CA1031 // the tool's contract: any failure is one line, never a stack trace
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            WriteError(error, $"internal error ({e.GetType().Name}): {e.Message}");
+            WriteError(error, $"internal error ({e.GetType().Name}): {OptionMessages.Clean(e.Message)}");
             return ExitCodes.InternalError;
         }
     }
 
-    /// <summary>Writes "llmchains: error: …" as a single line.</summary>
-    public static void WriteError(TextWriter error, string message)
+    /// <summary>The first parse error, as the user should read it: an unknown word with the closest command or option.</summary>
+    private static string UsageProblem(ParseResult parse)
     {
-        string oneLine = string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        error.WriteLine($"llmchains: error: {oneLine}");
+        var command = parse.CommandResult.Command;
+        if (parse.UnmatchedTokens.Count > 0)
+        {
+            string word = parse.UnmatchedTokens[0];
+            string? closest = CommandSuggestion.Closest(command, word);
+            string kind = word.StartsWith('-') ? "option" : command.Subcommands.Count > 0 ? "command" : "argument";
+            string where = command is RootCommand ? ToolName : Usage(parse);
+            string known = word.StartsWith('-') || command.Subcommands.Count == 0
+                ? string.Empty
+                : $"; the commands are {string.Join(", ", command.Subcommands.Select(c => c.Name))}";
+            return closest is not null
+                ? $"unknown {kind} '{word}' for '{where}'; did you mean '{closest}'?"
+                : $"unknown {kind} '{word}' for '{where}'{known}";
+        }
+
+        if (command.Subcommands.Count > 0 && parse.Errors.Any(e => e.SymbolResult is null || ReferenceEquals(e.SymbolResult, parse.CommandResult)))
+        {
+            return $"give a command: {string.Join(", ", command.Subcommands.Select(c => c.Name))}";
+        }
+
+        var first = parse.Errors[0];
+        string message = OptionMessages.Clean(first.Message);
+        string? option = first.SymbolResult switch
+        {
+            OptionResult o => o.Option.Name,
+            ArgumentResult { Parent: OptionResult o } => o.Option.Name,
+            _ => null,
+        };
+        return option is not null && !message.Contains(option, StringComparison.Ordinal) ? $"{option}: {message}" : message;
+    }
+
+    /// <summary>"llmchains bounds icl": the tool's name and the command path, for help hints.</summary>
+    private static string Usage(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (var result = parse.CommandResult; result is not null; result = result.Parent as CommandResult)
+        {
+            names.Add(result.Command is RootCommand ? ToolName : result.Command.Name);
+        }
+
+        names.Reverse();
+        return string.Join(' ', names);
     }
 }
 
-/// <summary>The writers a command prints to.</summary>
-internal sealed record CommandContext(TextWriter Output, TextWriter Error);
+/// <summary>The writers a command prints to, and the global <c>--max-memory</c> option.</summary>
+internal sealed record CommandContext(TextWriter Output, TextWriter Error, Option<string?> MaxMemory)
+{
+    /// <summary>The memory budget of this invocation.</summary>
+    public MemoryBudget Memory(ParseResult parse) => MemoryBudget.Parse(parse.GetValue(MaxMemory));
+}

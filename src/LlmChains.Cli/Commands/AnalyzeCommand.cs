@@ -1,6 +1,7 @@
 using System.CommandLine;
 using LlmChains.Analysis;
 using LlmChains.Chains;
+using LlmChains.Cli.Limits;
 using LlmChains.Cli.Output;
 using LlmChains.Cli.Plots;
 using LlmChains.Models;
@@ -76,12 +77,19 @@ internal static class AnalyzeCommand
                 throw new CliException("--projection-tokens needs a model's chain; a MatrixMarket chain has no tokens", ExitCodes.UsageError);
             }
 
+            var budget = context.Memory(parse);
+            budget.Require(ResourceEstimate.DistanceCurve(steps), $"--tv-steps {steps}: d(0..{steps})");
+            if (sampling.Trajectories is > 0 and int pairs)
+            {
+                budget.Require(ResourceEstimate.Sampling(pairs, steps, sampling.Options.MaxLoopPeriod), $"--sample {pairs} over {steps} steps with --max-loop-period {sampling.Options.MaxLoopPeriod}");
+            }
+
             bool toy = matrixPath is null && models.IsDefaultModel(parse);
             bool asJson = parse.GetValue(json);
             string? plotPath = parse.GetValue(plot) ?? (toy && !asJson ? DefaultPlotPath : null);
             var report = matrixPath is not null
-                ? AnalyzeMatrix(matrixPath, steps, sampling, context)
-                : AnalyzeModel(models, parse, parse.GetValue(temperature), steps, sampling, toy, context);
+                ? AnalyzeMatrix(matrixPath, steps, sampling, budget, context)
+                : AnalyzeModel(models, parse, parse.GetValue(temperature), steps, sampling, toy, budget, context);
 
             if (plotPath is not null)
             {
@@ -103,17 +111,19 @@ internal static class AnalyzeCommand
         return command;
     }
 
-    private static AnalyzeReport AnalyzeModel(ModelOptions models, ParseResult parse, double temperature, int steps, SamplingRequest sampling, bool toy, CommandContext context)
+    private static AnalyzeReport AnalyzeModel(ModelOptions models, ParseResult parse, double temperature, int steps, SamplingRequest sampling, bool toy, MemoryBudget budget, CommandContext context)
     {
         var decoding = models.Decoding(parse, temperature);
         var (model, description) = models.CreateModel(parse);
         using var ownedModel = model as IDisposable;
+        models.RequireChainFits(parse, model, budget);
         LanguageModelChain chain;
         using (var progress = new StderrProgress<ChainBuildProgress>(context.Error, "building chain", p => p.Fraction))
         {
-            chain = LanguageModelChain.Build(model, decoding, models.BuildOptions(parse), progress);
+            chain = LanguageModelChain.Build(model, decoding, models.BuildOptions(parse, budget), progress);
         }
 
+        RequireSamplingFits(chain, sampling, steps, budget);
         var analysis = Analyze(chain, steps, sampling, context);
         IReadOnlyList<TemperaturePoint>? sweep = null;
         if (toy)
@@ -126,13 +136,23 @@ internal static class AnalyzeCommand
         return new AnalyzeReport(description, title, chain, decoding, analysis, chain.CountNonZeros(), chain.ProbabilityBytes, chain.Precision, steps, toy ? model as NGramModel : null, sweep, null, sampling.IsAutomatic(chain));
     }
 
-    private static AnalyzeReport AnalyzeMatrix(string path, int steps, SamplingRequest sampling, CommandContext context)
+    private static AnalyzeReport AnalyzeMatrix(string path, int steps, SamplingRequest sampling, MemoryBudget budget, CommandContext context)
     {
         ModelSource.RequireFile(path);
         var chain = MatrixMarket.Read(path);
+        RequireSamplingFits(chain, sampling, steps, budget);
         var analysis = Analyze(chain, steps, sampling, context);
         long bytes = ((chain.StateCount + 1) * sizeof(long)) + (chain.NonZeroCount * (sizeof(int) + sizeof(double)));
         return new AnalyzeReport($"MatrixMarket chain {path}", Path.GetFileName(path), chain, null, analysis, chain.NonZeroCount, bytes, ProbabilityPrecision.Float64, steps, null, null, null, sampling.IsAutomatic(chain));
+    }
+
+    /// <summary>The automatic sampling (no --sample, a large chain) is sized only once the chain is known.</summary>
+    private static void RequireSamplingFits(IMarkovChain chain, SamplingRequest sampling, int steps, MemoryBudget budget)
+    {
+        if (sampling.Trajectories is null && sampling.For(chain) is { } automatic)
+        {
+            budget.Require(ResourceEstimate.Sampling(automatic.Trajectories, steps, automatic.MaxLoopPeriod), $"the automatic sampling ({automatic.Trajectories} pairs) over --tv-steps {steps} with --max-loop-period {automatic.MaxLoopPeriod}");
+        }
     }
 
     private static ChainAnalysis Analyze(IMarkovChain chain, int steps, SamplingRequest sampling, CommandContext context)

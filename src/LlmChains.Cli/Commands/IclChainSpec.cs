@@ -1,11 +1,13 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
+using LlmChains.Cli.Parsing;
 using LlmChains.Chains;
 using LlmChains.InContext;
 
 namespace LlmChains.Cli.Commands;
 
 /// <summary>Turns <c>--chain</c> and its parameters into a chain source for <c>llmchains icl</c>.</summary>
-internal static class IclChainSpec
+internal static partial class IclChainSpec
 {
     public const string Help = "random | dirichlet | constrained | polygonal | clique | tmin:LO-HI | brownian | ou | gbm | gaussian-noise | uniform-noise | matrix:FILE.mtx (default random: rows U(0,1) normalised, Liu et al.)";
 
@@ -31,7 +33,7 @@ internal static class IclChainSpec
         int colon = p.Spec.IndexOf(':', StringComparison.Ordinal);
         string kind = (colon < 0 ? p.Spec : p.Spec[..colon]).Trim().ToLowerInvariant();
         string? argument = colon < 0 ? null : p.Spec[(colon + 1)..].Trim();
-        int d = p.States ?? (kind == "clique" ? 9 : 3);
+        int d = p.States ?? DefaultStateCount(p.Spec);
         switch (kind)
         {
             case "random" when argument is null:
@@ -54,6 +56,20 @@ internal static class IclChainSpec
             default:
                 throw new CliException($"--chain '{p.Spec}' is not one of {Help}", ExitCodes.UsageError);
         }
+    }
+
+    /// <summary>d when --states is not given: 9 for the clique chain, 700 for the processes, 3 otherwise (a matrix file: its own, at most 2,048).</summary>
+    public static int DefaultStateCount(string spec)
+    {
+        int colon = spec.IndexOf(':', StringComparison.Ordinal);
+        string kind = (colon < 0 ? spec : spec[..colon]).Trim().ToLowerInvariant();
+        return kind switch
+        {
+            "clique" => 9,
+            "brownian" or "ou" or "gbm" or "gaussian-noise" or "uniform-noise" => 700,
+            "matrix" => MaxMatrixStates,
+            _ => 3,
+        };
     }
 
     private static (IChainSource, GeneratedChain?) Random(Parameters p, int d, string nameFormat, Func<System.Random, GeneratedChain> generator)
@@ -148,16 +164,28 @@ internal static class IclChainSpec
         return digits.Select(c => c == '1').ToArray();
     }
 
+    /// <summary>
+    /// Reads "LO-HI" (or LO:HI, LO,HI, LO..HI): two numbers in the invariant culture, each with an optional sign, so that
+    /// "-5-10" is −5 to 10 (and then refused by the caller's range check), never 5 to 10.
+    /// </summary>
     internal static (double Low, double High) ParseRange(string text, string option)
     {
-        string[] parts = text.Split([',', '-', ':'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length != 2
-            || !double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double lo)
-            || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double hi))
+        var match = Range().Match(text);
+        if (!match.Success
+            || !InvariantNumber.TryParseDouble(match.Groups["lo"].Value, out double lo, out _)
+            || !InvariantNumber.TryParseDouble(match.Groups["hi"].Value, out double hi, out _))
         {
             throw new CliException($"{option}: '{text}' is not a range LO-HI of two numbers (e.g. 40-48)", ExitCodes.UsageError);
         }
 
+        if (hi < lo)
+        {
+            throw new CliException(string.Create(CultureInfo.InvariantCulture, $"{option}: '{text}' has LO = {lo} above HI = {hi}"), ExitCodes.UsageError);
+        }
+
         return (lo, hi);
     }
+
+    [GeneratedRegex(@"^\s*(?<lo>[+-]?[0-9.]+([eE][+-]?[0-9]+)?)\s*(-|:|,|\.\.)\s*(?<hi>[+-]?[0-9.]+([eE][+-]?[0-9]+)?)\s*\z", RegexOptions.CultureInvariant)]
+    private static partial Regex Range();
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using LlmChains.Cli.Limits;
 using LlmChains.Cli.Output;
 using LlmChains.Cli.Plots;
 using LlmChains.InContext;
@@ -81,6 +82,7 @@ internal static class IclCommand
                 string? startText = parse.GetValue(start);
                 int? startState = ParseStart(startText);
                 var chainSpec = parse.GetValue(chain)!;
+                RequireFits(context.Memory(parse), chainSpec, parse.GetValue(states), parse.GetValue(length), parse.GetValue(repetitions), parse.GetValue(predictor) ?? [], parse.GetValue(points), parse.GetValue(resample), parse.GetValue(threads));
                 var (source, fixedChain) = IclChainSpec.Create(new IclChainSpec.Parameters(
                     chainSpec, parse.GetValue(states), parse.GetValue(alpha), parse.GetValue(eta), parse.GetValue(labels),
                     parse.GetValue(perturbation), parse.GetValue(resample), startState, startText is not null, parse.GetValue(seed)));
@@ -145,6 +147,20 @@ internal static class IclCommand
         return command;
     }
 
+    /// <summary>Refuses, before the chain is generated, an experiment whose arrays do not fit the memory budget.</summary>
+    private static void RequireFits(MemoryBudget budget, string chainSpec, int? states, int length, int repetitions, string[] predictors, int points, bool resample, int? threads)
+    {
+        long d = states ?? IclChainSpec.DefaultStateCount(chainSpec);
+        if (d < 2 || length < 1 || repetitions < 1 || points < 1 || threads is < 1)
+        {
+            return; // invalid sizes are refused, with their own messages, by the library
+        }
+
+        int predictorCount = Math.Max(1, predictors.Sum(p => p.Split(',', StringSplitOptions.RemoveEmptyEntries).Length));
+        double bytes = ResourceEstimate.InContext(d, length, repetitions, predictorCount, points, resample, threads);
+        budget.Require(bytes, string.Create(CultureInfo.InvariantCulture, $"icl with d = {d} states (--states), --length {length}, --repetitions {repetitions} and {predictorCount} predictor(s)"));
+    }
+
     private static int? ParseStart(string? text)
     {
         if (text is null)
@@ -179,23 +195,11 @@ internal static class IclCommand
     }
 
     private static void WriteCsv(InContextExperimentResult result, string path)
-    {
-        try
+        => AtomicFile.Write(path, "the CSV", file =>
         {
-            string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-            if (folder is not null)
-            {
-                Directory.CreateDirectory(folder);
-            }
-
-            using var writer = new StreamWriter(path);
+            using var writer = new StreamWriter(file);
             result.WriteCsv(writer);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CliException($"{path}: could not write the CSV: {e.Message}");
-        }
-    }
+        });
 
     /// <summary>The exception's message without the " (Parameter 'x')" suffix and "Actual value was" line.</summary>
     private static string FirstSentence(ArgumentException e)

@@ -1,5 +1,5 @@
 using LlmChains.LlamaSharp;
-using System.Globalization;
+using LlmChains.Cli.Parsing;
 using LlmChains.InContext;
 using LlmChains.Models;
 
@@ -78,10 +78,7 @@ internal static class IclPredictorSpec
         throw new CliException($"--predictor '{spec}': model:… takes true, uniform or table:FILE.npy", ExitCodes.UsageError);
     }
 
-    private static double Number(string text, string spec)
-        => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
-            ? value
-            : throw new CliException($"--predictor {spec}: '{text}' is not a number", ExitCodes.UsageError);
+    private static double Number(string text, string spec) => InvariantNumber.ParseDouble(text, $"--predictor {spec}");
 
     /// <summary>Splits "frequentist,bayes:0.5" at commas (so a file path given to table: or gguf: must not contain a comma).</summary>
     private static string[] SplitTopLevel(string value)

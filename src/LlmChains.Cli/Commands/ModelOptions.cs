@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LlmChains.Chains;
+using LlmChains.Cli.Limits;
 using LlmChains.Models;
 
 namespace LlmChains.Cli.Commands;
@@ -47,10 +48,25 @@ internal sealed class ModelOptions
         return decoding;
     }
 
-    public ChainBuildOptions BuildOptions(ParseResult parse) => new()
+    /// <summary>The build options: the precision given, and the memory budget as the table's limit.</summary>
+    public ChainBuildOptions BuildOptions(ParseResult parse, MemoryBudget budget) => new()
     {
-        Precision = parse.GetValue(Precision) == "float32" ? ProbabilityPrecision.Float32 : ProbabilityPrecision.Float64,
+        Precision = IsSingle(parse) ? ProbabilityPrecision.Float32 : ProbabilityPrecision.Float64,
+        MemoryLimitBytes = budget.Bytes,
     };
+
+    /// <summary>
+    /// Refuses, before anything is built, a chain of <paramref name="model"/>'s T and K whose table and analysis
+    /// vectors do not fit <paramref name="budget"/> (also when |V_K^*| is beyond any integer, e.g. --context 2147483647).
+    /// </summary>
+    public void RequireChainFits(ParseResult parse, ILanguageModel model, MemoryBudget budget)
+    {
+        var size = StateSpace.Describe(model.VocabularySize, model.ContextWindow);
+        string precision = IsSingle(parse) ? "float32" : "float64";
+        budget.Require(ResourceEstimate.Chain(size, IsSingle(parse)), $"{ResourceEstimate.DescribeChain(size)} with its {precision} table and analysis vectors");
+    }
+
+    private bool IsSingle(ParseResult parse) => parse.GetValue(Precision) == "float32";
 
     private static Option<string> CreatePrecision()
     {

@@ -76,21 +76,40 @@ internal static class ModelSource
     }
 
     /// <summary>
-    /// Reads a token file: integers separated by whitespace or commas; when T ≤ 10 (or T is not given and the file has no
-    /// separators) a run of digits such as 0110 is read one digit per token.
+    /// Reads a token file. Tokens separated by whitespace or commas are read one number a token ("0 12 5 12"); a file
+    /// of digit runs with no separators ("0110100…", one run a line) is read one digit a token when T ≤ 10 or T is not
+    /// given. A file that could be either (several lines of one multi-digit word each, without --vocab) is refused
+    /// rather than guessed.
     /// </summary>
     internal static int[] ReadTokens(string path, int? vocabulary)
     {
         RequireFile(path);
-        var tokens = new List<int>();
+        var lines = new List<(int Number, string[] Words)>();
         int lineNumber = 0;
         foreach (string line in File.ReadLines(path))
         {
             lineNumber++;
-            foreach (string word in line.Split([' ', '\t', ','], StringSplitOptions.RemoveEmptyEntries))
+            string[] words = line.Split([' ', '\t', ','], StringSplitOptions.RemoveEmptyEntries);
+            if (words.Length > 0)
             {
-                bool digitwise = word.Length > 1 && (vocabulary ?? 10) <= 10 && word.All(char.IsAsciiDigit);
-                if (digitwise)
+                lines.Add((lineNumber, words));
+            }
+        }
+
+        bool separated = lines.Any(l => l.Words.Length > 1);
+        bool multiDigit = lines.Any(l => l.Words.Any(w => w.Length > 1));
+        if (!separated && multiDigit && vocabulary is null && lines.Count > 1)
+        {
+            throw new CliException($"{path}: {lines.Count} lines of one multi-digit word each could be one token a line or one digit a token; give --vocab (≤ 10 reads digits, > 10 one token a line) or separate the tokens with spaces or commas");
+        }
+
+        bool digitwise = !separated && (vocabulary ?? 10) <= 10;
+        var tokens = new List<int>();
+        foreach (var (number, words) in lines)
+        {
+            foreach (string word in words)
+            {
+                if (digitwise && word.All(char.IsAsciiDigit))
                 {
                     tokens.AddRange(word.Select(ch => ch - '0'));
                 }
@@ -100,7 +119,7 @@ internal static class ModelSource
                 }
                 else
                 {
-                    throw new CliException($"{path} line {lineNumber}: '{word}' is not a token id (a non-negative integer)");
+                    throw new CliException($"{path} line {number}: '{word}' is not a token id (a non-negative integer)");
                 }
             }
         }

@@ -3,7 +3,9 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using LlmChains.Analysis;
+using LlmChains.Cli.Limits;
 using LlmChains.Cli.Output;
+using LlmChains.Cli.Parsing;
 using LlmChains.Cli.Plots;
 
 namespace LlmChains.Cli.Commands;
@@ -33,12 +35,14 @@ internal static class SweepCommand
         {
             double[] grid = ParseTemperatures(parse.GetValue(temperatures)!);
             var truncation = models.Decoding(parse, 1.0);
+            var budget = context.Memory(parse);
             var (model, description) = models.CreateModel(parse);
             using var ownedModel = model as IDisposable;
+            models.RequireChainFits(parse, model, budget);
             IReadOnlyList<TemperaturePoint> points;
             using (var progress = new StderrProgress<(int Done, int Count)>(context.Error, "sweeping temperatures", p => (double)p.Done / p.Count))
             {
-                points = TemperatureSweep.Run(model, grid, truncation, chainOptions: models.BuildOptions(parse), progress: progress);
+                points = TemperatureSweep.Run(model, grid, truncation, chainOptions: models.BuildOptions(parse, budget), progress: progress);
             }
 
             if (parse.GetValue(plot) is { } path)
@@ -65,9 +69,10 @@ internal static class SweepCommand
         var values = new List<double>();
         foreach (string part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out double tau) || !(tau >= 0) || double.IsInfinity(tau))
+            double tau = InvariantNumber.ParseDouble(part, "--temperatures");
+            if (!(tau >= 0))
             {
-                throw new CliException($"--temperatures: '{part}' is not a finite temperature ≥ 0", ExitCodes.UsageError);
+                throw new CliException($"--temperatures: '{part}' is not a temperature ≥ 0", ExitCodes.UsageError);
             }
 
             values.Add(tau);

@@ -1,18 +1,20 @@
+using LlmChains.Cli.Output;
+
 namespace LlmChains.Cli.Plots;
 
-/// <summary>Saves ScottPlot figures as PNG files.</summary>
+/// <summary>Saves ScottPlot figures as PNG files, atomically (<see cref="AtomicFile"/>).</summary>
 internal static class PlotFile
 {
     /// <summary>Saves <paramref name="plot"/> to <paramref name="path"/> (PNG), creating the folder; errors become one-line CLI errors.</summary>
     public static void Save(ScottPlot.Plot plot, string path, int width = 900, int height = 600)
     {
-        Write(path, () => plot.SavePng(path, width, height));
+        AtomicFile.Write(path, "the plot", file => File.WriteAllBytes(file, plot.GetImageBytes(width, height, ScottPlot.ImageFormat.Png)));
     }
 
     /// <summary>Saves two plots side by side in one PNG (<paramref name="leftWidth"/> + <paramref name="rightWidth"/> wide).</summary>
     public static void SaveSideBySide(ScottPlot.Plot left, ScottPlot.Plot right, string path, int leftWidth, int rightWidth, int height)
     {
-        Write(path, () =>
+        AtomicFile.Write(path, "the plot", file =>
         {
             using var surface = SkiaSharp.SKSurface.Create(new SkiaSharp.SKImageInfo(leftWidth + rightWidth, height));
             surface.Canvas.Clear(SkiaSharp.SKColors.White);
@@ -22,25 +24,7 @@ internal static class PlotFile
             surface.Canvas.DrawBitmap(rightImage, leftWidth, 0);
             using var image = surface.Snapshot();
             using var data = image.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
-            File.WriteAllBytes(path, data.ToArray());
+            File.WriteAllBytes(file, data.ToArray());
         });
-    }
-
-    private static void Write(string path, Action write)
-    {
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        try
-        {
-            if (folder is not null)
-            {
-                Directory.CreateDirectory(folder);
-            }
-
-            write();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or TypeInitializationException or DllNotFoundException)
-        {
-            throw new CliException($"{path}: could not write the plot: {e.Message}");
-        }
     }
 }

@@ -45,6 +45,12 @@ public sealed class InContextBound : IGeneralizationBound
         BoundGuard.Positive(temperature, nameof(temperature), "temperature τ");
         BoundGuard.Probability(minimumTransitionProbability, nameof(minimumTransitionProbability), "minimum transition probability p_min");
         BoundGuard.Positive(mixingTime, nameof(mixingTime), "mixing time t_min");
+        if (minimumTransitionProbability * stateCount > 1 + 1e-9)
+        {
+            // Each row holds d probabilities ≥ p_min that sum to 1, so p_min ≤ 1/d; a larger p_min describes no chain.
+            throw new ArgumentOutOfRangeException(nameof(minimumTransitionProbability), minimumTransitionProbability, BoundText.Inv($"The minimum transition probability p_min = {BoundText.G(minimumTransitionProbability)} exceeds 1/d = {BoundText.G(1.0 / stateCount)}: the d = {stateCount} probabilities of a row, each ≥ p_min, must sum to 1."));
+        }
+
         StateCount = stateCount;
         UnembeddingNorm = unembeddingNorm;
         Temperature = temperature;

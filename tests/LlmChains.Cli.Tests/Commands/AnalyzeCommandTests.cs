@@ -169,7 +169,7 @@ public sealed class AnalyzeCommandTests
 
     [Theory]
     [InlineData(1, "--temperature", "-1")]
-    [InlineData(1, "--temperature", "NaN")]
+    [InlineData(2, "--temperature", "NaN")]
     [InlineData(1, "--top-k", "0")]
     [InlineData(1, "--top-p", "1.5")]
     [InlineData(1, "--model", "uniform", "--vocab", "0")]

@@ -209,7 +209,7 @@ public sealed class BoundsCommandTests
     [Theory]
     [InlineData(1, "--vocab", "0", "--unembedding-norm", "1")]
     [InlineData(1, "--vocab", "10", "--unembedding-norm", "-1")]
-    [InlineData(1, "--vocab", "10", "--unembedding-norm", "NaN")]
+    [InlineData(2, "--vocab", "10", "--unembedding-norm", "NaN")]
     [InlineData(1, "--vocab", "10", "--unembedding-norm", "1", "--temperature", "0")]
     [InlineData(1, "--vocab", "10", "--unembedding-norm", "1", "--min-prob", "0")]
     [InlineData(1, "--vocab", "10", "--unembedding-norm", "1", "--min-prob", "1.5")]

@@ -66,7 +66,8 @@ public sealed class BoundPropertyTests
     public Property SampleComplexity_InContext_IsSmallestNForBothForms() => Prop.ForAll(Inputs, Targets, Gen.Choose(400, 100_000).ToArbitrary(), (x, target, t) =>
     {
         double tMin = t / 100.0;
-        var bound = new InContextBound(Math.Max(1, x.T % 1000), x.BU, x.Tau, x.C0 ?? 0.01, tMin);
+        int d = Math.Max(1, x.T % 1000);
+        var bound = new InContextBound(d, x.BU, x.Tau, Math.Min(x.C0 ?? 0.01, 1.0 / d), tMin);
         double n = bound.SampleComplexityWithMixing(target.Epsilon, target.Delta);
         double printed = bound.SampleComplexityAsPrinted(target.Epsilon, target.Delta);
         bool reaches = bound.ApproximationError(n, target.Delta) <= target.Epsilon;

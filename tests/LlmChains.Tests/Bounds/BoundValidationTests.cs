@@ -42,6 +42,8 @@ public sealed class BoundValidationTests
     [InlineData(3, 1, 0, 0.05, 4.6, "temperature", "0")]
     [InlineData(3, 1, 1, 0, 4.6, "minimumTransitionProbability", "0")]
     [InlineData(3, 1, 1, 1.01, 4.6, "minimumTransitionProbability", "1.01")]
+    [InlineData(3, 1, 1, 0.5, 4.6, "minimumTransitionProbability", "0.5")]
+    [InlineData(2, 1, 1, 0.5000001, 4.6, "minimumTransitionProbability", "0.5000001")]
     [InlineData(3, 1, 1, double.NaN, 4.6, "minimumTransitionProbability", "NaN")]
     [InlineData(3, 1, 1, 0.05, 0, "mixingTime", "0")]
     [InlineData(3, 1, 1, 0.05, double.PositiveInfinity, "mixingTime", "Infinity")]

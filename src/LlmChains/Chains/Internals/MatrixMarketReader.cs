@@ -163,6 +163,20 @@ internal sealed class MatrixMarketReader
         {
             throw Error(_line, $"the file declares {entries} entries; at most {Array.MaxLength} non-zeros are supported");
         }
+        else if ((_symmetric ? 2 * entries : entries) < rows)
+        {
+            // Every row of a stochastic matrix has a non-zero: a header declaring fewer entries than states cannot
+            // describe a chain, and would otherwise make the reader size its row arrays for states that never come.
+            throw Error(_line, $"the matrix has {rows} states but the file declares only {entries} entries; every row of a transition matrix needs at least one non-zero");
+        }
+
+        // The row pointers, and per entry the triplet being read (16 B) plus the CSR copy (12 B), before any is allocated.
+        double bytes = ((rows + 1) * 8.0) + (entries * (_symmetric ? 2.0 : 1.0) * 28);
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (bytes > available)
+        {
+            throw Error(_line, string.Create(CultureInfo.InvariantCulture, $"reading {rows} states and {entries} entries needs about {bytes / (1 << 20):F0} MiB, more than the {available / (1 << 20)} MiB available"));
+        }
 
         return ((int)rows, entries);
     }
