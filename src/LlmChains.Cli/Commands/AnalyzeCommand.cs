@@ -114,9 +114,8 @@ internal static class AnalyzeCommand
     private static AnalyzeReport AnalyzeModel(ModelOptions models, ParseResult parse, double temperature, int steps, SamplingRequest sampling, bool toy, MemoryBudget budget, CommandContext context)
     {
         var decoding = models.Decoding(parse, temperature);
-        var (model, description) = models.CreateModel(parse);
+        var (model, description) = models.CreateModel(parse, budget);
         using var ownedModel = model as IDisposable;
-        models.RequireChainFits(parse, model, budget);
         LanguageModelChain chain;
         using (var progress = new StderrProgress<ChainBuildProgress>(context.Error, "building chain", p => p.Fraction))
         {

@@ -37,8 +37,9 @@ internal sealed class ModelOptions
 
     public bool AnyModelOptionGiven(ParseResult parse) => parse.GetResult(Model) is not null || parse.GetResult(Vocabulary) is not null || parse.GetResult(Context) is not null;
 
-    public (ILanguageModel Model, string Description) CreateModel(ParseResult parse) =>
-        ModelSource.Create(parse.GetValue(Model), parse.GetValue(Vocabulary), parse.GetValue(Context), parse.GetValue(Seed), parse.GetValue(LogitScale), parse.GetValue(Tokens), parse.GetValue(Threads));
+    /// <summary>The model, refused before it is created (where T and K are known first) or built when its chain does not fit <paramref name="budget"/>.</summary>
+    public (ILanguageModel Model, string Description) CreateModel(ParseResult parse, MemoryBudget budget) =>
+        ModelSource.Create(parse.GetValue(Model), parse.GetValue(Vocabulary), parse.GetValue(Context), parse.GetValue(Seed), parse.GetValue(LogitScale), parse.GetValue(Tokens), parse.GetValue(Threads), (t, k) => RequireChainFits(parse, t, k, budget));
 
     /// <summary>The decoding options at <paramref name="temperature"/> with the truncations given on the command line (validated).</summary>
     public DecodingOptions Decoding(ParseResult parse, double temperature)
@@ -56,14 +57,14 @@ internal sealed class ModelOptions
     };
 
     /// <summary>
-    /// Refuses, before anything is built, a chain of <paramref name="model"/>'s T and K whose table and analysis
+    /// Refuses, before anything is built, a chain of T and K whose table and analysis
     /// vectors do not fit <paramref name="budget"/> (also when |V_K^*| is beyond any integer, e.g. --context 2147483647).
     /// </summary>
-    public void RequireChainFits(ParseResult parse, ILanguageModel model, MemoryBudget budget)
+    public void RequireChainFits(ParseResult parse, int vocabularySize, int contextWindow, MemoryBudget budget)
     {
-        var size = StateSpace.Describe(model.VocabularySize, model.ContextWindow);
+        var size = StateSpace.Describe(vocabularySize, contextWindow);
         string precision = IsSingle(parse) ? "float32" : "float64";
-        budget.Require(ResourceEstimate.Chain(size, IsSingle(parse)), $"{ResourceEstimate.DescribeChain(size)} with its {precision} table and analysis vectors");
+        budget.RequireLog10(ResourceEstimate.Log10Chain(size, IsSingle(parse)), $"{ResourceEstimate.DescribeChain(size)} with its {precision} table and analysis vectors");
     }
 
     private bool IsSingle(ParseResult parse) => parse.GetValue(Precision) == "float32";

@@ -9,8 +9,27 @@ internal static class ModelSource
 {
     public const string Help = "parity | uniform | random | ngram:FILE | table:FILE.npy | gguf:FILE (default: the paper's toy n-gram model on the 40-digit parity sequence)";
 
-    public static (ILanguageModel Model, string Description) Create(string? spec, int? vocabulary, int? context, int seed, double logitScale, string? subsetTokens = null, int? threads = null)
+    /// <summary>The model of <paramref name="spec"/> (--model) with --vocab, --context, --seed, --logit-scale, --tokens and --threads.</summary>
+    /// <param name="spec">--model, or null for the paper's toy example.</param>
+    /// <param name="vocabulary">--vocab.</param>
+    /// <param name="context">--context.</param>
+    /// <param name="seed">--seed of the random model.</param>
+    /// <param name="logitScale">--logit-scale of the random model.</param>
+    /// <param name="subsetTokens">--tokens of a GGUF model.</param>
+    /// <param name="threads">--threads of a GGUF model.</param>
+    /// <param name="requireFits">Called with (T, K) before a model is created, or before its chain is built when T is known only from the model (table:); throws when the chain would not fit.</param>
+    public static (ILanguageModel Model, string Description) Create(string? spec, int? vocabulary, int? context, int seed, double logitScale, string? subsetTokens, int? threads, Action<int, int> requireFits)
     {
+        if (context is < 1)
+        {
+            throw new CliException($"--context {context}: the context window K must be ≥ 1", ExitCodes.UsageError);
+        }
+
+        if (vocabulary is < 1)
+        {
+            throw new CliException($"--vocab {vocabulary}: the vocabulary size T must be ≥ 1", ExitCodes.UsageError);
+        }
+
         if (spec is null)
         {
             if (vocabulary is not null && vocabulary != 2)
@@ -18,6 +37,7 @@ internal static class ModelSource
                 throw new CliException($"--vocab {vocabulary}: the paper's toy example has T = 2; choose a --model to change T");
             }
 
+            requireFits(2, context ?? 3);
             var toy = NGramModel.PaperToyExample();
             if (context is { } k && k != 3)
             {
@@ -38,17 +58,21 @@ internal static class ModelSource
                     throw new CliException($"--vocab {vocabulary}: the parity model has T = 2");
                 }
 
+                requireFits(2, context ?? 3);
                 var parity = new ParityModel(context ?? 3);
                 return (parity, Invariant($"parity model (logit ±1 for the parity of the last K tokens), T = 2, K = {parity.ContextWindow}"));
             case "uniform" when argument is null:
+                requireFits(vocabulary ?? 2, context ?? 3);
                 var uniform = new UniformModel(vocabulary ?? 2, context ?? 3);
                 return (uniform, Invariant($"uniform model, T = {uniform.VocabularySize}, K = {uniform.ContextWindow}"));
             case "random" when argument is null:
+                requireFits(vocabulary ?? 2, context ?? 3);
                 var random = new RandomLogitsModel(vocabulary ?? 2, context ?? 3, logitScale, seed);
                 return (random, Invariant($"random logits N(0, {logitScale:G4}²), seed {seed}, T = {random.VocabularySize}, K = {random.ContextWindow}"));
             case "ngram" when !string.IsNullOrEmpty(argument):
                 var tokens = ReadTokens(argument, vocabulary);
                 int t = vocabulary ?? Math.Max(2, tokens.Max() + 1);
+                requireFits(t, context ?? 3);
                 var ngram = new NGramModel(tokens, t, context ?? 3);
                 return (ngram, Invariant($"n-gram model (α = 1) trained on {tokens.Length} tokens of {argument}, T = {t}, K = {ngram.ContextWindow}"));
             case "table" when !string.IsNullOrEmpty(argument):
@@ -59,6 +83,8 @@ internal static class ModelSource
                     throw new CliException($"--vocab {v}: {argument} has T = {table.VocabularySize} columns");
                 }
 
+                requireFits(table.VocabularySize, table.ContextWindow);
+
                 return (table, Invariant($"logit table {argument} ({(table.IsSinglePrecision ? "float32" : "float64")}), T = {table.VocabularySize}, K = {table.ContextWindow}"));
             case "gguf" when !string.IsNullOrEmpty(argument):
                 RequireFile(argument);
@@ -68,6 +94,7 @@ internal static class ModelSource
                     throw new CliException($"--vocab {tv}: --tokens {subsetTokens ?? "0,1"} defines T = {subset.Count} for a GGUF model");
                 }
 
+                requireFits(subset.Count, context ?? 3);
                 var gguf = LlamaSharpLanguageModel.Load(argument, subset, context ?? 3, new LlamaSharpModelOptions { Threads = threads });
                 return (gguf, Invariant($"GGUF model {argument} ({gguf.File.Architecture}, {gguf.ModelVocabularySize} tokens) on the sub-vocabulary [{string.Join(" ", gguf.TokenPieces)}], T = {gguf.VocabularySize}, K = {gguf.ContextWindow}, {gguf.Threads} threads"));
             default:

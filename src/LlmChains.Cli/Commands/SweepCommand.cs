@@ -36,9 +36,8 @@ internal static class SweepCommand
             double[] grid = ParseTemperatures(parse.GetValue(temperatures)!);
             var truncation = models.Decoding(parse, 1.0);
             var budget = context.Memory(parse);
-            var (model, description) = models.CreateModel(parse);
+            var (model, description) = models.CreateModel(parse, budget);
             using var ownedModel = model as IDisposable;
-            models.RequireChainFits(parse, model, budget);
             IReadOnlyList<TemperaturePoint> points;
             using (var progress = new StderrProgress<(int Done, int Count)>(context.Error, "sweeping temperatures", p => (double)p.Done / p.Count))
             {

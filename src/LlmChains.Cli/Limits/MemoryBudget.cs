@@ -55,17 +55,31 @@ internal sealed partial class MemoryBudget(long bytes, bool fromOption)
     {
         if (!(estimate <= Bytes))
         {
-            string budget = FromOption ? $"the {Format(Bytes)} of {OptionName}" : $"the {Format(Bytes)} available ({OptionName} sets another budget)";
-            throw new CliException($"{what} needs about {Format(estimate)}, more than {budget}");
+            Refuse(Format(estimate), what);
         }
+    }
+
+    /// <summary>Refuses 10^<paramref name="log10Estimate"/> bytes of <paramref name="what"/> when they exceed the budget (for sizes beyond a double).</summary>
+    public void RequireLog10(double log10Estimate, string what)
+    {
+        if (!(log10Estimate <= Math.Log10(Bytes)))
+        {
+            Refuse(log10Estimate < 20 ? Format(Math.Pow(10, log10Estimate)) : string.Create(CultureInfo.InvariantCulture, $"10^{log10Estimate:0.#} B"), what);
+        }
+    }
+
+    private void Refuse(string estimate, string what)
+    {
+        string budget = FromOption ? $"the {Format(Bytes)} of {OptionName}" : $"the {Format(Bytes)} available ({OptionName} sets another budget)";
+        throw new CliException($"{what} needs about {estimate}, more than {budget}");
     }
 
     /// <summary>Bytes in binary units, invariant: "1.5 GiB".</summary>
     public static string Format(double bytes)
     {
-        if (double.IsNaN(bytes) || double.IsInfinity(bytes) || bytes >= 1e21)
+        if (!double.IsFinite(bytes) || bytes >= 1e21)
         {
-            return string.Create(CultureInfo.InvariantCulture, $"10^{(double.IsFinite(bytes) ? Math.Log10(bytes) : double.PositiveInfinity):F0} B");
+            return double.IsFinite(bytes) ? string.Create(CultureInfo.InvariantCulture, $"10^{Math.Log10(bytes):0.#} B") : "more bytes than a double holds";
         }
 
         string[] units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];

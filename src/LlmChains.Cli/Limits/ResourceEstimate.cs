@@ -14,11 +14,12 @@ internal static class ResourceEstimate
     /// The probability table of the chain of T and K (|V_K^*|·T entries) and the few vectors of length |V_K^*| the
     /// analysis keeps (π, d(t) propagation, solver work vectors); a double so that a chain beyond any memory still has an estimate.
     /// </summary>
-    public static double Chain(StateSpaceSize size, bool single)
+    /// <returns>log10 of the bytes (finite for every T and K, where the bytes themselves may overflow a double).</returns>
+    public static double Log10Chain(StateSpaceSize size, bool single)
     {
-        double states = Math.Pow(10, size.Log10StateCount);
-        double table = Math.Pow(10, size.Log10NonZeroCount) * (single ? sizeof(float) : sizeof(double));
-        return table + (states * 8 * sizeof(double));
+        // table T·|V_K^*|·(4 or 8) B plus 8 vectors of |V_K^*| doubles (64 B a state): log10 of (T·s + 64)·|V_K^*|
+        double perState = (size.VocabularySize * (single ? 4.0 : 8.0)) + (8 * sizeof(double));
+        return size.Log10StateCount + Math.Log10(perState);
     }
 
     /// <summary>"the chain of T = 2, K = 40 (about 2.2e12 states)".</summary>

@@ -71,9 +71,8 @@ public sealed class StateSpace
     public static StateSpaceSize Describe(int vocabularySize, int contextWindow)
     {
         ModelGuard.CheckSizes(vocabularySize, contextWindow);
-        var indexing = StateIndexing.TryCreate(vocabularySize, contextWindow);
         double log10States = ModelGuard.Log10StateCount(vocabularySize, contextWindow);
-        long? states = indexing?.StateCount;
+        long? states = StateIndexing.CountStates(vocabularySize, contextWindow);
         long? nonZeros = null;
         if (states is { } s && s <= long.MaxValue / vocabularySize)
         {

@@ -200,7 +200,9 @@ public sealed class MatrixMarketTests
     [InlineData("%%MatrixMarket matrix array real general\n2 2\n1 0\n0\n1\n", "bad.mtx line 3: expected one value per line in array format, found 2 tokens")]
     [InlineData("%%MatrixMarket matrix array real general\n2 2\n1\n0\n-1\n1\n", "bad.mtx line 5: entry (1, 2) has negative value -1")]
     [InlineData(General + "2 2 2\n1 1 1\n2 2 0.5\n", "bad.mtx: row 2 sums to 0.5")]
-    [InlineData(General + "3 3 2\n1 1 1\n3 3 1\n", "bad.mtx: row 2 has no non-zero entries (it sums to 0)")]
+    [InlineData(General + "3 3 3\n1 1 1\n2 2 0\n3 3 1\n", "bad.mtx: row 2 has no non-zero entries (it sums to 0)")]
+    [InlineData(General + "3 3 2\n1 1 1\n3 3 1\n", "bad.mtx line 2: the matrix has 3 states but the file declares only 2 entries")]
+    [InlineData(General + "2000000000 2000000000 1\n1 1 1\n", "bad.mtx line 2: the matrix has 2000000000 states but the file declares only 1 entries")]
     [InlineData("%%MatrixMarket matrix coordinate real symmetric\n2 2 2\n1 1 0.5\n2 1 0.25\n", "bad.mtx: row 1 sums to 0.75")]
     public void Read_MalformedInput_ThrowsInvalidDataNamingSourceAndLine(string text, string expectedStart)
     {

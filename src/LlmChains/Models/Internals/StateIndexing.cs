@@ -28,11 +28,45 @@ internal sealed class StateIndexing
 
     internal long Power(int exponent) => _powers[exponent];
 
+    /// <summary>|V_K^*| = T + T² + … + T^K, or null when it overflows a <see cref="long"/>; no allocation, at most 64 steps.</summary>
+    internal static long? CountStates(int vocabularySize, int contextWindow)
+    {
+        if (vocabularySize == 1)
+        {
+            return contextWindow;
+        }
+
+        long total = 0;
+        long power = 1;
+        for (int length = 1; length <= contextWindow; length++)
+        {
+            if (power > long.MaxValue / vocabularySize)
+            {
+                return null;
+            }
+
+            power *= vocabularySize;
+            if (total > long.MaxValue - power)
+            {
+                return null;
+            }
+
+            total += power;
+        }
+
+        return total;
+    }
+
     /// <summary>Creates the indexing, or returns <see langword="null"/> when |V_K^*| does not fit in a <see cref="long"/>.</summary>
     internal static StateIndexing? TryCreate(int vocabularySize, int contextWindow)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(vocabularySize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(contextWindow, 1);
+        if (CountStates(vocabularySize, contextWindow) is null || contextWindow > Array.MaxLength - 2)
+        {
+            return null; // decided before the K + 2 offsets are allocated (K may be near int.MaxValue)
+        }
+
         var offsets = new long[contextWindow + 2];
         var powers = new long[contextWindow + 1];
         powers[0] = 1;
