@@ -1,3 +1,4 @@
+using System.Globalization;
 using LlmChains.Cli.Output;
 
 namespace LlmChains.Cli.Plots;
@@ -8,7 +9,7 @@ internal static class PlotFile
     /// <summary>Saves <paramref name="plot"/> to <paramref name="path"/> (PNG), creating the folder; errors become one-line CLI errors.</summary>
     public static void Save(ScottPlot.Plot plot, string path, int width = 900, int height = 600)
     {
-        AtomicFile.Write(path, "the plot", file => File.WriteAllBytes(file, plot.GetImageBytes(width, height, ScottPlot.ImageFormat.Png)));
+        AtomicFile.Write(path, "the plot", file => File.WriteAllBytes(file, Render(() => plot.GetImageBytes(width, height, ScottPlot.ImageFormat.Png))));
     }
 
     /// <summary>Saves two plots side by side in one PNG (<paramref name="leftWidth"/> + <paramref name="rightWidth"/> wide).</summary>
@@ -18,13 +19,31 @@ internal static class PlotFile
         {
             using var surface = SkiaSharp.SKSurface.Create(new SkiaSharp.SKImageInfo(leftWidth + rightWidth, height));
             surface.Canvas.Clear(SkiaSharp.SKColors.White);
-            using var leftImage = SkiaSharp.SKBitmap.Decode(left.GetImageBytes(leftWidth, height, ScottPlot.ImageFormat.Png));
-            using var rightImage = SkiaSharp.SKBitmap.Decode(right.GetImageBytes(rightWidth, height, ScottPlot.ImageFormat.Png));
+            using var leftImage = SkiaSharp.SKBitmap.Decode(Render(() => left.GetImageBytes(leftWidth, height, ScottPlot.ImageFormat.Png)));
+            using var rightImage = SkiaSharp.SKBitmap.Decode(Render(() => right.GetImageBytes(rightWidth, height, ScottPlot.ImageFormat.Png)));
             surface.Canvas.DrawBitmap(leftImage, 0, 0);
             surface.Canvas.DrawBitmap(rightImage, leftWidth, 0);
             using var image = surface.Snapshot();
             using var data = image.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
             File.WriteAllBytes(file, data.ToArray());
         });
+    }
+
+    /// <summary>
+    /// Renders in the invariant culture: ScottPlot labels the ticks of linear axes with the current culture, which would
+    /// print 0,5 under a German locale (the log axes have invariant labels of their own, <see cref="LogAxis"/>).
+    /// </summary>
+    private static byte[] Render(Func<byte[]> render)
+    {
+        var culture = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        try
+        {
+            return render();
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = culture;
+        }
     }
 }
