@@ -29,11 +29,16 @@ internal static class HyperParameterCases
         (F32("rope.freq_base", float.NaN), P + "rope.freq_base"),
         (F32("rope.freq_base", 0f), P + "rope.freq_base"),
         (F32("rope.freq_base", -10000f), P + "rope.freq_base"),
-        (F32("rope.freq_base", float.PositiveInfinity), P + "rope.freq_base"),
+        (F32("rope.freq_base", float.Epsilon), P + "rope.freq_base"),
         (F32("rope.scaling.factor", float.NaN), P + "rope.scaling.factor"),
-        (F32("rope.scaling.factor", float.PositiveInfinity), P + "rope.scaling.factor"),
+        (F32("rope.scaling.factor", float.Epsilon), P + "rope.scaling.factor"),
+        (F32("rope.scaling.attn_factor", 1e30f), P + "rope.scaling.attn_factor"),
+        (F32("rope.scaling.attn_factor", float.NaN), P + "rope.scaling.attn_factor"),
         (U32("expert_count", 513), P + "expert_count"),
+        (U32("expert_count", 1), P + "expert_used_count"),
         (U32("expert_used_count", 1), P + "expert_used_count"),
+        (U32("expert_group_count", 1), P + "expert_group_count"),
+        (FeedForwardWidthZero(), P + "feed_forward_length"),
         (Consistent("heads 2, kv heads 3", heads: 2, kvHeads: 3, headSize: 16), P + "attention.head_count_kv"),
         (Consistent("heads 2, kv heads 0", heads: 2, kvHeads: 0, headSize: 16), P + "attention.head_count_kv"),
         (Consistent("key length 8, value length 16", heads: 2, kvHeads: 2, headSize: 8, valueSize: 16, rope: 8), P + "attention.value_length"),
@@ -128,14 +133,8 @@ internal static class HyperParameterCases
         all.Add(new HyperParameterCase("attn_norm 3-D", w => w.ReshapeTensor("blk.0.attn_norm.weight", [TinyLlama.Embedding, 1, 1])));
         all.Add(new HyperParameterCase("output_norm missing", w => w.RemoveTensor("output_norm.weight")));
         all.Add(new HyperParameterCase("blk.1 missing", w => w.RemoveTensor("blk.1.attn_q.weight")));
-        all.Add(new HyperParameterCase("ffn widths 0", w =>
-        {
-            w.Set(P + "feed_forward_length", GgufValueType.UInt32, null, 0u);
-            for (int l = 0; l < TinyLlama.Layers; l++)
-            {
-                w.ReshapeTensor($"blk.{l}.ffn_gate.weight", [TinyLlama.Embedding, 0]).ReshapeTensor($"blk.{l}.ffn_up.weight", [TinyLlama.Embedding, 0]).ReshapeTensor($"blk.{l}.ffn_down.weight", [0, TinyLlama.Embedding]);
-            }
-        }));
+        all.Add(F32("rope.freq_base", float.PositiveInfinity)); // finite logits in llama.cpp, rejected as meaningless
+        all.Add(F32("rope.scaling.factor", float.PositiveInfinity));
 
         all.Add(Consistent("heads 4 of 8, kv heads 2", heads: 4, kvHeads: 2, headSize: 8));
         all.Add(Consistent("heads 4 of 8, kv heads 1", heads: 4, kvHeads: 1, headSize: 8));
@@ -144,6 +143,16 @@ internal static class HyperParameterCases
         all.Add(Consistent("rope 8 of head size 16", heads: 2, kvHeads: 2, headSize: 16, rope: 8));
         return all;
     }
+
+    /// <summary>An MLP of width 0 with tensors to match: llama.cpp divides by zero (SIGFPE) in the first evaluation.</summary>
+    private static HyperParameterCase FeedForwardWidthZero() => new("ffn widths 0", w =>
+    {
+        w.Set(P + "feed_forward_length", GgufValueType.UInt32, null, 0u);
+        for (int l = 0; l < TinyLlama.Layers; l++)
+        {
+            w.ReshapeTensor($"blk.{l}.ffn_gate.weight", [TinyLlama.Embedding, 0]).ReshapeTensor($"blk.{l}.ffn_up.weight", [TinyLlama.Embedding, 0]).ReshapeTensor($"blk.{l}.ffn_down.weight", [0, TinyLlama.Embedding]);
+        }
+    });
 
     private static HyperParameterCase U32(string key, uint value) => new($"{key} = {value}", w => w.Set(P + key, GgufValueType.UInt32, null, value));
 
@@ -175,7 +184,7 @@ internal static class HyperParameterCases
                 w.ReshapeTensor($"blk.{l}.attn_q.weight", [TinyLlama.Embedding, heads * headSize])
                     .ReshapeTensor($"blk.{l}.attn_k.weight", [TinyLlama.Embedding, kvHeads * headSize])
                     .ReshapeTensor($"blk.{l}.attn_v.weight", [TinyLlama.Embedding, kvHeads * value])
-                    .ReshapeTensor($"blk.{l}.attn_output.weight", [heads * value, TinyLlama.Embedding]);
+                    .ReshapeTensor($"blk.{l}.attn_output.weight", [heads * headSize, TinyLlama.Embedding]); // llama.cpp sizes it by the key length
             }
         });
 }
