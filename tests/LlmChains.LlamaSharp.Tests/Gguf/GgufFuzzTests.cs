@@ -99,7 +99,7 @@ public sealed class GgufFuzzTests
         var random = new Random(20260214);
         var singles = HyperParameterCases.All;
         var cases = new List<HyperParameterCase>(singles);
-        for (int i = 0; i < 40; i++)
+        for (int i = 0; i < 150; i++)
         {
             var picked = Enumerable.Range(0, 2 + random.Next(2)).Select(_ => singles[random.Next(singles.Count)]).DistinctBy(c => c.Name).ToArray();
             cases.Add(new HyperParameterCase(string.Join(" + ", picked.Select(c => c.Name)), w => Array.ForEach(picked, c => c.Mutate(w))));
