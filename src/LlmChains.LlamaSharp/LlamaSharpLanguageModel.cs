@@ -113,8 +113,11 @@ public sealed partial class LlamaSharpLanguageModel : IPrefixSharingLanguageMode
     /// <param name="options">Threads, BOS, separator, logging; default <see cref="LlamaSharpModelOptions.Default"/>.</param>
     /// <returns>The model; dispose it.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="GgufFormatException">The file is not well-formed GGUF (checked before llama.cpp reads it).</exception>
-    /// <exception cref="ArgumentException">A token is not in the vocabulary, K is out of range, or an option is invalid.</exception>
+    /// <exception cref="GgufFormatException">The file is not well-formed GGUF, or has a hyper-parameter llama.cpp would abort
+    /// the process on (block count, head counts, norm epsilons, RoPE parameters, expert counts; see docs/real-models.md),
+    /// both checked before llama.cpp reads it.</exception>
+    /// <exception cref="ArgumentException">A token is not in the vocabulary, K is out of range, or an option is invalid
+    /// (<see cref="LlamaSharpModelOptions.Threads"/> outside 1..<see cref="LlamaSharpModelOptions.MaxThreads"/>).</exception>
     /// <exception cref="ModelLoadException">The native library failed to load, or llama.cpp refused the model.</exception>
     public static LlamaSharpLanguageModel Load(string path, TokenSubset tokens, int contextWindow, LlamaSharpModelOptions? options = null)
     {
@@ -122,9 +125,9 @@ public sealed partial class LlamaSharpLanguageModel : IPrefixSharingLanguageMode
         ArgumentNullException.ThrowIfNull(tokens);
         ArgumentOutOfRangeException.ThrowIfLessThan(contextWindow, 1);
         options ??= LlamaSharpModelOptions.Default;
-        if (options.Threads is { } requested && requested < 1)
+        if (options.Threads is { } requested && (requested < 1 || requested > LlamaSharpModelOptions.MaxThreads))
         {
-            throw new ArgumentOutOfRangeException(nameof(options), requested, $"Threads must be ≥ 1; got {requested}.");
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Threads must be between 1 and {LlamaSharpModelOptions.MaxThreads} on this machine ({LlamaSharpModelOptions.ThreadsPerProcessor} per processor, {Environment.ProcessorCount} processors); got {requested}."));
         }
 
         if (string.IsNullOrEmpty(options.Separator))
@@ -148,6 +151,7 @@ public sealed partial class LlamaSharpLanguageModel : IPrefixSharingLanguageMode
             throw new GgufFormatException($"{path} has no tokenizer.ggml.tokens; a vocabulary is needed to find the state tokens.");
         }
 
+        LlamaHyperParameters.Validate(file, path); // values llama.cpp would abort the process on
         var (ids, pieces) = ResolveTokens(file, tokens, path);
         long trainContext = file.ContextLength ?? long.MaxValue;
         var logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<LlamaSharpLanguageModel>();
@@ -190,7 +194,8 @@ public sealed partial class LlamaSharpLanguageModel : IPrefixSharingLanguageMode
             int reserved = bos ? 1 : 0;
             if (contextWindow + reserved > Math.Min(trainContext, weights.ContextSize))
             {
-                throw new ArgumentOutOfRangeException(nameof(contextWindow), contextWindow, string.Create(CultureInfo.InvariantCulture, $"K = {contextWindow} does not fit the model's training context of {weights.ContextSize} tokens{(bos ? " (one is the BOS token)" : string.Empty)}."));
+                // no parameter name or value: the message is shown as one line
+                throw new ArgumentOutOfRangeException(null, string.Create(CultureInfo.InvariantCulture, $"K = {contextWindow} does not fit the model's training context of {weights.ContextSize} tokens{(bos ? " (one is the BOS token)" : string.Empty)}."));
             }
 
             if (weights.Vocab.Count != file.Tokens.Count)

@@ -8,10 +8,25 @@ public sealed record LlamaSharpModelOptions
     /// <summary>The default options.</summary>
     public static LlamaSharpModelOptions Default { get; } = new();
 
+    /// <summary>The most threads per processor <see cref="Threads"/> may ask for (4).</summary>
+    public const int ThreadsPerProcessor = 4;
+
     /// <summary>
-    /// Threads llama.cpp uses for one evaluation; <see langword="null"/> (default) uses max(1, processors / 2), llama.cpp's
-    /// own choice. Results do not depend on it (each logit is computed by one thread). On a busy machine fewer threads
-    /// can be faster: llama.cpp's workers spin while they wait.
+    /// The largest <see cref="Threads"/> accepted on this machine: <see cref="ThreadsPerProcessor"/> ×
+    /// <see cref="Environment.ProcessorCount"/>, at most 512 (ggml's GGML_MAX_N_THREADS).
+    /// </summary>
+    /// <remarks>
+    /// llama.cpp does not bound the thread count itself: 100,000 threads overflow its stack in the first evaluation and
+    /// 2·10⁹ fail to allocate, both ending the process. More threads than processors never make an evaluation faster
+    /// (llama.cpp's workers spin while they wait); the small multiple leaves room for measuring that, and for containers
+    /// whose processor count is a CPU quota rather than the cores the threads actually run on.
+    /// </remarks>
+    public static int MaxThreads { get; } = Math.Min(ThreadsPerProcessor * Environment.ProcessorCount, 512);
+
+    /// <summary>
+    /// Threads llama.cpp uses for one evaluation, 1..<see cref="MaxThreads"/>; <see langword="null"/> (default) uses
+    /// max(1, processors / 2), llama.cpp's own choice. Results do not depend on it (each logit is computed by one thread).
+    /// On a busy machine fewer threads can be faster: llama.cpp's workers spin while they wait.
     /// </summary>
     public int? Threads { get; init; }
 

@@ -221,7 +221,8 @@ public sealed class LlamaSharpLanguageModelTests(ModelFixture fixture, Xunit.Abs
         ((Action)(() => LlamaSharpLanguageModel.Load(missing, TokenSubset.Digits(2), 3))).Should().Throw<FileNotFoundException>();
         ((Action)(() => LlamaSharpLanguageModel.Load(fixture.Plain, TokenSubset.FromPieces(["0", "zz"]), 3))).Should().Throw<ArgumentException>().WithMessage("*'zz' is not in the vocabulary*");
         ((Action)(() => LlamaSharpLanguageModel.Load(fixture.Plain, TokenSubset.FromIds([0, 99]), 3))).Should().Throw<ArgumentException>().WithMessage("*99*outside*");
-        ((Action)(() => LlamaSharpLanguageModel.Load(fixture.Plain, TokenSubset.Digits(2), TinyLlama.TrainingContext))).Should().Throw<ArgumentOutOfRangeException>().WithMessage("*training context*");
+        ((Action)(() => LlamaSharpLanguageModel.Load(fixture.Plain, TokenSubset.Digits(2), TinyLlama.TrainingContext))).Should().Throw<ArgumentOutOfRangeException>().WithMessage("*training context*")
+            .Which.Message.Should().NotContainAny(["(Parameter", "Actual value", "\n"], "the CLI shows it as one line");
 
         string corrupt = Path.Combine(Path.GetTempPath(), $"llmchains-corrupt-{Environment.ProcessId}.gguf");
         byte[] bytes = File.ReadAllBytes(fixture.Plain);
@@ -236,10 +237,39 @@ public sealed class LlamaSharpLanguageModelTests(ModelFixture fixture, Xunit.Abs
         }
     }
 
+    /// <summary>
+    /// llama.cpp does not bound the thread count: 100,000 threads overflow its stack in the first decode, 2·10⁹ throw
+    /// std::bad_alloc, both ending the process. The options are checked first, with a one-line message.
+    /// </summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(100_000)]
+    [InlineData(2_000_000_000)]
+    public void Load_ThreadsOutsideTheMachine_ThrowsArgumentExceptionWithTheRange(int threads)
+    {
+        var e = Assert.Throws<ArgumentException>(() => LlamaSharpLanguageModel.Load(fixture.Plain, TokenSubset.Digits(2), 2, new LlamaSharpModelOptions { Threads = threads }));
+
+        e.Message.Should().Be(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Threads must be between 1 and {LlamaSharpModelOptions.MaxThreads} on this machine (4 per processor, {Environment.ProcessorCount} processors); got {threads}."));
+        e.ParamName.Should().BeNull();
+    }
+
+    [Fact]
+    public void Load_MaxThreads_LoadsAndEvaluates()
+    {
+        LlamaSharpModelOptions.MaxThreads.Should().Be(Math.Min(4 * Environment.ProcessorCount, 512));
+        using var model = ModelFixture.Load(fixture.Plain, states: 2, contextWindow: 2, new LlamaSharpModelOptions { Threads = LlamaSharpModelOptions.MaxThreads });
+        var logits = new double[2];
+        model.GetNextTokenLogits([1, 0], logits);
+
+        model.Threads.Should().Be(LlamaSharpModelOptions.MaxThreads);
+        logits.Should().OnlyContain(x => double.IsFinite(x));
+    }
+
     [Fact]
     public void NativeFailure_IsReportedAsAModelLoadExceptionWithAHint()
     {
-        var failure = Internals.NativeBackend.Failure(new TypeInitializationException("LLama.Native.NativeApi", new DllNotFoundException("libllama.so: cannot open shared object file")));
+        var failure = LlmChains.LlamaSharp.Internals.NativeBackend.Failure(new TypeInitializationException("LLama.Native.NativeApi", new DllNotFoundException("libllama.so: cannot open shared object file")));
         failure.Should().BeOfType<ModelLoadException>();
         failure.Message.Should().Contain("native library").And.Contain("DllNotFoundException").And.Contain("LLamaSharp.Backend.Cpu");
         failure.Should().BeAssignableTo<IOException>("the CLI reports IOExceptions as one line with exit code 1");

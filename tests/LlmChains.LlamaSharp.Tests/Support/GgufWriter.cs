@@ -40,6 +40,47 @@ internal sealed class GgufWriter
         return this;
     }
 
+    /// <summary>Replaces the value of <paramref name="key"/> in place (or appends it when absent).</summary>
+    public GgufWriter Set(string key, GgufValueType type, GgufValueType? element, object value)
+    {
+        int at = _metadata.FindIndex(m => m.Key == key);
+        if (at < 0)
+        {
+            return AddRaw(key, type, element, value);
+        }
+
+        _metadata[at] = (key, type, element, value);
+        return this;
+    }
+
+    /// <summary>Removes <paramref name="key"/> when present.</summary>
+    public GgufWriter Remove(string key)
+    {
+        _metadata.RemoveAll(m => m.Key == key);
+        return this;
+    }
+
+    /// <summary>Whether the metadata has <paramref name="key"/>.</summary>
+    public bool Has(string key) => _metadata.Exists(m => m.Key == key);
+
+    /// <summary>Removes the tensor called <paramref name="name"/> when present.</summary>
+    public GgufWriter RemoveTensor(string name)
+    {
+        _tensors.RemoveAll(t => t.Name == name);
+        return this;
+    }
+
+    /// <summary>Replaces the tensor called <paramref name="name"/> (same place in the file) by one of new dimensions, filled with small values.</summary>
+    public GgufWriter ReshapeTensor(string name, long[] dims)
+    {
+        int at = _tensors.FindIndex(t => t.Name == name);
+        var old = _tensors[at];
+        long count = dims.Aggregate(1L, (a, b) => a * b);
+        var (data, decoded) = Encode(old.Type, Enumerable.Range(0, (int)count).Select(i => ((i % 7) - 3) / 10f).ToArray());
+        _tensors[at] = new Tensor(name, dims, old.Type, data, decoded);
+        return this;
+    }
+
     /// <summary>Adds a tensor of GGML dimensions <paramref name="dims"/> (contiguous first) holding <paramref name="values"/>.</summary>
     public Tensor AddTensor(string name, long[] dims, GgmlType type, float[] values)
     {
@@ -140,6 +181,11 @@ internal sealed class GgufWriter
             case GgufValueType.Bool: w.Write((byte)((bool)value ? 1 : 0)); break;
             case GgufValueType.UInt64: w.Write((ulong)value); break;
             case GgufValueType.UInt8: w.Write((byte)value); break;
+            case GgufValueType.Int8: w.Write((sbyte)value); break;
+            case GgufValueType.UInt16: w.Write((ushort)value); break;
+            case GgufValueType.Int16: w.Write((short)value); break;
+            case GgufValueType.Int64: w.Write((long)value); break;
+            case GgufValueType.Float64: w.Write((double)value); break;
             default: throw new NotSupportedException(type.ToString());
         }
     }
