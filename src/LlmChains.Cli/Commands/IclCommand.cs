@@ -82,6 +82,7 @@ internal static class IclCommand
                 string? startText = parse.GetValue(start);
                 int? startState = ParseStart(startText);
                 var chainSpec = parse.GetValue(chain)!;
+                RequireApplicable(parse, chainSpec, (alpha, "dirichlet"), (eta, "clique"), (labels, "clique"), (perturbation, "clique"));
                 RequireFits(context.Memory(parse), chainSpec, parse.GetValue(states), parse.GetValue(length), parse.GetValue(repetitions), parse.GetValue(predictor) ?? [], parse.GetValue(points), parse.GetValue(resample), parse.GetValue(threads));
                 var (source, fixedChain) = IclChainSpec.Create(new IclChainSpec.Parameters(
                     chainSpec, parse.GetValue(states), parse.GetValue(alpha), parse.GetValue(eta), parse.GetValue(labels),
@@ -145,6 +146,19 @@ internal static class IclCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>Refuses a chain option given with a chain that does not use it (it would otherwise be ignored).</summary>
+    private static void RequireApplicable(ParseResult parse, string chainSpec, params (Option Option, string Chain)[] options)
+    {
+        string kind = chainSpec.Split(':')[0].Trim().ToLowerInvariant();
+        foreach (var (option, chainKind) in options)
+        {
+            if (parse.GetResult(option) is { Implicit: false } && kind != chainKind)
+            {
+                throw new CliException($"{option.Name} applies to --chain {chainKind}; the chain here is {chainSpec}", ExitCodes.UsageError);
+            }
+        }
     }
 
     /// <summary>Refuses, before the chain is generated, an experiment whose arrays do not fit the memory budget.</summary>

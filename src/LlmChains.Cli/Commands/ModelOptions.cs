@@ -38,8 +38,26 @@ internal sealed class ModelOptions
     public bool AnyModelOptionGiven(ParseResult parse) => parse.GetResult(Model) is not null || parse.GetResult(Vocabulary) is not null || parse.GetResult(Context) is not null;
 
     /// <summary>The model, refused before it is created (where T and K are known first) or built when its chain does not fit <paramref name="budget"/>.</summary>
-    public (ILanguageModel Model, string Description) CreateModel(ParseResult parse, MemoryBudget budget) =>
-        ModelSource.Create(parse.GetValue(Model), parse.GetValue(Vocabulary), parse.GetValue(Context), parse.GetValue(Seed), parse.GetValue(LogitScale), parse.GetValue(Tokens), parse.GetValue(Threads), (t, k) => RequireChainFits(parse, t, k, budget));
+    public (ILanguageModel Model, string Description) CreateModel(ParseResult parse, MemoryBudget budget)
+    {
+        RequireApplicable(parse);
+        return ModelSource.Create(parse.GetValue(Model), parse.GetValue(Vocabulary), parse.GetValue(Context), parse.GetValue(Seed), parse.GetValue(LogitScale), parse.GetValue(Tokens), parse.GetValue(Threads), (t, k) => RequireChainFits(parse, t, k, budget));
+    }
+
+    /// <summary>Refuses an option given for a model that does not use it (--logit-scale with --model uniform would otherwise be ignored).</summary>
+    private void RequireApplicable(ParseResult parse)
+    {
+        string spec = parse.GetValue(Model) ?? string.Empty;
+        int colon = spec.IndexOf(':', StringComparison.Ordinal);
+        string kind = (colon < 0 ? spec : spec[..colon]).ToLowerInvariant();
+        foreach (var (option, model) in new (Option Option, string Model)[] { (Seed, "random"), (LogitScale, "random"), (Tokens, "gguf"), (Threads, "gguf") })
+        {
+            if (parse.GetResult(option) is { Implicit: false } && kind != model)
+            {
+                throw new CliException($"{option.Name} applies to --model {model}{(model == "gguf" ? ":FILE" : string.Empty)}; the model here is {(spec.Length == 0 ? "the paper's toy example" : spec)}", ExitCodes.UsageError);
+            }
+        }
+    }
 
     /// <summary>The decoding options at <paramref name="temperature"/> with the truncations given on the command line (validated).</summary>
     public DecodingOptions Decoding(ParseResult parse, double temperature)

@@ -25,6 +25,11 @@ internal static class ModelSource
             throw new CliException($"--context {context}: the context window K must be ≥ 1", ExitCodes.UsageError);
         }
 
+        if (threads is { } n && (n < 1 || n > LlamaSharpModelOptions.MaxThreads))
+        {
+            throw new CliException($"--threads {n}: give 1 to {LlamaSharpModelOptions.MaxThreads} threads ({LlamaSharpModelOptions.ThreadsPerProcessor} per processor, {Environment.ProcessorCount} processors)", ExitCodes.UsageError);
+        }
+
         if (vocabulary is < 1)
         {
             throw new CliException($"--vocab {vocabulary}: the vocabulary size T must be ≥ 1", ExitCodes.UsageError);

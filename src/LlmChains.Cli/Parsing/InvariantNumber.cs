@@ -32,8 +32,8 @@ internal static partial class InvariantNumber
     }
 
     /// <summary>
-    /// Parses a whole number in [<paramref name="min"/>, <paramref name="max"/>]: digits with an optional sign, or a
-    /// number with an exponent whose value is whole (1e6).
+    /// Parses a whole number in [<paramref name="min"/>, <paramref name="max"/>]: digits with an optional sign and an
+    /// optional exponent (1e6), never a decimal point, so that "1.000" (a thousand in German) is refused rather than read as 1.
     /// </summary>
     public static bool TryParseInteger(string text, long min, long max, out long value, out string? problem)
     {
@@ -41,6 +41,12 @@ internal static partial class InvariantNumber
         if (!Decimal().IsMatch(text))
         {
             problem = NotANumber(text);
+            return false;
+        }
+
+        if (text.Contains('.', StringComparison.Ordinal))
+        {
+            problem = $"'{text}' is not a whole number (digits only, e.g. 1000 or 1e3; no decimal point or thousands separator)";
             return false;
         }
 
