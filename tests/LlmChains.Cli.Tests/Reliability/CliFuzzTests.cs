@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using LlmChains.LlamaSharp.Gguf;
 using LlmChains.LlamaSharp.Tests.Support;
 
 namespace LlmChains.Cli.Tests.Reliability;
@@ -36,7 +37,26 @@ public sealed class CliFuzzTests
     {
         var cases = AllCases.Value;
         cases.Count.Should().BeInRange(300, 600);
-        cases.Select(c => c.Category).Distinct().Should().BeEquivalentTo(["number", "range", "size", "mtx", "npy", "ngram", "gguf", "typo", "conflict"]);
+        cases.Select(c => c.Category).Distinct().Should().BeEquivalentTo(["number", "range", "size", "mtx", "npy", "ngram", "gguf", "native", "typo", "conflict"]);
+    }
+
+    [Fact]
+    public void NativeLoaderControl_TheUnmutatedTinyModelLoadsWithTheSameArguments()
+    {
+        string folder = Directory.CreateTempSubdirectory("llmchains-fuzz-").FullName;
+        try
+        {
+            string path = Path.Combine(folder, "tiny.gguf");
+            File.WriteAllBytes(path, TinyLlama.Build(seed: 5).ToBytes());
+            var (code, output, error) = CliRunner.Run("analyze", "--model", "gguf:" + path, "--tokens", "digits:2", "--context", "2", "--json");
+
+            code.Should().Be(0, "the native cases fail because of their one mutated field; {0}", error);
+            output.Should().Contain("\"vocabularySize\": 2");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Theory]
@@ -94,6 +114,7 @@ public sealed class CliFuzzTests
         cases.AddRange(NpyFiles());
         cases.AddRange(NGramFiles());
         cases.AddRange(GgufFiles(random, 30));
+        cases.AddRange(NativeLoaderFields());
         cases.AddRange(Typos(random, 40));
         cases.AddRange(Conflicts());
         return cases;
@@ -326,6 +347,28 @@ public sealed class CliFuzzTests
                 ? ["bounds", "pretrain", "--gguf", FilePlaceholder]
                 : i % 2 == 0 ? ["bounds", "pretrain", "--gguf", FilePlaceholder, "--json"] : ["analyze", "--model", "gguf:" + FilePlaceholder, "--plot", OutputPlaceholder + "/g.png"];
             yield return new FuzzCase("gguf", args, ".gguf", file);
+        }
+    }
+
+    /// <summary>
+    /// Hyper-parameters the reader accepts but llama.cpp asserts on (the process would abort): each must be refused
+    /// before the native load, so these run in process. The adapter's own fuzz loads ~400 variants in a child process.
+    /// </summary>
+    private static IEnumerable<FuzzCase> NativeLoaderFields()
+    {
+        (string Key, GgufValueType Type, object Value)[] fields =
+        [
+            ("llama.block_count", GgufValueType.UInt32, 0u), ("llama.block_count", GgufValueType.UInt32, 513u),
+            ("llama.block_count", GgufValueType.UInt32, uint.MaxValue), ("llama.attention.layer_norm_rms_epsilon", GgufValueType.Float32, float.NaN),
+            ("llama.attention.layer_norm_rms_epsilon", GgufValueType.Float32, -1e-5f), ("llama.rope.freq_base", GgufValueType.Float32, 0f),
+            ("llama.rope.freq_base", GgufValueType.Float32, float.NaN), ("llama.expert_count", GgufValueType.UInt32, 513u),
+            ("llama.rope.scaling.type", GgufValueType.String, "bogus"), ("llama.rope.scaling.attn_factor", GgufValueType.Float32, 1e30f),
+            ("llama.feed_forward_length", GgufValueType.UInt32, 0u), ("llama.attention.head_count_kv", GgufValueType.UInt32, 3u),
+        ];
+        foreach (var (key, type, value) in fields)
+        {
+            byte[] file = TinyLlama.Build(seed: 5).Set(key, type, null, value).ToBytes();
+            yield return new FuzzCase("native", ["analyze", "--model", "gguf:" + FilePlaceholder, "--tokens", "digits:2", "--context", "2", "--plot", OutputPlaceholder + "/n.png"], ".gguf", file);
         }
     }
 
