@@ -28,7 +28,7 @@ internal sealed class ModelOptions
 
     public Option<string?> Tokens { get; } = new("--tokens") { Description = "gguf: the sub-vocabulary that defines T: pieces (0,1), ids (id:15,id:16) or digits:N; default 0,1" };
 
-    public Option<int?> Threads { get; } = new("--threads") { Description = "gguf: CPU threads of the model (default: all)" };
+    public Option<int?> Threads { get; } = new("--threads") { Description = "gguf: CPU threads of the model, 1 to 4 per processor (default: half the processors, at least 1)" };
 
     public IEnumerable<Option> All => [Model, Vocabulary, Context, TopK, TopP, MinP, Seed, LogitScale, Precision, Tokens, Threads];
 
