@@ -1,4 +1,5 @@
 using System.Globalization;
+using LlmChains.Internals;
 
 // The guards throw on behalf of the public methods that call them, naming those methods' parameters.
 #pragma warning disable CA2208
@@ -56,12 +57,12 @@ internal static class ConvergenceGuard
         }
     }
 
-    /// <summary>ε of Prop. 3.4, in (0, ½].</summary>
+    /// <summary>ε of Prop. 3.4, in (0, 1]: ε ≤ T^−K, which is ≤ ½ for T ≥ 2 and 1 for the one-token vocabulary.</summary>
     internal static void CheckEpsilon(double epsilon, string name = "epsilon")
     {
-        if (!(epsilon > 0 && epsilon <= 0.5))
+        if (!(epsilon > 0 && epsilon <= 1))
         {
-            throw new ArgumentOutOfRangeException(name, epsilon, string.Create(CultureInfo.InvariantCulture, $"{name} must lie in (0, 1/2] (ε = min (Q_f^K)_ij ≤ T^−K ≤ 1/2); got {Format(epsilon)}."));
+            throw Invalid.OutOfRange(string.Create(CultureInfo.InvariantCulture, $"{name} must lie in (0, 1] (ε = min (Q_f^K)_ij ≤ T^−K: at most 1/2 for T ≥ 2, exactly 1 for T = 1); got {Format(epsilon)}."));
         }
     }
 
