@@ -363,12 +363,12 @@ public sealed class ConvergenceBoundTests
     }
 
     [Fact]
-    public void Dobrushin_MoreThanTenThousandStates_ThrowsNamingLimit()
+    public void Dobrushin_AboveDefaultWorstCaseLimit_ThrowsNamingLimit()
     {
-        int n = Convergence.MaxWorstCaseStates + 1;
+        int n = Convergence.DefaultMaxWorstCaseStates + 1;
         var chain = SparseMarkovChain.FromCsr(Enumerable.Range(0, n + 1).Select(i => (long)i).ToArray(), Enumerable.Range(0, n).ToArray(), Enumerable.Repeat(1.0, n).ToArray());
         var act = () => ConvergenceBound.Dobrushin(chain);
-        act.Should().Throw<ArgumentException>().Where(e => e.Message.Contains("10,000", StringComparison.Ordinal));
+        act.Should().Throw<ArgumentException>().Where(e => e.Message.Contains(FormattableString.Invariant($"at most {n - 1:N0} states"), StringComparison.Ordinal));
         ConvergenceBound.DobrushinUpperBound(chain).Should().Be(1);
     }
 }
