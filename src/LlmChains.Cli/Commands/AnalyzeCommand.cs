@@ -32,7 +32,7 @@ internal static class AnalyzeCommand
         var tvSteps = new Option<int>("--tv-steps") { Description = "Number of steps of d(t) to report", DefaultValueFactory = _ => 50 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout" };
         var plot = new Option<string?>("--plot") { Description = "Write d(t) with the Prop. 3.4 bound and the spectrum to this PNG file" };
-        var sample = new Option<int?>("--sample") { Description = $"Simulate N trajectories (pairs) for sampled diagnostics over --tv-steps steps: a coupling upper estimate and a separating-event lower bound of TV(μQ^t, π), and repetition-loop rates, with confidence intervals. On by itself (N = {AutomaticSampleSize}) above {Convergence.MaxWorstCaseStates:N0} states, where the exact worst case is out of reach; 0 turns it off" };
+        var sample = new Option<int?>("--sample") { Description = $"Simulate N trajectories (pairs) for sampled diagnostics over --tv-steps steps: a coupling upper estimate and a separating-event lower bound of TV(μQ^t, π), and repetition-loop rates, with confidence intervals. On by itself (N = {AutomaticSampleSize}) above {Convergence.DefaultMaxWorstCaseStates:N0} states, where the exact worst case is out of reach; 0 turns it off" };
         var confidence = new Option<double>("--confidence") { Description = "Confidence level of the sampled intervals, in (0, 1)", DefaultValueFactory = _ => 0.95 };
         var burnIn = new Option<int>("--burn-in") { Description = "Steps of burn-in of the reference copy of the sampled coupling (a stand-in for π)", DefaultValueFactory = _ => SamplingOptions.Default.BurnIn };
         var sampleSeed = new Option<int>("--sample-seed") { Description = "Seed of the sampled diagnostics", DefaultValueFactory = _ => 0 };
@@ -221,7 +221,7 @@ internal sealed record SamplingRequest(int? Trajectories, SamplingOptions Option
     }
 
     /// <summary>Whether sampling runs only because the chain is large (no --sample given).</summary>
-    public bool IsAutomatic(IMarkovChain chain) => Trajectories is null && chain.StateCount > Convergence.MaxWorstCaseStates;
+    public bool IsAutomatic(IMarkovChain chain) => Trajectories is null && chain.StateCount > Convergence.DefaultMaxWorstCaseStates;
 
     /// <summary>The options for <paramref name="chain"/>, or null when nothing is sampled.</summary>
     public SamplingOptions? For(IMarkovChain chain) => Trajectories switch

@@ -17,8 +17,10 @@ public sealed class ChainAnalysis
         MixingTimeResult? mixingTime,
         TMinResult? tMin,
         SampledTotalVariation? sampledDistances = null,
-        RepetitionRateEstimate? sampledRepetition = null)
+        RepetitionRateEstimate? sampledRepetition = null,
+        TotalVariationCurve? uniformStartDistances = null)
     {
+        UniformStartDistances = uniformStartDistances;
         Structure = structure;
         StationaryDistributions = stationary;
         Spectrum = spectrum;
@@ -58,13 +60,30 @@ public sealed class ChainAnalysis
         : ConvergenceBound.TryFirstStepBelow(BoundTarget, e.Epsilon, e.ContextWindow, out long steps) ? steps
         : Math.Pow(10, ConvergenceBound.Log10FirstStepBelow(BoundTarget, e));
 
-    /// <summary>d(t): the exact worst case over all starts (small chains) or from the uniform start (large ones); <see langword="null"/> when π is not unique.</summary>
+    /// <summary>
+    /// The TV curve computed: the exact worst case d(t) over all starts up to
+    /// <see cref="ChainAnalysisOptions.EffectiveWorstCaseMaxStates"/> states (<see cref="TotalVariationCurve.IsWorstCase"/>),
+    /// for periodic chains too; above it the curve from the uniform start (the same object as
+    /// <see cref="UniformStartDistances"/>, with <see cref="TotalVariationCurve.IsWorstCase"/> false). <see langword="null"/>
+    /// when π is not unique.
+    /// </summary>
     public TotalVariationCurve? Distances { get; }
 
-    /// <summary>t_mix at the requested threshold (infinite for a periodic or reducible chain).</summary>
+    /// <summary>
+    /// TV(μQ^t, π) from the uniform start μ, for chains above the worst-case limit (where it replaces d(t)); otherwise
+    /// <see langword="null"/>. It is ≤ d(t) term by term, so t_mix or t_min read from it (<see cref="Convergence.MixingTime"/>,
+    /// <see cref="Convergence.TMin"/>) are lower bounds, flagged with <c>IsWorstCase = false</c>.
+    /// </summary>
+    public TotalVariationCurve? UniformStartDistances { get; }
+
+    /// <summary>
+    /// t_mix at the requested threshold: +∞ for a reducible chain (<see cref="MixingTimeStatus.NotErgodicUnichain"/>) or a
+    /// periodic one (<see cref="MixingTimeStatus.Periodic"/>), NaN above the worst-case limit
+    /// (<see cref="MixingTimeStatus.TooLargeForWorstCase"/>).
+    /// </summary>
     public MixingTimeResult? MixingTime { get; }
 
-    /// <summary>t_min (paper-spec §2.1; infinite for a periodic or reducible chain).</summary>
+    /// <summary>t_min (paper-spec §2.1): +∞ for a periodic or reducible chain, NaN above the worst-case limit (<see cref="MixingTimeStatus.TooLargeForWorstCase"/>).</summary>
     public TMinResult? TMin { get; }
 
     /// <summary>

@@ -1,3 +1,7 @@
+using System.Globalization;
+using LlmChains.Chains;
+using LlmChains.Internals;
+
 namespace LlmChains.Analysis;
 
 /// <summary>Options of <see cref="ChainAnalyzer.Analyze"/>.</summary>
@@ -7,13 +11,22 @@ public sealed record ChainAnalysisOptions
     public static ChainAnalysisOptions Default { get; } = new();
 
     /// <summary>
-    /// Up to this many states d(t) is the exact worst case over all starts (<see cref="Convergence.AnalyzeMixing"/>);
-    /// above it, d(t) is measured from the uniform start distribution. Default 10,000. For sampled estimates with
-    /// confidence intervals on larger chains set <see cref="Sampling"/>.
+    /// Up to this many states d(t), t_mix and t_min are the exact worst case over all starts
+    /// (<see cref="Convergence.AnalyzeMixing"/>). Above it t_mix and t_min are not computed (NaN with
+    /// <see cref="MixingTimeStatus.TooLargeForWorstCase"/>: they are worst-case quantities, and a figure from one start
+    /// would only bound them from below) and the curve is measured from the uniform start
+    /// (<see cref="ChainAnalysis.UniformStartDistances"/>); set <see cref="Sampling"/> for sampled estimates with
+    /// confidence intervals. <see langword="null"/> (default): as many states as the worst-case memory budget allows,
+    /// <see cref="ConvergenceOptions.MaxWorstCaseStates"/> of <see cref="Convergence"/> (n² doubles within
+    /// <see cref="ConvergenceOptions.WorstCaseMemoryLimitBytes"/>, by default a quarter of the available memory). A value
+    /// above that limit fails in <see cref="Validate"/>.
     /// </summary>
-    public int WorstCaseMaxStates { get; init; } = 10_000;
+    public int? WorstCaseMaxStates { get; init; }
 
-    /// <summary>Steps of d(t) computed from the uniform start on large chains (and at least kept on small ones). Default 100.</summary>
+    /// <summary>
+    /// Steps of d(t) computed: from the uniform start on large chains; on small ones the worst-case curve covers at least
+    /// this many steps (the first horizon of <see cref="Convergence.AnalyzeMixing"/> is raised to it). Default 100.
+    /// </summary>
     public int DistanceSteps { get; init; } = 100;
 
     /// <summary>The threshold of t_mix(ε). Default 1/4.</summary>
@@ -45,21 +58,50 @@ public sealed record ChainAnalysisOptions
     /// </summary>
     public SamplingOptions? Sampling { get; init; }
 
-    /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid option.</summary>
+    /// <summary>
+    /// The state limit in effect: <see cref="WorstCaseMaxStates"/>, or <see cref="ConvergenceOptions.MaxWorstCaseStates"/>
+    /// of <see cref="Convergence"/> (the defaults when <see langword="null"/>).
+    /// </summary>
+    public int EffectiveWorstCaseMaxStates => WorstCaseMaxStates ?? (Convergence ?? ConvergenceOptions.Default).MaxWorstCaseStates;
+
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid option, before any work (one-line message).</summary>
     public void Validate()
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(WorstCaseMaxStates);
-        ArgumentOutOfRangeException.ThrowIfNegative(DistanceSteps);
+        var convergence = Convergence ?? ConvergenceOptions.Default;
+        convergence.Validate();
+        if (WorstCaseMaxStates is { } states)
+        {
+            if (states < 0)
+            {
+                throw Invalid.OutOfRange(FormattableString.Invariant($"WorstCaseMaxStates must be ≥ 0 (or null for the memory-derived limit); got {states}."));
+            }
+
+            long budget = convergence.WorstCaseBudgetBytes;
+            int limit = LlmChains.Analysis.Convergence.MaxWorstCaseStatesFor(budget);
+            if (states > limit)
+            {
+                throw Invalid.OutOfRange(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"WorstCaseMaxStates = {states:N0} is more than the exact worst case can do: {states:N0} states need n² doubles, {LanguageModelChain.FormatBytes(LlmChains.Analysis.Convergence.WorstCaseBytes(states))}, and the worst-case budget of {LanguageModelChain.FormatBytes(budget)} (ConvergenceOptions.WorstCaseMemoryLimitBytes{(convergence.WorstCaseMemoryLimitBytes is null ? ", default a quarter of the available memory" : string.Empty)}) allows at most {limit:N0} states. Lower WorstCaseMaxStates, leave it null, or raise the budget."));
+            }
+        }
+
+        if (DistanceSteps < 0)
+        {
+            throw Invalid.OutOfRange(FormattableString.Invariant($"DistanceSteps must be ≥ 0; got {DistanceSteps}."));
+        }
+
         if (!(MixingThreshold > 0 && MixingThreshold < 1))
         {
-            throw new ArgumentOutOfRangeException(nameof(MixingThreshold), MixingThreshold, $"MixingThreshold must lie in (0, 1); got {MixingThreshold}.");
+            throw Invalid.OutOfRange($"MixingThreshold must lie in (0, 1); got {Invalid.Format(MixingThreshold)}.");
         }
 
         if (!(BoundTarget > 0 && BoundTarget < 1))
         {
-            throw new ArgumentOutOfRangeException(nameof(BoundTarget), BoundTarget, $"BoundTarget must lie in (0, 1); got {BoundTarget}.");
+            throw Invalid.OutOfRange($"BoundTarget must lie in (0, 1); got {Invalid.Format(BoundTarget)}.");
         }
 
+        Stationary?.Validate();
         Sampling?.Validate();
     }
 }

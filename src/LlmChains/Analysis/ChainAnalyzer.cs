@@ -8,6 +8,12 @@ namespace LlmChains.Analysis;
 /// model's chain, d(t), t_mix and t_min (<see cref="Convergence"/>), and on request the sampled diagnostics of
 /// <see cref="SampledConvergence"/> (<see cref="ChainAnalysisOptions.Sampling"/>).
 /// </summary>
+/// <remarks>
+/// t_mix and t_min are worst-case quantities (Def. C.8). Up to <see cref="ChainAnalysisOptions.EffectiveWorstCaseMaxStates"/>
+/// states they are exact; above it they are not computed (NaN, <see cref="MixingTimeStatus.TooLargeForWorstCase"/>)
+/// and the curve is the TV from the uniform start, <see cref="ChainAnalysis.UniformStartDistances"/>, never reported
+/// under the worst-case name.
+/// </remarks>
 public static class ChainAnalyzer
 {
     /// <summary>Analyses <paramref name="chain"/>.</summary>
@@ -44,28 +50,32 @@ public static class ChainAnalyzer
 
         progress?.Report(new AnalysisProgress("mixing", 0.7));
         TotalVariationCurve? distances = null;
+        TotalVariationCurve? uniformStart = null;
         MixingTimeResult? mixing = null;
         TMinResult? tMin = null;
         if (stationary.Count == 1)
         {
             double[] pi = stationary[0].Distribution;
-            if (chain.StateCount <= options.WorstCaseMaxStates)
+            if (chain.StateCount <= options.EffectiveWorstCaseMaxStates)
             {
-                var result = Convergence.AnalyzeMixing(chain, pi, options.MixingThreshold, options.Convergence, null, cancellationToken);
+                // the worst-case curve covers at least DistanceSteps (periodic chains too: d(t) is computed, not only d(0))
+                var convergence = options.Convergence ?? ConvergenceOptions.Default;
+                convergence = convergence with { InitialSteps = Math.Max(convergence.InitialSteps, options.DistanceSteps) };
+                var result = Convergence.AnalyzeMixing(chain, pi, options.MixingThreshold, convergence, null, cancellationToken);
                 distances = result.Curve;
                 mixing = result.MixingTime;
                 tMin = result.TMin;
             }
             else
             {
+                // t_mix and t_min are worst-case quantities: not computed here rather than read off the uniform start
                 var uniform = new double[chain.StateCount];
                 Array.Fill(uniform, 1.0 / chain.StateCount);
-                distances = Convergence.DistancesFrom(chain, uniform, pi, options.DistanceSteps, null, cancellationToken);
-                mixing = Convergence.MixingTime(distances, options.MixingThreshold);
-                tMin = Convergence.TMin(distances);
+                uniformStart = distances = Convergence.DistancesFrom(chain, uniform, pi, options.DistanceSteps, null, cancellationToken);
+                mixing = new MixingTimeResult(double.NaN, options.MixingThreshold, options.DistanceSteps, MixingTimeStatus.TooLargeForWorstCase, false);
+                tMin = new TMinResult(double.NaN, -1, double.NaN, options.DistanceSteps, MixingTimeStatus.TooLargeForWorstCase, false, false);
             }
         }
-
         else
         {
             // Several recurrent classes: d(t) does not tend to 0 for every start; t_mix and t_min are infinite.
@@ -83,6 +93,6 @@ public static class ChainAnalyzer
         }
 
         progress?.Report(new AnalysisProgress("done", 1));
-        return new ChainAnalysis(structure, stationary, spectrum, epsilon, options.BoundTarget, distances, mixing, tMin, sampledDistances, sampledRepetition);
+        return new ChainAnalysis(structure, stationary, spectrum, epsilon, options.BoundTarget, distances, mixing, tMin, sampledDistances, sampledRepetition, uniformStart);
     }
 }

@@ -111,14 +111,17 @@ public static partial class Convergence
     /// <see cref="ConvergenceOptions"/>) until t_mix(ε) is reached and t_min is certified, or the horizon cap is hit.
     /// </summary>
     /// <remarks>
-    /// <para>A chain that is not an ergodic unichain (several recurrent classes, or a periodic class: paper-spec §2.1,
-    /// oracle O-16) gets t_mix = t_min = +∞ at once, with <see cref="MixingTimeStatus.NotErgodicUnichain"/> and the curve
-    /// holding d(0) only; nothing is propagated.</para>
+    /// <para>A chain that is not an ergodic unichain (paper-spec §2.1, oracle O-16) gets the worst-case curve d(0..H) over
+    /// the first horizon H = <see cref="ConvergenceOptions.InitialSteps"/> (d(t) is well defined; it does not tend to 0),
+    /// t_min = +∞ (certified: d(t) ≥ ½ for every t) and t_mix(ε) = +∞ for every ε below the floor of d(t), with
+    /// <see cref="MixingTimeStatus.Periodic"/> for one periodic recurrent class (period p: d(t) ≥ 1 − 1/p) and
+    /// <see cref="MixingTimeStatus.NotErgodicUnichain"/> for several recurrent classes (d(t) ≥ ½). For ε at or above the
+    /// floor t_mix(ε) is read from the curve. π is not checked for stationarity there.</para>
     /// <para>Otherwise, once t_min is finite its next horizon is ⌈t_min/4⌉ − 1 when that is nearer than a doubling:
     /// by the stopping rule of <see cref="TMin"/> that horizon certifies it. Within
     /// <see cref="ConvergenceOptions.ResidentMemoryLimitBytes"/> horizons are extended without recomputing.</para>
     /// </remarks>
-    /// <param name="chain">A chain of at most <see cref="MaxWorstCaseStates"/> states.</param>
+    /// <param name="chain">A chain of at most <see cref="ConvergenceOptions.MaxWorstCaseStates"/> states (n² doubles within <see cref="ConvergenceOptions.WorstCaseMemoryLimitBytes"/>).</param>
     /// <param name="stationary">π, the stationary distribution: finite, ≥ 0, summing to 1 (within 1e−6), length n; for an ergodic chain ‖πQ − π‖₁ ≤ 1e−6 is checked.</param>
     /// <param name="epsilon">ε of t_mix(ε) in (0, 1); default 1/4.</param>
     /// <param name="options">Horizons, memory, parallelism and logging; default <see cref="ConvergenceOptions.Default"/>.</param>
@@ -126,7 +129,7 @@ public static partial class Convergence
     /// <param name="cancellationToken">Cancels between steps.</param>
     /// <returns>The curve, t_mix(ε), t_min and the structure.</returns>
     /// <exception cref="ArgumentException">
-    /// The chain is too large, ε or an option is invalid, or π is not a distribution or not stationary for an ergodic
+    /// The chain is too large (the message gives its n² doubles in bytes, the budget and the limit in states), ε or an option is invalid, or π is not a distribution or not stationary for an ergodic
     /// chain (‖πQ − π‖₁ &gt; 1e−6: d(t) would level off above 0 and the horizon would run to the cap).
     /// </exception>
     public static MixingTimes AnalyzeMixing(
@@ -141,7 +144,7 @@ public static partial class Convergence
         options ??= ConvergenceOptions.Default;
         options.Validate();
         ConvergenceGuard.CheckOpenUnit(epsilon, nameof(epsilon));
-        ConvergenceGuard.CheckWorstCaseSize(chain.StateCount, "the mixing analysis");
+        ConvergenceGuard.CheckWorstCaseSize(chain.StateCount, "the mixing analysis", options);
         ConvergenceGuard.CheckDistribution(stationary, chain.StateCount, nameof(stationary));
         var logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger(typeof(Convergence));
         var structure = ChainStructure.Analyze(chain, cancellationToken);
@@ -154,27 +157,12 @@ public static partial class Convergence
                 ConvergenceLog.NotErgodic(logger, structure.RecurrentClasses.Count, periods);
             }
 
-            // d(0) = max_x TV(δ_x, π) = max_x ½(|1 − π_x| + Σ_y π_y − π_x), without propagating
-            double sum = 0;
-            foreach (double p in stationary)
-            {
-                sum += p;
-            }
-
-            var d0 = new double[] { -1 };
-            long worst = 0;
-            for (int x = 0; x < stationary.Length; x++)
-            {
-                double tv = 0.5 * (Math.Abs(1 - stationary[x]) + (sum - stationary[x]));
-                if (tv > d0[0])
-                {
-                    d0[0] = tv;
-                    worst = x;
-                }
-            }
-
-            curve = new TotalVariationCurve(d0, TotalVariationStart.WorstCase, false, [worst], null);
-            return new MixingTimes(curve, MixingTime(curve, epsilon), TMin(curve), structure);
+            // d(t) is well defined (it does not tend to 0): compute it over the first horizon, as for an ergodic chain
+            var nonErgodic = new BatchedPropagation(chain, stationary, ConvergenceGuard.Parallelism(options.MaxDegreeOfParallelism), options.ResidentMemoryLimitBytes, cancellationToken);
+            Run(nonErgodic, Math.Min(options.InitialSteps, options.MaxSteps), options, progress, cancellationToken);
+            curve = new TotalVariationCurve(nonErgodic.Distances, TotalVariationStart.WorstCase, false, nonErgodic.Maximizers, null);
+            var (status, floor) = NonErgodicFloor(structure);
+            return new MixingTimes(curve, NonErgodicMixingTime(curve, epsilon, status, floor), NonErgodicTMin(curve, status), structure);
         }
 
         CheckStationary(chain, stationary);
@@ -213,6 +201,40 @@ public static partial class Convergence
             horizon = (int)Math.Clamp(next, horizon + 1L, options.MaxSteps);
         }
     }
+
+    /// <summary>
+    /// For a chain that is not an ergodic unichain: the status, and a floor under d(t) for every t: 1 − 1/p for one
+    /// recurrent class of period p (a start in the class sits on one of its p cyclic subclasses, each of π-mass 1/p),
+    /// ½ for several recurrent classes (a start in the class of least π-mass m ≤ ½ is at TV ≥ 1 − m from π).
+    /// </summary>
+    private static (MixingTimeStatus Status, double Floor) NonErgodicFloor(ChainStructure structure) =>
+        structure.RecurrentClasses.Count == 1
+            ? (MixingTimeStatus.Periodic, 1 - (1.0 / structure.RecurrentClasses[0].Period))
+            : (MixingTimeStatus.NotErgodicUnichain, 0.5);
+
+    /// <summary>t_mix(ε) of a chain that is not an ergodic unichain: +∞ (final) below the floor of d(t), else read from the curve.</summary>
+    private static MixingTimeResult NonErgodicMixingTime(TotalVariationCurve curve, double epsilon, MixingTimeStatus status, double floor)
+    {
+        if (epsilon < floor)
+        {
+            return new MixingTimeResult(double.PositiveInfinity, epsilon, curve.Steps, status, true);
+        }
+
+        ReadOnlySpan<double> d = curve.Span;
+        for (int t = 0; t < d.Length; t++)
+        {
+            if (d[t] <= epsilon)
+            {
+                return new MixingTimeResult(t, epsilon, curve.Steps, MixingTimeStatus.Reached, true);
+            }
+        }
+
+        return new MixingTimeResult(double.PositiveInfinity, epsilon, curve.Steps, MixingTimeStatus.NotReachedWithinHorizon, true);
+    }
+
+    /// <summary>t_min of a chain that is not an ergodic unichain: +∞, certified, since d(t) ≥ ½ for every t and every term needs d(t) &lt; ½.</summary>
+    private static TMinResult NonErgodicTMin(TotalVariationCurve curve, MixingTimeStatus status) =>
+        new(double.PositiveInfinity, -1, double.NaN, curve.Steps, status, IsCertified: true, IsWorstCase: true);
 
     /// <summary>Refuses a π with ‖πQ − π‖₁ above <see cref="StationaryResidualLimit"/> (one step).</summary>
     private static void CheckStationary(IMarkovChain chain, ReadOnlySpan<double> stationary)

@@ -10,7 +10,9 @@ public static partial class Convergence
 {
     /// <summary>
     /// The worst-case curve d(t) = max_x TV(Q^t(x, ·), π) for t = 0..<paramref name="steps"/> (Def. C.8), exactly, over
-    /// every start state x, for chains of at most <see cref="MaxWorstCaseStates"/> states.
+    /// every start state x, for chains of at most <see cref="ConvergenceOptions.MaxWorstCaseStates"/> states (n² doubles
+    /// within <see cref="ConvergenceOptions.WorstCaseMemoryLimitBytes"/>). Periodic and reducible chains get the whole curve
+    /// too (it does not tend to 0 for them).
     /// </summary>
     /// <remarks>
     /// <para>Batched propagation: the n one-hot starts go through the chain 16 at a time as the lanes of an n × 16
@@ -22,7 +24,7 @@ public static partial class Convergence
     /// <para>d(t) is non-increasing. It tends to 0 exactly when the chain is an ergodic unichain and π is its stationary
     /// law; <see cref="TotalVariationCurve.IsErgodicUnichain"/> is filled from <see cref="ChainStructure.Analyze"/>.</para>
     /// </remarks>
-    /// <param name="chain">A chain of at most <see cref="MaxWorstCaseStates"/> states.</param>
+    /// <param name="chain">A chain of at most <see cref="ConvergenceOptions.MaxWorstCaseStates"/> states.</param>
     /// <param name="stationary">π: finite, ≥ 0, summing to 1 (within 1e−6), length n.</param>
     /// <param name="steps">The horizon, ≥ 0.</param>
     /// <param name="options">Parallelism and logging; default <see cref="ConvergenceOptions.Default"/>.</param>
@@ -30,7 +32,7 @@ public static partial class Convergence
     /// <param name="cancellationToken">Cancels between steps (<see cref="OperationCanceledException"/>).</param>
     /// <returns>The worst-case curve, with the maximising start of each t.</returns>
     /// <exception cref="ArgumentException">
-    /// The chain has more than <see cref="MaxWorstCaseStates"/> states (the message names the limit), π is invalid,
+    /// The chain has more than <see cref="ConvergenceOptions.MaxWorstCaseStates"/> states (the message gives n² doubles in bytes, the budget and the limit), π is invalid,
     /// <paramref name="steps"/> &lt; 0, or an option is invalid.
     /// </exception>
     public static TotalVariationCurve WorstCaseDistances(
@@ -45,7 +47,7 @@ public static partial class Convergence
         options ??= ConvergenceOptions.Default;
         options.Validate();
         ConvergenceGuard.CheckSteps(steps);
-        ConvergenceGuard.CheckWorstCaseSize(chain.StateCount, "the worst-case d(t)");
+        ConvergenceGuard.CheckWorstCaseSize(chain.StateCount, "the worst-case d(t)", options);
         ConvergenceGuard.CheckDistribution(stationary, chain.StateCount, nameof(stationary));
         var structure = ChainStructure.Analyze(chain, cancellationToken);
         var engine = new BatchedPropagation(chain, stationary, ConvergenceGuard.Parallelism(options.MaxDegreeOfParallelism), residentBudgetBytes: 0, cancellationToken);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using LlmChains.Analysis.Internals;
 using LlmChains.Chains;
+using LlmChains.Internals;
 
 namespace LlmChains.Analysis;
 
@@ -12,7 +13,8 @@ namespace LlmChains.Analysis;
 /// <para>The stationary distribution π is an explicit argument (compute it with <c>StationaryDistribution</c>); a π
 /// with residual r puts a floor of about r/gap under d(t).</para>
 /// <para><see cref="WorstCaseDistances"/> gives d(t) = max_x TV(Q^t(x, ·), π) exactly over every start, by batched
-/// propagation, for chains of at most <see cref="MaxWorstCaseStates"/> states. <see cref="DistancesFrom"/>,
+/// propagation, for chains whose n² doubles fit the worst-case budget (<see cref="ConvergenceOptions.WorstCaseMemoryLimitBytes"/>,
+/// <see cref="WorstCaseBytes"/>, <see cref="MaxWorstCaseStatesFor"/>). <see cref="DistancesFrom"/>,
 /// <see cref="DistancesFromState"/> and <see cref="DistancesFromPrompt"/> follow one start on a chain of any size.
 /// <see cref="MixingTime"/> and <see cref="TMin"/> read a curve; <see cref="AnalyzeMixing"/> classifies the chain
 /// first (infinite at once when it is not an ergodic unichain) and extends the horizon until t_mix is found and
@@ -20,8 +22,60 @@ namespace LlmChains.Analysis;
 /// </remarks>
 public static partial class Convergence
 {
-    /// <summary>The largest chain <see cref="WorstCaseDistances"/> and <see cref="AnalyzeMixing"/> accept: 10,000 states.</summary>
-    public const int MaxWorstCaseStates = 10_000;
+    /// <summary>
+    /// The bytes of the exact worst case over all starts for <paramref name="stateCount"/> states: the n start
+    /// distributions, n² doubles (n × ⌈n/16⌉·16, the starts going through the chain in blocks of 16):
+    /// 8·n·16⌈n/16⌉ bytes. This is what <see cref="ConvergenceOptions.WorstCaseMemoryLimitBytes"/> is compared with.
+    /// </summary>
+    /// <remarks>
+    /// What <see cref="AnalyzeMixing"/> allocates besides: a copy of the rows and its transpose (about 24 bytes per
+    /// non-zero), two blocks of n × 16 doubles per thread and O(n) vectors. It keeps all n² doubles between horizon
+    /// extensions only within <see cref="ConvergenceOptions.ResidentMemoryLimitBytes"/>; above that it recomputes a longer
+    /// horizon from t = 0 in blocks (at most about twice the work) instead. The n² figure is therefore the working set of
+    /// the computation (and a measure of its cost: every step touches all n² entries), not always its resident peak.
+    /// </remarks>
+    /// <param name="stateCount">n ≥ 0.</param>
+    /// <returns>The bytes, as a double (no overflow).</returns>
+    public static double WorstCaseBytes(long stateCount)
+    {
+        if (stateCount < 0)
+        {
+            throw Invalid.OutOfRange(FormattableString.Invariant($"stateCount must be ≥ 0; got {stateCount}."));
+        }
+
+        return (double)stateCount * (((stateCount + 15) / 16) * 16) * sizeof(double);
+    }
+
+    /// <summary>
+    /// The largest n whose worst-case working set <see cref="WorstCaseBytes"/>(n) fits in <paramref name="budgetBytes"/>
+    /// (capped at <see cref="int.MaxValue"/>). For example 1 GiB allows 11,584 states, 256 MiB 5,792 states.
+    /// </summary>
+    /// <param name="budgetBytes">The budget, ≥ 0.</param>
+    /// <returns>The largest state count, ≥ 0.</returns>
+    public static int MaxWorstCaseStatesFor(long budgetBytes)
+    {
+        if (budgetBytes < 0)
+        {
+            throw Invalid.OutOfRange(FormattableString.Invariant($"budgetBytes must be ≥ 0; got {budgetBytes}."));
+        }
+
+        long n = (long)Math.Min(int.MaxValue, Math.Sqrt(budgetBytes / (double)sizeof(double)) + 16);
+        while (n > 0 && WorstCaseBytes(n) > budgetBytes)
+        {
+            n--;
+        }
+
+        return (int)n;
+    }
+
+    /// <summary>
+    /// The default worst-case budget: a quarter of the memory available to the process
+    /// (<see cref="GCMemoryInfo.TotalAvailableMemoryBytes"/>, which honours container limits), read at each call.
+    /// </summary>
+    public static long DefaultWorstCaseMemoryBytes => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4;
+
+    /// <summary>The largest chain the exact worst case accepts with the default budget: <see cref="MaxWorstCaseStatesFor"/>(<see cref="DefaultWorstCaseMemoryBytes"/>).</summary>
+    public static int DefaultMaxWorstCaseStates => MaxWorstCaseStatesFor(DefaultWorstCaseMemoryBytes);
 
     /// <summary>The default threshold ε = 1/4 of t_mix(ε).</summary>
     public const double DefaultThreshold = 0.25;
@@ -183,7 +237,7 @@ public static partial class Convergence
         return distances;
     }
 
-    /// <summary>Ergodicity when it is cheap to know: Prop. 3.3 for untruncated model chains, a graph search up to <see cref="MaxWorstCaseStates"/> states; otherwise unknown.</summary>
+    /// <summary>Ergodicity when it is cheap to know: Prop. 3.3 for untruncated model chains, a graph search up to <see cref="DefaultMaxWorstCaseStates"/> states; otherwise unknown.</summary>
     private static bool? KnownErgodicity(IMarkovChain chain)
     {
         if (chain is LanguageModelChain model && model.AllTransitionsPositive())
@@ -191,7 +245,7 @@ public static partial class Convergence
             return true;
         }
 
-        return chain.StateCount <= MaxWorstCaseStates ? ChainStructure.Analyze(chain).IsErgodicUnichain : null;
+        return chain.StateCount <= DefaultMaxWorstCaseStates ? ChainStructure.Analyze(chain).IsErgodicUnichain : null;
     }
 
     /// <summary>Refuses, before allocating, a chain whose two vectors do not fit.</summary>

@@ -8,7 +8,8 @@ public static partial class ConvergenceBound
 {
     /// <summary>
     /// The Dobrushin contraction coefficient δ(Q) = max_{i,j} TV(Q(i, ·), Q(j, ·)), exactly, for chains of at most
-    /// <see cref="Convergence.MaxWorstCaseStates"/> states. TV(μQ, νQ) ≤ δ(Q)·TV(μ, ν) for all distributions, so
+    /// <see cref="Convergence.DefaultMaxWorstCaseStates"/> states (the limit of the exact worst case; the pair loop is
+    /// O(n²·r) work, the same order as one worst-case step). TV(μQ, νQ) ≤ δ(Q)·TV(μ, ν) for all distributions, so
     /// d(t) ≤ δ(Q)^t·d(0) with π stationary (informative when δ(Q) &lt; 1).
     /// </summary>
     /// <remarks>
@@ -19,14 +20,14 @@ public static partial class ConvergenceBound
     /// δ(Q_f) = 1: one step contracts nothing, and the contraction of Prop. 3.4 comes from Q_f^K restricted to ℛ, where
     /// δ ≤ 1 − T^K·ε. For chains too large for the exact value use <see cref="DobrushinUpperBound"/>.</para>
     /// </remarks>
-    /// <param name="chain">A chain of at most <see cref="Convergence.MaxWorstCaseStates"/> states.</param>
+    /// <param name="chain">A chain of at most <see cref="Convergence.DefaultMaxWorstCaseStates"/> states.</param>
     /// <param name="cancellationToken">Cancels the pair loop.</param>
     /// <returns>δ(Q) in [0, 1].</returns>
-    /// <exception cref="ArgumentException">The chain has more than <see cref="Convergence.MaxWorstCaseStates"/> states.</exception>
+    /// <exception cref="ArgumentException">The chain has more than <see cref="Convergence.DefaultMaxWorstCaseStates"/> states (the message gives the bytes and the limit).</exception>
     public static double Dobrushin(IMarkovChain chain, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chain);
-        ConvergenceGuard.CheckWorstCaseSize(chain.StateCount, "the exact Dobrushin coefficient");
+        ConvergenceGuard.CheckWorstCaseSize(chain.StateCount, "the exact Dobrushin coefficient", null);
         var rows = ConvergenceRows.Create(chain, cancellationToken);
         int n = rows.StateCount;
         int[] pointers = rows.RowPointers;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.ExceptionServices;
 using LlmChains.Analysis.Internals;
 using LlmChains.Chains;
+using LlmChains.Internals;
 using LlmChains.Models;
 using LlmChains.Models.Internals;
 using Microsoft.Extensions.Logging;
@@ -145,7 +146,7 @@ public static partial class ConvergenceBound
                         else
                         {
                             states.Unrank(offset + w, buffers.Context);
-                            model.GetNextTokenLogits(buffers.Context, buffers.Logits);
+                            ModelCalls.GetLogits(model, buffers.Context, buffers.Logits, offset + w);
                         }
 
                         WriteLogProbabilities(buffers.Logits, buffers.Probabilities, decoding, logs.AsSpan(checked((int)(w * t)), t), states, offset + w);
@@ -164,15 +165,15 @@ public static partial class ConvergenceBound
         return logs;
     }
 
-#pragma warning disable CA2208 // thrown on behalf of EpsilonFromModel, whose `model` returned the logits
     private static void WriteLogProbabilities(double[] logits, double[] probabilities, DecodingOptions decoding, Span<double> destination, StateSpace states, long state)
     {
         double max = double.NegativeInfinity;
-        foreach (double z in logits)
+        for (int x = 0; x < logits.Length; x++)
         {
+            double z = logits[x];
             if (double.IsNaN(z) || double.IsPositiveInfinity(z))
             {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The model's logits at state {state} (context [{string.Join(",", states.Unrank(state))}]) contain {z}."), "model");
+                throw Invalid.Argument(string.Create(CultureInfo.InvariantCulture, $"The model's logits at state {state} (context [{string.Join(",", states.Unrank(state))}]) are invalid: the logit of token {x} is {(double.IsNaN(z) ? ModelCalls.UnwrittenNote : "+∞; logits must be finite or −∞")}."));
             }
 
             max = Math.Max(max, z);
@@ -180,7 +181,7 @@ public static partial class ConvergenceBound
 
         if (double.IsNegativeInfinity(max))
         {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The model's logits at state {state} (context [{string.Join(",", states.Unrank(state))}]) are all −∞."), "model");
+            throw Invalid.Argument(string.Create(CultureInfo.InvariantCulture, $"The model's logits at state {state} (context [{string.Join(",", states.Unrank(state))}]) are all −∞."));
         }
 
         if (!decoding.KeepsEveryToken)

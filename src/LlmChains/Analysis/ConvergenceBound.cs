@@ -9,6 +9,10 @@ namespace LlmChains.Analysis;
 /// with ε = min_{i, j ∈ ℛ} (Q_f^K)_{ij}; the first n at which that bound falls below a target, in closed form; and the
 /// Dobrushin contraction coefficient δ(Q).
 /// </summary>
+/// <remarks>
+/// ε ≤ T^{−K} ≤ ½ for T ≥ 2. A one-token vocabulary (T = 1) is a valid trivial chain with ε = 1: the base is taken as
+/// max(0, 1 − 2ε) = 0, so the bound is 0 from n = 2K on (the chain is exactly at π from n = K − 1 on).
+/// </remarks>
 public static partial class ConvergenceBound
 {
     /// <summary>
@@ -17,10 +21,10 @@ public static partial class ConvergenceBound
     /// smallest double.
     /// </summary>
     /// <param name="n">The number of steps, ≥ 0.</param>
-    /// <param name="epsilon">ε in (0, ½] (ε ≤ T^{−K} ≤ ½ always).</param>
+    /// <param name="epsilon">ε in (0, 1] (ε ≤ T^{−K}: ≤ ½ for T ≥ 2, 1 for T = 1).</param>
     /// <param name="contextWindow">K ≥ 1.</param>
     /// <returns>The bound, in [0, 1], non-increasing in n.</returns>
-    /// <exception cref="ArgumentException"><paramref name="n"/> &lt; 0, ε outside (0, ½], or K &lt; 1.</exception>
+    /// <exception cref="ArgumentException"><paramref name="n"/> &lt; 0, ε outside (0, 1], or K &lt; 1.</exception>
     public static double Bound(long n, double epsilon, int contextWindow)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(n);
@@ -52,10 +56,10 @@ public static partial class ConvergenceBound
     /// <remarks>The ceiling is checked against the bound as <see cref="Bound(long, double, int)"/> evaluates it, so
     /// Bound(n) ≤ target &lt; Bound(n − 1) holds for the returned n in floating point too.</remarks>
     /// <param name="target">The level, in (0, 1).</param>
-    /// <param name="epsilon">ε in (0, ½].</param>
+    /// <param name="epsilon">ε in (0, 1] (ε ≤ T^{−K}: ≤ ½ for T ≥ 2, 1 for T = 1).</param>
     /// <param name="contextWindow">K ≥ 1.</param>
     /// <returns>The first n.</returns>
-    /// <exception cref="ArgumentException">target outside (0, 1), ε outside (0, ½], or K &lt; 1.</exception>
+    /// <exception cref="ArgumentException">target outside (0, 1), ε outside (0, 1], or K &lt; 1.</exception>
     /// <exception cref="OverflowException">n exceeds <see cref="long.MaxValue"/> (the message gives log10 n; use <see cref="Log10FirstStepBelow(double, double, int)"/>).</exception>
     public static long FirstStepBelow(double target, double epsilon, int contextWindow)
     {
@@ -69,11 +73,11 @@ public static partial class ConvergenceBound
 
     /// <summary>As <see cref="FirstStepBelow(double, double, int)"/>, returning false instead of overflowing.</summary>
     /// <param name="target">The level, in (0, 1).</param>
-    /// <param name="epsilon">ε in (0, ½].</param>
+    /// <param name="epsilon">ε in (0, 1] (ε ≤ T^{−K}: ≤ ½ for T ≥ 2, 1 for T = 1).</param>
     /// <param name="contextWindow">K ≥ 1.</param>
     /// <param name="steps">The first n, or <see cref="long.MaxValue"/> when it does not fit.</param>
     /// <returns>Whether n fits in a <see cref="long"/>.</returns>
-    /// <exception cref="ArgumentException">target outside (0, 1), ε outside (0, ½], or K &lt; 1.</exception>
+    /// <exception cref="ArgumentException">target outside (0, 1), ε outside (0, 1], or K &lt; 1.</exception>
     public static bool TryFirstStepBelow(double target, double epsilon, int contextWindow, out long steps)
     {
         ConvergenceGuard.CheckOpenUnit(target, nameof(target));
@@ -113,15 +117,15 @@ public static partial class ConvergenceBound
     }
 
     /// <summary>
-    /// log10 of the first n with (1 − 2ε)^{⌊n/K⌋−1} ≤ <paramref name="target"/>, for any ε in (0, ½] however small:
+    /// log10 of the first n with (1 − 2ε)^{⌊n/K⌋−1} ≤ <paramref name="target"/>, for any ε in (0, 1] however small:
     /// log10((m* + 1)·K) with m* as in <see cref="FirstStepBelow(double, double, int)"/>. Exact (the log10 of that
     /// integer) when n fits in a <see cref="long"/>.
     /// </summary>
     /// <param name="target">The level, in (0, 1).</param>
-    /// <param name="epsilon">ε in (0, ½].</param>
+    /// <param name="epsilon">ε in (0, 1] (ε ≤ T^{−K}: ≤ ½ for T ≥ 2, 1 for T = 1).</param>
     /// <param name="contextWindow">K ≥ 1.</param>
     /// <returns>log10 n.</returns>
-    /// <exception cref="ArgumentException">target outside (0, 1), ε outside (0, ½], or K &lt; 1.</exception>
+    /// <exception cref="ArgumentException">target outside (0, 1), ε outside (0, 1], or K &lt; 1.</exception>
     public static double Log10FirstStepBelow(double target, double epsilon, int contextWindow)
     {
         if (TryFirstStepBelow(target, epsilon, contextWindow, out long steps))
@@ -153,8 +157,13 @@ public static partial class ConvergenceBound
         return Log10StepsFromLogRate(Math.Log(target), epsilon.LogEpsilon, epsilon.ContextWindow);
     }
 
-    /// <summary>log1p(−2ε), accurate for tiny ε.</summary>
-    private static double Log1pMinusTwo(double epsilon) => epsilon == 0.5 ? double.NegativeInfinity : LogOnePlus(-2 * epsilon);
+    /// <summary>
+    /// ln max(0, 1 − 2ε): log1p(−2ε), accurate for tiny ε, and −∞ (a base of 0) for ε ≥ ½. ε &gt; ½ happens only for a
+    /// one-token vocabulary (T = 1, ε = T^{−K} = 1), where 1 − 2ε = −1 would make the bound oscillate in sign; the
+    /// contraction behind Prop. 3.4 there is the Dobrushin coefficient of Q_f^K on ℛ, 1 − T^K·ε = 0 (ℛ is one state,
+    /// reached from every state within K − 1 steps, so Q_f^n = eπ exactly for n ≥ K − 1), so the base is 0.
+    /// </summary>
+    private static double Log1pMinusTwo(double epsilon) => epsilon >= 0.5 ? double.NegativeInfinity : LogOnePlus(-2 * epsilon);
 
     /// <summary>log(1 + x) for x ∈ (−1, 0], accurate for tiny |x| (the classic correction (log u)·x/(u − 1) with u = 1 + x).</summary>
     internal static double LogOnePlus(double x)

@@ -1,3 +1,4 @@
+using LlmChains.Internals;
 using Microsoft.Extensions.Logging;
 
 namespace LlmChains.Analysis;
@@ -33,30 +34,53 @@ public sealed record ConvergenceOptions
     /// </summary>
     public long ResidentMemoryLimitBytes { get; init; } = 256L << 20;
 
+    /// <summary>
+    /// The memory budget of the exact worst case over all starts (<see cref="Convergence.WorstCaseDistances"/>,
+    /// <see cref="Convergence.AnalyzeMixing"/>, <see cref="ConvergenceBound.Dobrushin"/> and the analyses built on them): a
+    /// chain is accepted when its n start distributions, n² doubles (<see cref="Convergence.WorstCaseBytes"/>), fit in
+    /// it. <see langword="null"/> (default) uses <see cref="Convergence.DefaultWorstCaseMemoryBytes"/>, a quarter of the
+    /// memory available to the process. The largest chain it allows is <see cref="MaxWorstCaseStates"/>.
+    /// </summary>
+    public long? WorstCaseMemoryLimitBytes { get; init; }
+
+    /// <summary>
+    /// The largest chain the exact worst case accepts under these options:
+    /// <see cref="Convergence.MaxWorstCaseStatesFor"/>(<see cref="WorstCaseMemoryLimitBytes"/> or its default).
+    /// </summary>
+    public int MaxWorstCaseStates => Convergence.MaxWorstCaseStatesFor(WorstCaseBudgetBytes);
+
+    /// <summary>The budget in bytes: <see cref="WorstCaseMemoryLimitBytes"/> or <see cref="Convergence.DefaultWorstCaseMemoryBytes"/>.</summary>
+    internal long WorstCaseBudgetBytes => WorstCaseMemoryLimitBytes ?? Convergence.DefaultWorstCaseMemoryBytes;
+
     /// <summary>Logger factory for start/finish messages; <see langword="null"/> (default) logs nothing.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 
-    /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid option.</summary>
+    /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming the first invalid option (one-line message).</summary>
     public void Validate()
     {
         if (MaxDegreeOfParallelism is { } degree && degree < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), degree, FormattableString.Invariant($"MaxDegreeOfParallelism must be ≥ 1; got {degree}."));
+            throw Invalid.OutOfRange(FormattableString.Invariant($"MaxDegreeOfParallelism must be ≥ 1 (or null for every processor); got {degree}."));
         }
 
         if (InitialSteps < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(InitialSteps), InitialSteps, FormattableString.Invariant($"InitialSteps must be ≥ 1; got {InitialSteps}."));
+            throw Invalid.OutOfRange(FormattableString.Invariant($"InitialSteps must be ≥ 1; got {InitialSteps}."));
         }
 
         if (MaxSteps < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxSteps), MaxSteps, FormattableString.Invariant($"MaxSteps must be ≥ 1; got {MaxSteps}."));
+            throw Invalid.OutOfRange(FormattableString.Invariant($"MaxSteps must be ≥ 1; got {MaxSteps}."));
         }
 
         if (ResidentMemoryLimitBytes < 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(ResidentMemoryLimitBytes), ResidentMemoryLimitBytes, FormattableString.Invariant($"ResidentMemoryLimitBytes must be ≥ 0; got {ResidentMemoryLimitBytes}."));
+            throw Invalid.OutOfRange(FormattableString.Invariant($"ResidentMemoryLimitBytes must be ≥ 0; got {ResidentMemoryLimitBytes}."));
+        }
+
+        if (WorstCaseMemoryLimitBytes is { } budget && budget < 0)
+        {
+            throw Invalid.OutOfRange(FormattableString.Invariant($"WorstCaseMemoryLimitBytes must be ≥ 0 (or null for a quarter of the available memory); got {budget}."));
         }
     }
 }

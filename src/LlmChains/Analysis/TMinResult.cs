@@ -4,7 +4,7 @@ namespace LlmChains.Analysis;
 /// t_min = inf_{0 ≤ ε &lt; 1} t_mix(ε/2)·((2 − ε)/(1 − ε))² (paper-spec §2.1), computed as
 /// min_{t ≥ 1, d(t) &lt; ½} t·((2 − 2d(t))/(1 − 2d(t)))² (oracle O-11), or +∞.
 /// </summary>
-/// <param name="Value">t_min, or <see cref="double.PositiveInfinity"/>.</param>
+/// <param name="Value">t_min, or <see cref="double.PositiveInfinity"/>, or NaN when not computed (<see cref="MixingTimeStatus.TooLargeForWorstCase"/>).</param>
 /// <param name="AttainedAt">The t ≥ 1 attaining the minimum (the smallest on ties), or −1 when infinite.</param>
 /// <param name="DistanceAtMinimum">d(AttainedAt), or NaN when infinite.</param>
 /// <param name="Horizon">The largest t examined: d(0..Horizon) were known.</param>
@@ -20,6 +20,6 @@ namespace LlmChains.Analysis;
 /// </param>
 public sealed record TMinResult(double Value, int AttainedAt, double DistanceAtMinimum, int Horizon, MixingTimeStatus Status, bool IsCertified, bool IsWorstCase)
 {
-    /// <summary>Whether the value is finite.</summary>
-    public bool IsFinite => !double.IsPositiveInfinity(Value);
+    /// <summary>Whether the value is finite (neither +∞ nor NaN, the value of <see cref="MixingTimeStatus.TooLargeForWorstCase"/>).</summary>
+    public bool IsFinite => double.IsFinite(Value);
 }

@@ -131,7 +131,7 @@ public sealed class InContextBound : IGeneralizationBound
     /// the value used is the smallest over the computed horizon, an upper bound on t_min (so the bound stays valid);
     /// <see cref="Assumptions"/> says which.
     /// </remarks>
-    /// <param name="chain">The input chain, 1..2048 states when π is not given (else up to <see cref="Convergence.MaxWorstCaseStates"/>).</param>
+    /// <param name="chain">The input chain, 1..2048 states when π is not given (else up to <see cref="ConvergenceOptions.MaxWorstCaseStates"/> of <paramref name="options"/>).</param>
     /// <param name="unembeddingNorm">B_U, finite and ≥ 0.</param>
     /// <param name="temperature">τ, finite and &gt; 0.</param>
     /// <param name="stationaryDistribution">π of the chain, or <see langword="null"/> to compute it by GTH elimination.</param>
@@ -145,9 +145,10 @@ public sealed class InContextBound : IGeneralizationBound
     {
         ArgumentNullException.ThrowIfNull(chain);
         long n = chain.StateCount;
-        if (n > (stationaryDistribution is null ? DenseChain.MaxStates : Convergence.MaxWorstCaseStates))
+        int worstCaseLimit = (options ?? ConvergenceOptions.Default).MaxWorstCaseStates;
+        if (n > (stationaryDistribution is null ? DenseChain.MaxStates : worstCaseLimit))
         {
-            throw new ArgumentOutOfRangeException(nameof(chain), n, BoundText.Inv($"The chain has {n} states; t_min is computed for at most {DenseChain.MaxStates} states without π and {Convergence.MaxWorstCaseStates} with it."));
+            throw new ArgumentOutOfRangeException(null, BoundText.Inv($"The chain has {n:N0} states; t_min is computed for at most {DenseChain.MaxStates:N0} states without π (dense GTH) and {worstCaseLimit:N0} with it (the exact worst case: n² doubles, {LanguageModelChain.FormatBytes(Convergence.WorstCaseBytes(n))} here, within ConvergenceOptions.WorstCaseMemoryLimitBytes)."));
         }
 
         var columns = new long[Math.Max(1, chain.MaxRowNonZeros)];

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.ExceptionServices;
 using LlmChains.Chains.Internals;
+using LlmChains.Internals;
 using LlmChains.Models;
 using LlmChains.Models.Internals;
 using Microsoft.Extensions.Logging;
@@ -42,7 +43,7 @@ public sealed partial class LanguageModelChain
         decoding.Validate();
         if (options.MaxDegreeOfParallelism is { } degree && degree < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), degree, $"MaxDegreeOfParallelism must be ≥ 1; got {degree}.");
+            throw Invalid.OutOfRange(FormattableString.Invariant($"MaxDegreeOfParallelism must be ≥ 1 (or null for every processor); got {degree}."));
         }
 
         ModelGuard.CheckSizes(model.VocabularySize, model.ContextWindow, nameof(model), nameof(model));
@@ -117,25 +118,21 @@ public sealed partial class LanguageModelChain
         else
         {
             int length = states.Indexing.Unrank(state, buffers.Context);
-            model.GetNextTokenLogits(buffers.Context.AsSpan(0, length), buffers.Logits);
+            ModelCalls.GetLogits(model, buffers.Context.AsSpan(0, length), buffers.Logits, state);
         }
 
         DecodeRow(states, decoding, state, buffers.Logits, buffers.Probabilities);
     }
 
     /// <summary>Turns one state's logits into its row of probabilities; invalid logits throw an exception naming the state.</summary>
-#pragma warning disable CA2208 // thrown on behalf of Build, whose `model` produced the logits
     private static void DecodeRow(StateSpace states, DecodingOptions decoding, long state, ReadOnlySpan<double> logits, Span<double> probabilities)
     {
         int failure = Decoder.Decode(decoding, logits, probabilities);
         if (failure != Decoder.Success)
         {
-            throw new ArgumentException(
-                string.Create(CultureInfo.InvariantCulture, $"The model's logits at state {state} (context [{string.Join(",", states.Unrank(state))}]) are invalid: {Decoder.Describe(failure, logits)}"),
-                "model");
+            throw Invalid.Argument(string.Create(CultureInfo.InvariantCulture, $"The model's logits at state {state} (context [{string.Join(",", states.Unrank(state))}]) are invalid: {Decoder.Describe(failure, logits, fromModel: true)}"));
         }
     }
-#pragma warning restore CA2208
 
     /// <summary>Refuses, before allocating, a table beyond the memory limit or the largest array.</summary>
 #pragma warning disable CA2208 // thrown on behalf of Build, whose `model` defines the size

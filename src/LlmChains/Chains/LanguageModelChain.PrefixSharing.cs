@@ -29,36 +29,60 @@ public sealed partial class LanguageModelChain
         var probabilities = new double[t];
         long done = 0;
         string name = model.GetType().Name;
+        Exception? handlerFailure = null; // the handler's own exceptions (invalid logits, cancellation) propagate unchanged
+        int[] lastContext = [];
 
-        model.EvaluateAllContexts(
-            (context, logits) =>
+        void Handle(ReadOnlySpan<int> context, ReadOnlySpan<double> logits)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            string? error = StateIndexing.CheckContext(context, t, k);
+            if (error is not null)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                string? error = StateIndexing.CheckContext(context, t, k);
-                if (error is not null)
-                {
-                    throw new InvalidOperationException($"{name}.EvaluateAllContexts reported an invalid context: {error}");
-                }
+                throw new InvalidOperationException($"{name}.EvaluateAllContexts reported an invalid context: {error}");
+            }
 
-                if (logits.Length != t)
-                {
-                    throw new InvalidOperationException($"{name}.EvaluateAllContexts reported {logits.Length} logits; T = {t}.");
-                }
+            if (logits.Length != t)
+            {
+                throw new InvalidOperationException($"{name}.EvaluateAllContexts reported {logits.Length} logits; T = {t}.");
+            }
 
-                long state = states.Indexing.Rank(context);
-                ulong bit = 1UL << (int)(state & 63);
-                if ((seen[state >> 6] & bit) != 0)
-                {
-                    throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"{name}.EvaluateAllContexts reported state {state} (context [{string.Join(",", context.ToArray())}]) twice."));
-                }
+            long state = states.Indexing.Rank(context);
+            ulong bit = 1UL << (int)(state & 63);
+            if ((seen[state >> 6] & bit) != 0)
+            {
+                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"{name}.EvaluateAllContexts reported state {state} (context [{string.Join(",", context.ToArray())}]) twice."));
+            }
 
-                seen[state >> 6] |= bit;
-                DecodeRow(states, decoding, state, logits, probabilities);
-                StoreRow(p64, p32, states.TableLayout.RowOf(state), probabilities);
-                done++;
-                reporter.Add(1);
-            },
-            cancellationToken);
+            seen[state >> 6] |= bit;
+            DecodeRow(states, decoding, state, logits, probabilities);
+            StoreRow(p64, p32, states.TableLayout.RowOf(state), probabilities);
+            done++;
+            reporter.Add(1);
+            lastContext = context.ToArray();
+        }
+
+        try
+        {
+            model.EvaluateAllContexts(
+                (context, logits) =>
+                {
+                    try
+                    {
+                        Handle(context, logits);
+                    }
+                    catch (Exception e)
+                    {
+                        handlerFailure = e;
+                        throw;
+                    }
+                },
+                cancellationToken);
+        }
+        catch (Exception e) when (!ReferenceEquals(e, handlerFailure) && ModelCalls.IsModelFailure(e))
+        {
+            string detail = string.Create(CultureInfo.InvariantCulture, $"(the last context reported, after {done:N0} of {count:N0})");
+            throw LanguageModelException.Wrap(model, nameof(IPrefixSharingLanguageModel.EvaluateAllContexts), lastContext, null, e, detail);
+        }
 
         cancellationToken.ThrowIfCancellationRequested();
         if (done != count)

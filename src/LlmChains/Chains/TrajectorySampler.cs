@@ -64,7 +64,9 @@ public static class TrajectorySampler
         var output = new int[count];
         for (int i = 0; i < count; i++)
         {
-            model.GetNextTokenLogits(window.AsSpan(Math.Max(0, length - k), Math.Min(length, k)), logits);
+            var context = window.AsSpan(Math.Max(0, length - k), Math.Min(length, k));
+            ModelCalls.GetLogits(model, context, logits);
+            ModelCalls.CheckWritten(model, context, logits);
             decoding.Apply(logits, probabilities);
             int token = Pick(probabilities, random.NextDouble());
             output[i] = token;

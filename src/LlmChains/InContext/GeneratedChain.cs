@@ -160,13 +160,14 @@ public sealed class GeneratedChain
 
     /// <summary>
     /// t_min of the chain (paper-spec §2.1, oracle O-11) by <see cref="Convergence.AnalyzeMixing"/> on the worst-case
-    /// TV curve, with π by <see cref="StationaryDistribution.Gth(double[,])"/>. A periodic or reducible chain (the
-    /// constrained and polygonal walks) gives +∞ with <see cref="MixingTimeStatus.NotErgodicUnichain"/>.
+    /// TV curve, with π by <see cref="StationaryDistribution.Gth(double[,])"/>. A periodic chain (the constrained and
+    /// polygonal walks) gives +∞ with <see cref="MixingTimeStatus.Periodic"/>, a reducible one with
+    /// <see cref="MixingTimeStatus.NotErgodicUnichain"/>.
     /// </summary>
     /// <param name="options">Horizons and parallelism; default <see cref="ConvergenceOptions.Default"/>.</param>
     /// <param name="cancellationToken">Cancels the analysis.</param>
     /// <returns>The t_min result.</returns>
-    /// <exception cref="ArgumentException">The chain has several recurrent classes (π is not unique) or more than <see cref="Convergence.MaxWorstCaseStates"/> states.</exception>
+    /// <exception cref="ArgumentException">The chain has more than <see cref="ConvergenceOptions.MaxWorstCaseStates"/> states of <paramref name="options"/> (the message gives the bytes and the limit).</exception>
     public TMinResult ComputeMixingTime(ConvergenceOptions? options = null, CancellationToken cancellationToken = default)
     {
         var chain = ToSparseChain();

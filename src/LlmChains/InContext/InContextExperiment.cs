@@ -286,7 +286,7 @@ public static class InContextExperiment
 
         if (!tMin.IsFinite)
         {
-            string why = tMin.Status == MixingTimeStatus.NotErgodicUnichain
+            string why = tMin.Status is MixingTimeStatus.NotErgodicUnichain or MixingTimeStatus.Periodic
                 ? "t_min = ∞: the chain is periodic or has several recurrent classes, so d(t) does not tend to 0; Thm. 4.3 does not apply."
                 : InContextGuard.Inv($"t_min not reached within {tMin.Horizon} steps; Thm. 4.3 curve omitted.");
             return new ChainMixing(pMin, tMin.Value, tMin, null, why);

@@ -1,3 +1,4 @@
+using LlmChains.Internals;
 using LlmChains.Models.Internals;
 
 namespace LlmChains.Models;
@@ -34,17 +35,42 @@ public sealed record DecodingOptions
     /// <summary>The greedy setting (τ = 0).</summary>
     public static DecodingOptions Greedy { get; } = new() { Temperature = 0 };
 
-    /// <summary>Softmax temperature τ ≥ 0; 0 means greedy. Default 1.</summary>
-    public double Temperature { get; init; } = 1.0;
+    private readonly double _temperature = 1.0;
+    private readonly int? _topK;
+    private readonly double? _topP;
+    private readonly double? _minP;
+
+    /// <summary>Softmax temperature τ ≥ 0 and finite; 0 means greedy. Default 1.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a negative, NaN or infinite value.</exception>
+    public double Temperature
+    {
+        get => _temperature;
+        init => _temperature = CheckTemperature(value);
+    }
 
     /// <summary>Top-k truncation, k ≥ 1; <see langword="null"/> (default) disables it.</summary>
-    public int? TopK { get; init; }
+    /// <exception cref="ArgumentOutOfRangeException">Set to a value below 1.</exception>
+    public int? TopK
+    {
+        get => _topK;
+        init => _topK = CheckTopK(value);
+    }
 
     /// <summary>Nucleus (top-p) truncation, p ∈ (0, 1]; <see langword="null"/> (default) disables it.</summary>
-    public double? TopP { get; init; }
+    /// <exception cref="ArgumentOutOfRangeException">Set to a value outside (0, 1] (NaN included).</exception>
+    public double? TopP
+    {
+        get => _topP;
+        init => _topP = CheckTopP(value);
+    }
 
     /// <summary>Min-p truncation, in [0, 1]; <see langword="null"/> (default) disables it.</summary>
-    public double? MinP { get; init; }
+    /// <exception cref="ArgumentOutOfRangeException">Set to a value outside [0, 1] (NaN included).</exception>
+    public double? MinP
+    {
+        get => _minP;
+        init => _minP = CheckMinP(value);
+    }
 
     /// <summary>
     /// <see langword="true"/> when every token with a finite logit keeps a positive probability
@@ -52,29 +78,29 @@ public sealed record DecodingOptions
     /// </summary>
     public bool KeepsEveryToken => Temperature > 0 && TopK is null && TopP is null && (MinP is null || MinP == 0);
 
-    /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid option.</summary>
+    /// <summary>
+    /// Throws an <see cref="ArgumentOutOfRangeException"/> naming the first invalid option. Every <c>init</c> accessor
+    /// already checks its value, so an instance is valid once constructed; this stays for callers that check anyway.
+    /// </summary>
     public void Validate()
     {
-        if (!(Temperature >= 0) || double.IsPositiveInfinity(Temperature))
-        {
-            throw new ArgumentOutOfRangeException(nameof(Temperature), Temperature, $"Temperature must be a finite number ≥ 0 (0 = greedy); got {Temperature}.");
-        }
-
-        if (TopK is { } k && k < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(TopK), k, $"TopK must be ≥ 1; got {k}.");
-        }
-
-        if (TopP is { } p && !(p > 0 && p <= 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(TopP), p, $"TopP must lie in (0, 1]; got {p}.");
-        }
-
-        if (MinP is { } m && !(m >= 0 && m <= 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(MinP), m, $"MinP must lie in [0, 1]; got {m}.");
-        }
+        CheckTemperature(Temperature);
+        CheckTopK(TopK);
+        CheckTopP(TopP);
+        CheckMinP(MinP);
     }
+
+    private static double CheckTemperature(double value) => value >= 0 && double.IsFinite(value) ? value
+        : throw Invalid.OutOfRange($"Temperature must be a finite number ≥ 0 (0 = greedy); got {Invalid.Format(value)}.");
+
+    private static int? CheckTopK(int? value) => value is not { } k || k >= 1 ? value
+        : throw Invalid.OutOfRange(FormattableString.Invariant($"TopK must be ≥ 1 (or null for no top-k); got {k}."));
+
+    private static double? CheckTopP(double? value) => value is not { } p || (p > 0 && p <= 1) ? value
+        : throw Invalid.OutOfRange($"TopP must lie in (0, 1] (or null for no top-p); got {Invalid.Format(p)}.");
+
+    private static double? CheckMinP(double? value) => value is not { } m || (m >= 0 && m <= 1) ? value
+        : throw Invalid.OutOfRange($"MinP must lie in [0, 1] (or null for no min-p); got {Invalid.Format(m)}.");
 
     /// <summary>
     /// Turns logits into the next-token distribution under these options (see the remarks of

@@ -122,7 +122,8 @@ public sealed class TabularModel : ILanguageModel, IStateIndexedModel
                 else
                 {
                     int length = indexing.Unrank(state, buffers.Context);
-                    model.GetNextTokenLogits(buffers.Context.AsSpan(0, length), buffers.Logits);
+                    ModelCalls.GetLogits(model, buffers.Context.AsSpan(0, length), buffers.Logits, state);
+                    ModelCalls.CheckWritten(model, buffers.Context.AsSpan(0, length), buffers.Logits, state);
                 }
 
                 if (doubles is not null)

@@ -327,14 +327,15 @@ public sealed class ConvergenceBoundTests
     [Theory]
     [InlineData(0.0)]
     [InlineData(-0.1)]
-    [InlineData(0.50001)]
+    [InlineData(1.00001)]
     [InlineData(double.NaN)]
     public void Bound_EpsilonOutsideHalfOpenInterval_ThrowsNamingEpsilon(double epsilon)
     {
+        // (0, 1]: ε ≤ T^−K is ≤ 1/2 for T ≥ 2 and 1 for a one-token vocabulary (OneTokenVocabularyTests)
         var bound = () => ConvergenceBound.Bound(10, epsilon, 3);
-        bound.Should().Throw<ArgumentException>().Where(e => e.ParamName == "epsilon");
+        bound.Should().Throw<ArgumentOutOfRangeException>().WithMessage("epsilon must lie in (0, 1]*");
         var first = () => ConvergenceBound.FirstStepBelow(0.5, epsilon, 3);
-        first.Should().Throw<ArgumentException>().Where(e => e.ParamName == "epsilon");
+        first.Should().Throw<ArgumentOutOfRangeException>().WithMessage("epsilon must lie in (0, 1]*");
     }
 
     [Theory]
@@ -362,12 +363,12 @@ public sealed class ConvergenceBoundTests
     }
 
     [Fact]
-    public void Dobrushin_MoreThanTenThousandStates_ThrowsNamingLimit()
+    public void Dobrushin_AboveDefaultWorstCaseLimit_ThrowsNamingLimit()
     {
-        int n = Convergence.MaxWorstCaseStates + 1;
+        int n = Convergence.DefaultMaxWorstCaseStates + 1;
         var chain = SparseMarkovChain.FromCsr(Enumerable.Range(0, n + 1).Select(i => (long)i).ToArray(), Enumerable.Range(0, n).ToArray(), Enumerable.Repeat(1.0, n).ToArray());
         var act = () => ConvergenceBound.Dobrushin(chain);
-        act.Should().Throw<ArgumentException>().Where(e => e.Message.Contains("10,000", StringComparison.Ordinal));
+        act.Should().Throw<ArgumentException>().Where(e => e.Message.Contains(FormattableString.Invariant($"at most {n - 1:N0} states"), StringComparison.Ordinal));
         ConvergenceBound.DobrushinUpperBound(chain).Should().Be(1);
     }
 }

@@ -310,12 +310,19 @@ public sealed class ConvergenceOracleTests
 
         var analysis = Convergence.AnalyzeMixing(chain, pi);
         analysis.MixingTime.Value.Should().Be(double.PositiveInfinity);
-        analysis.MixingTime.Status.Should().Be(MixingTimeStatus.NotErgodicUnichain);
+        analysis.MixingTime.Status.Should().Be(MixingTimeStatus.Periodic);
         analysis.TMin.Value.Should().Be(double.PositiveInfinity);
         analysis.TMin.IsCertified.Should().BeTrue();
-        analysis.TMin.Status.Should().Be(MixingTimeStatus.NotErgodicUnichain);
-        analysis.Curve.Steps.Should().Be(0);
+        analysis.TMin.Status.Should().Be(MixingTimeStatus.Periodic);
+
+        // the whole curve over the first horizon, not d(0) only, equal to max_x TV(δ_x Q^t, π) from dense powers
+        analysis.Curve.Steps.Should().Be(ConvergenceOptions.Default.InitialSteps);
         analysis.Curve[0].Should().Be(Enumerable.Range(0, pi.Length).Max(x => 1 - pi[x]));
+        var powers = ConvergenceReference.Powers(q, analysis.Curve.Steps);
+        for (int t = 0; t <= analysis.Curve.Steps; t++)
+        {
+            analysis.Curve[t].Should().BeApproximately(ConvergenceReference.WorstCaseTv(powers[t], pi), 1e-14, "d({0})", t);
+        }
 
         // the curve itself never falls below 1/2: t_min is infinite even from the values alone
         var curve = Convergence.WorstCaseDistances(chain, pi, 50);

@@ -330,14 +330,26 @@ public sealed class ConvergenceTests
     }
 
     [Fact]
-    public void AnalyzeMixing_ReducibleChain_InfiniteWithoutPropagating()
+    public void AnalyzeMixing_ReducibleChain_InfiniteWithTheWholeCurve()
     {
-        var chain = SparseMarkovChain.FromDense(new[,] { { 1, 0, 0 }, { 0.3, 0.4, 0.3 }, { 0, 0, 1 } });
-        var result = Convergence.AnalyzeMixing(chain, [0.5, 0, 0.5]);
+        double[,] q = { { 1, 0, 0 }, { 0.3, 0.4, 0.3 }, { 0, 0, 1 } };
+        double[] pi = [0.5, 0, 0.5];
+        var chain = SparseMarkovChain.FromDense(q);
+        var result = Convergence.AnalyzeMixing(chain, pi, options: new ConvergenceOptions { InitialSteps = 20 });
         result.Structure.RecurrentClasses.Should().HaveCount(2);
         result.MixingTime.Status.Should().Be(MixingTimeStatus.NotErgodicUnichain);
+        result.MixingTime.Value.Should().Be(double.PositiveInfinity);
         result.TMin.Status.Should().Be(MixingTimeStatus.NotErgodicUnichain);
-        result.Curve.Steps.Should().Be(0);
+        result.Curve.Steps.Should().Be(20);
+        var powers = ConvergenceReference.Powers(q, 20);
+        for (int t = 0; t <= 20; t++)
+        {
+            result.Curve[t].Should().BeApproximately(ConvergenceReference.WorstCaseTv(powers[t], pi), 1e-14);
+        }
+
+        // d(t) = max(½, 0.4^t) ≥ ½ with two recurrent classes: a threshold at or above ½ is read from the curve
+        result.Curve[1].Should().BeApproximately(0.5, 1e-15);
+        Convergence.AnalyzeMixing(chain, pi, 0.5, new ConvergenceOptions { InitialSteps = 20 }).MixingTime.Value.Should().Be(1);
     }
 
     [Fact]
@@ -437,15 +449,24 @@ public sealed class ConvergenceTests
     }
 
     [Fact]
-    public void WorstCaseDistances_MoreThanTenThousandStates_ThrowsNamingLimit()
+    public void WorstCaseDistances_AboveMemoryBudget_ThrowsNamingBytesAndLimit()
     {
-        int n = Convergence.MaxWorstCaseStates + 1;
+        // a 1 MiB budget holds n² doubles for n ≤ 356 (16-padded: 356 × 368 × 8 = 1,048,064 B)
+        var options = new ConvergenceOptions { WorstCaseMemoryLimitBytes = 1 << 20 };
+        options.MaxWorstCaseStates.Should().Be(356);
+        int n = 357;
         var chain = SparseMarkovChain.FromCsr(Enumerable.Range(0, n + 1).Select(i => (long)i).ToArray(), Enumerable.Range(0, n).ToArray(), Enumerable.Repeat(1.0, n).ToArray());
         double[] pi = ConvergenceReference.Uniform(n);
-        var act = () => Convergence.WorstCaseDistances(chain, pi, 1);
-        act.Should().Throw<ArgumentException>().Where(e => e.ParamName == "chain" && e.Message.Contains("10,000", StringComparison.Ordinal) && e.Message.Contains("10,001", StringComparison.Ordinal));
-        var analyze = () => Convergence.AnalyzeMixing(chain, pi);
-        analyze.Should().Throw<ArgumentException>().Where(e => e.Message.Contains("10,000", StringComparison.Ordinal));
+        var act = () => Convergence.WorstCaseDistances(chain, pi, 1, options);
+        act.Should().Throw<ArgumentException>().Where(e => e.ParamName == null
+            && e.Message.Contains("357 states", StringComparison.Ordinal)
+            && e.Message.Contains("n² doubles, 1 MiB", StringComparison.Ordinal) // 357 × 368 × 8 = 1,051,008 B
+            && e.Message.Contains("budget of 1 MiB", StringComparison.Ordinal)
+            && e.Message.Contains("at most 356 states", StringComparison.Ordinal)
+            && !e.Message.Contains('\n', StringComparison.Ordinal));
+        var analyze = () => Convergence.AnalyzeMixing(chain, pi, options: options);
+        analyze.Should().Throw<ArgumentException>().Where(e => e.Message.Contains("at most 356 states", StringComparison.Ordinal));
+        Convergence.WorstCaseDistances(chain, pi, 1, options with { WorstCaseMemoryLimitBytes = 2 << 20 }).Steps.Should().Be(1);
 
         // one start works at any size
         Convergence.DistancesFromState(chain, 0, pi, 2)[2].Should().BeApproximately(1 - (1.0 / n), 1e-12);
@@ -466,9 +487,9 @@ public sealed class ConvergenceTests
     public void ConvergenceOptions_Invalid_ThrowNamingOption()
     {
         var act = () => Convergence.WorstCaseDistances(Small, [2 / 7.0, 5 / 7.0], 2, new ConvergenceOptions { MaxDegreeOfParallelism = 0 });
-        act.Should().Throw<ArgumentException>().Where(e => e.ParamName == "MaxDegreeOfParallelism");
+        act.Should().Throw<ArgumentException>().Where(e => e.ParamName == null && e.Message.StartsWith("MaxDegreeOfParallelism must", StringComparison.Ordinal));
         var steps = () => Convergence.AnalyzeMixing(Small, [2 / 7.0, 5 / 7.0], options: new ConvergenceOptions { MaxSteps = 0 });
-        steps.Should().Throw<ArgumentException>().Where(e => e.ParamName == "MaxSteps");
+        steps.Should().Throw<ArgumentException>().Where(e => e.ParamName == null && e.Message.StartsWith("MaxSteps must", StringComparison.Ordinal));
         var curve = () => new TotalVariationCurve([0.5, 1.5], TotalVariationStart.WorstCase);
         curve.Should().Throw<ArgumentException>().Where(e => e.ParamName == "distances");
         var none = () => new TotalVariationCurve([], TotalVariationStart.WorstCase);

@@ -330,7 +330,7 @@ public sealed class LanguageModelChainTests
     public void Build_NegativeTemperature_ThrowsNamingTemperature()
     {
         var act = () => LanguageModelChain.Build(new UniformModel(2, 2), new DecodingOptions { Temperature = -1 });
-        act.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("Temperature");
+        act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("Temperature must be*");
     }
 
     [Fact]
@@ -350,14 +350,14 @@ public sealed class LanguageModelChainTests
     public void Build_NaNTemperature_ThrowsNamingTemperature()
     {
         var act = () => LanguageModelChain.Build(new UniformModel(2, 2), new DecodingOptions { Temperature = double.NaN });
-        act.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("Temperature");
+        act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("Temperature must be*");
     }
 
     [Fact]
     public void Build_TopKZero_ThrowsNamingTopK()
     {
         var act = () => LanguageModelChain.Build(new UniformModel(2, 2), new DecodingOptions { TopK = 0 });
-        act.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("TopK");
+        act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("TopK must be*");
     }
 
     [Theory]
@@ -366,7 +366,7 @@ public sealed class LanguageModelChainTests
     public void Build_TopPOutsideRange_ThrowsNamingTopP(double p)
     {
         var act = () => LanguageModelChain.Build(new UniformModel(2, 2), new DecodingOptions { TopP = p });
-        act.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("TopP");
+        act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("TopP must*");
     }
 
     [Fact]
@@ -395,10 +395,12 @@ public sealed class LanguageModelChainTests
     }
 
     [Fact]
-    public void Build_ModelThrows_ExceptionPropagatedUnwrapped()
+    public void Build_ModelThrows_WrappedWithStateAndInnerException()
     {
         var act = () => LanguageModelChain.Build(new ThrowingModel());
-        act.Should().Throw<InvalidOperationException>().WithMessage("model failure");
+        var e = act.Should().Throw<LanguageModelException>().Which;
+        e.InnerException.Should().BeOfType<InvalidOperationException>().Which.Message.Should().Be("model failure");
+        e.Message.Should().Contain("at state").And.Contain("model failure");
     }
 
     [Fact]

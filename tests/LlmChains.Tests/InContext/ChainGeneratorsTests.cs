@@ -90,7 +90,7 @@ public sealed class ChainGeneratorsTests
         chain.ToArray().Should().BeEquivalentTo(new double[,] { { 0, 1, 0 }, { 0.5, 0, 0.5 }, { 0, 1, 0 } });
         var tMin = chain.ComputeMixingTime();
         tMin.Value.Should().Be(double.PositiveInfinity);
-        tMin.Status.Should().Be(MixingTimeStatus.NotErgodicUnichain);
+        tMin.Status.Should().Be(MixingTimeStatus.Periodic);
     }
 
     [Theory]
@@ -120,7 +120,7 @@ public sealed class ChainGeneratorsTests
         var chain = ChainGenerators.PolygonalRandomWalk(4);
 
         chain.ToArray().Should().BeEquivalentTo(new double[,] { { 0, .5, 0, .5 }, { .5, 0, .5, 0 }, { 0, .5, 0, .5 }, { .5, 0, .5, 0 } });
-        chain.ComputeMixingTime().Status.Should().Be(MixingTimeStatus.NotErgodicUnichain);
+        chain.ComputeMixingTime().Status.Should().Be(MixingTimeStatus.Periodic);
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
@@ -291,26 +292,31 @@ public sealed class DecodingOptionsTests
         act.Should().Throw<ArgumentException>();
     }
 
+    /// <summary>The message CLI users see: names the option and its range, one line, no "(Parameter …)" or "Actual value".</summary>
+    private static void ShouldBeCleanRangeError(Action act, string option, string range)
+    {
+        var e = act.Should().ThrowExactly<ArgumentOutOfRangeException>().Which;
+        e.Message.Should().StartWith(option + " must").And.Contain(range).And.NotContain("Parameter").And.NotContain("Actual value").And.NotContain("\n");
+        e.ParamName.Should().BeNull();
+    }
+
     [Theory]
     [InlineData(-0.1)]
     [InlineData(double.NaN)]
     [InlineData(double.NegativeInfinity)]
     [InlineData(double.PositiveInfinity)]
-    public void Validate_BadTemperature_ThrowsNamingTemperature(double tau)
+    public void Init_BadTemperature_ThrowsOnConstructionNamingTemperature(double tau)
     {
-        var options = new DecodingOptions { Temperature = tau };
-        options.Invoking(o => o.Validate()).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("Temperature");
-        var apply = () => options.Apply([0.0], new double[1]);
-        apply.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("Temperature");
+        ShouldBeCleanRangeError(() => _ = new DecodingOptions { Temperature = tau }, "Temperature", "≥ 0");
+        ShouldBeCleanRangeError(() => _ = DecodingOptions.Default with { Temperature = tau }, "Temperature", "≥ 0");
     }
 
     [Theory]
     [InlineData(0)]
     [InlineData(-3)]
-    public void Validate_TopKBelowOne_ThrowsNamingTopK(int k)
+    public void Init_TopKBelowOne_ThrowsOnConstructionNamingTopK(int k)
     {
-        new DecodingOptions { TopK = k }.Invoking(o => o.Validate())
-            .Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("TopK");
+        ShouldBeCleanRangeError(() => _ = new DecodingOptions { TopK = k }, "TopK", "≥ 1");
     }
 
     [Theory]
@@ -318,20 +324,42 @@ public sealed class DecodingOptionsTests
     [InlineData(-0.5)]
     [InlineData(1.0000001)]
     [InlineData(double.NaN)]
-    public void Validate_TopPOutsideZeroOne_ThrowsNamingTopP(double p)
+    [InlineData(double.PositiveInfinity)]
+    public void Init_TopPOutsideZeroOne_ThrowsOnConstructionNamingTopP(double p)
     {
-        new DecodingOptions { TopP = p }.Invoking(o => o.Validate())
-            .Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("TopP");
+        ShouldBeCleanRangeError(() => _ = new DecodingOptions { TopP = p }, "TopP", "(0, 1]");
     }
 
     [Theory]
     [InlineData(-0.01)]
     [InlineData(1.01)]
     [InlineData(double.NaN)]
-    public void Validate_MinPOutsideZeroOne_ThrowsNamingMinP(double m)
+    public void Init_MinPOutsideZeroOne_ThrowsOnConstructionNamingMinP(double m)
     {
-        new DecodingOptions { MinP = m }.Invoking(o => o.Validate())
-            .Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("MinP");
+        ShouldBeCleanRangeError(() => _ = new DecodingOptions { MinP = m }, "MinP", "[0, 1]");
+    }
+
+    [Fact]
+    public void Init_CommaDecimalCulture_MessagePrintsInvariantNumbers()
+    {
+        var saved = CultureInfo.CurrentCulture;
+        try
+        {
+            CultureInfo.CurrentCulture = new CultureInfo("de-DE");
+            var act = () => _ = new DecodingOptions { TopP = 1.5 };
+            act.Should().Throw<ArgumentOutOfRangeException>().Which.Message.Should().EndWith("got 1.5.");
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = saved;
+        }
+    }
+
+    [Fact]
+    public void Init_NullTruncation_Accepted()
+    {
+        var options = new DecodingOptions { TopK = null, TopP = null, MinP = null };
+        options.KeepsEveryToken.Should().BeTrue();
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LlmChains.Internals;
 
 // The guards throw on behalf of the public methods that call them, naming those methods' parameters.
 #pragma warning disable CA2208
@@ -56,12 +57,12 @@ internal static class ConvergenceGuard
         }
     }
 
-    /// <summary>ε of Prop. 3.4, in (0, ½].</summary>
+    /// <summary>ε of Prop. 3.4, in (0, 1]: ε ≤ T^−K, which is ≤ ½ for T ≥ 2 and 1 for the one-token vocabulary.</summary>
     internal static void CheckEpsilon(double epsilon, string name = "epsilon")
     {
-        if (!(epsilon > 0 && epsilon <= 0.5))
+        if (!(epsilon > 0 && epsilon <= 1))
         {
-            throw new ArgumentOutOfRangeException(name, epsilon, string.Create(CultureInfo.InvariantCulture, $"{name} must lie in (0, 1/2] (ε = min (Q_f^K)_ij ≤ T^−K ≤ 1/2); got {Format(epsilon)}."));
+            throw Invalid.OutOfRange(string.Create(CultureInfo.InvariantCulture, $"{name} must lie in (0, 1] (ε = min (Q_f^K)_ij ≤ T^−K: at most 1/2 for T ≥ 2, exactly 1 for T = 1); got {Format(epsilon)}."));
         }
     }
 
@@ -73,15 +74,21 @@ internal static class ConvergenceGuard
         }
     }
 
-    internal static void CheckWorstCaseSize(long stateCount, string what)
+    /// <summary>Refuses, before any work, a chain whose worst-case working set (n² doubles) exceeds the budget of <paramref name="options"/>.</summary>
+    internal static void CheckWorstCaseSize(long stateCount, string what, ConvergenceOptions? options)
     {
-        if (stateCount > Convergence.MaxWorstCaseStates)
+        long budget = (options ?? ConvergenceOptions.Default).WorstCaseBudgetBytes;
+        int limit = Convergence.MaxWorstCaseStatesFor(budget);
+        if (stateCount > limit)
         {
-            throw new ArgumentException(
-                string.Create(CultureInfo.InvariantCulture, $"The chain has {stateCount:N0} states; {what} is exact over all starts and limited to {Convergence.MaxWorstCaseStates:N0} states (Convergence.MaxWorstCaseStates). Use Convergence.DistancesFrom for a given start, or ConvergenceBound for bounds."),
-                "chain");
+            string source = options?.WorstCaseMemoryLimitBytes is null ? "a quarter of the available memory, the default of ConvergenceOptions.WorstCaseMemoryLimitBytes" : "ConvergenceOptions.WorstCaseMemoryLimitBytes";
+            throw Invalid.Argument(string.Create(
+                CultureInfo.InvariantCulture,
+                $"The chain has {stateCount:N0} states; {what} is exact over all starts and needs n² doubles, {FormatBytes(Convergence.WorstCaseBytes(stateCount))}, more than the worst-case budget of {FormatBytes(budget)} ({source}), which allows at most {limit:N0} states. Raise the budget, or use Convergence.DistancesFrom for a given start, SampledConvergence for sampled estimates, or ConvergenceBound for bounds."));
         }
     }
+
+    internal static string FormatBytes(double bytes) => Chains.LanguageModelChain.FormatBytes(bytes);
 
     internal static int Parallelism(int? maxDegreeOfParallelism) => maxDegreeOfParallelism ?? Environment.ProcessorCount;
 }

@@ -4,7 +4,7 @@ using LlmChains.Chains;
 namespace LlmChains.Analysis.Internals;
 
 /// <summary>
-/// A compressed-sparse-row copy of a small chain (n ≤ <see cref="Convergence.MaxWorstCaseStates"/>) read once
+/// A compressed-sparse-row copy of a small chain (n ≤ <see cref="ConvergenceOptions.MaxWorstCaseStates"/>) read once
 /// through <see cref="IMarkovChain.GetRow"/>: <see cref="int"/> columns ascending within a row, positive values.
 /// </summary>
 internal sealed class ConvergenceRows

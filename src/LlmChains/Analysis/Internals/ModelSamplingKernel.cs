@@ -45,7 +45,8 @@ internal sealed class ModelSamplingKernel : SamplingKernel
         else
         {
             int length = _states.Indexing.Unrank(state, _window);
-            _model.GetNextTokenLogits(_window.AsSpan(0, length), _logits);
+            ModelCalls.GetLogits(_model, _window.AsSpan(0, length), _logits, state);
+            ModelCalls.CheckWritten(_model, _window.AsSpan(0, length), _logits, state);
         }
 
         _decoding.Apply(_logits, _row);

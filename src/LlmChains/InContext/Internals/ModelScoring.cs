@@ -1,4 +1,7 @@
 using System.Buffers;
+using System.Globalization;
+using LlmChains.Internals;
+using LlmChains.Models.Internals;
 using LlmChains.Models;
 
 namespace LlmChains.InContext.Internals;
@@ -14,7 +17,22 @@ internal static class ModelScoring
     {
         if (model is ISequenceScoringModel scoring)
         {
-            scoring.ScoreSequence(tokens, positions, candidates, logits, cancellationToken);
+            logits.Fill(double.NaN);
+            try
+            {
+                scoring.ScoreSequence(tokens, positions, candidates, logits, cancellationToken);
+            }
+            catch (Exception e) when (ModelCalls.IsModelFailure(e))
+            {
+                throw LanguageModelException.Wrap(model, nameof(ISequenceScoringModel.ScoreSequence), tokens, null, e);
+            }
+
+            int at = ModelCalls.FirstNaN(logits);
+            if (at >= 0 && candidates.Length > 0)
+            {
+                throw Invalid.Argument(string.Create(CultureInfo.InvariantCulture, $"The scores of {model.GetType().Name}.ScoreSequence on context {LanguageModelException.FormatContext(tokens)} are invalid: the logit of candidate {candidates[at % candidates.Length]} at position {positions[at / candidates.Length]} is NaN: the model returned NaN or did not write that entry (ScoreSequence must write every entry; the buffer is NaN before the call)."));
+            }
+
             return;
         }
 
@@ -28,7 +46,8 @@ internal static class ModelScoring
                 cancellationToken.ThrowIfCancellationRequested();
                 int p = positions[i];
                 int start = Math.Max(0, p + 1 - k);
-                model.GetNextTokenLogits(tokens[start..(p + 1)], full.AsSpan(0, t));
+                ModelCalls.GetLogits(model, tokens[start..(p + 1)], full.AsSpan(0, t));
+                ModelCalls.CheckWritten(model, tokens[start..(p + 1)], full.AsSpan(0, t));
                 Gather(full, candidates, logits.Slice(i * candidates.Length, candidates.Length));
             }
         }
@@ -44,7 +63,8 @@ internal static class ModelScoring
         int t = model.VocabularySize;
         int k = model.ContextWindow;
         int start = Math.Max(0, context.Length - k);
-        model.GetNextTokenLogits(context[start..], scratch.AsSpan(0, t));
+        ModelCalls.GetLogits(model, context[start..], scratch.AsSpan(0, t));
+        ModelCalls.CheckWritten(model, context[start..], scratch.AsSpan(0, t));
         Gather(scratch, candidates, logits);
     }
 

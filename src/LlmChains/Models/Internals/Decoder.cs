@@ -165,10 +165,14 @@ internal static class Decoder
     }
 
     /// <summary>A one-line description of a decoding failure code.</summary>
-    internal static string Describe(int failure, ReadOnlySpan<double> logits) => failure switch
+    /// <param name="failure">The failure code of <see cref="Decode"/>.</param>
+    /// <param name="logits">The logits decoded.</param>
+    /// <param name="fromModel">Whether a model wrote the logits into a NaN-filled buffer (<see cref="ModelCalls"/>): a NaN then also means an unwritten entry.</param>
+    internal static string Describe(int failure, ReadOnlySpan<double> logits, bool fromModel = false) => failure switch
     {
         AllNegativeInfinity => "Every logit is −∞: the next-token distribution is undefined.",
-        >= 0 => string.Create(CultureInfo.InvariantCulture, $"The logit of token {failure} is {logits[failure]}; logits must be finite or −∞."),
+        >= 0 when fromModel && double.IsNaN(logits[failure]) => string.Create(CultureInfo.InvariantCulture, $"The logit of token {failure} is {ModelCalls.UnwrittenNote}."),
+        >= 0 => string.Create(CultureInfo.InvariantCulture, $"The logit of token {failure} is {logits[failure].ToString("R", CultureInfo.InvariantCulture)}; logits must be finite or −∞."),
         _ => "Decoding failed.",
     };
 }
