@@ -34,7 +34,10 @@ internal static partial class OptionMessages
     public static string For(ArgumentException e, ParseResult parse)
     {
         string message = Clean(e.Message, e.ParamName);
-        string? option = OptionFor(e.ParamName, parse.CommandResult.Command);
+        // Without a parameter name, the library's messages start with the property they are about ("TopK must be ≥ 1").
+        var leading = LeadingName().Match(message);
+        string? name = e.ParamName ?? (leading.Success ? leading.Groups[1].Value : null);
+        string? option = OptionFor(name, parse.CommandResult.Command);
         return option is null || message.StartsWith(option, StringComparison.Ordinal) ? message : $"{option}: {message}";
     }
 
@@ -72,6 +75,9 @@ internal static partial class OptionMessages
 
     [GeneratedRegex(@"\s*Actual value was [^\r\n]*", RegexOptions.CultureInvariant)]
     private static partial Regex ActualValue();
+
+    [GeneratedRegex(@"^([A-Z][A-Za-z0-9]*) (must|is|has)\b", RegexOptions.CultureInvariant)]
+    private static partial Regex LeadingName();
 
     [GeneratedRegex("([a-z0-9])([A-Z])", RegexOptions.CultureInvariant)]
     private static partial Regex Kebab();
