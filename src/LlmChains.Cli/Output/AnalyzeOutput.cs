@@ -63,15 +63,14 @@ internal static class AnalyzeOutput
 
         if (a.MixingTime is { } mix && a.TMin is { } tMin)
         {
-            string basis = a.Distances is { IsWorstCase: false } ? "from the uniform start" : "worst case over all starts";
-            Line(o, "mixing", F($"t_mix(1/4) = {Num(mix.Value)}, t_min = {Num(tMin.Value)}{(tMin.IsFinite ? F($" (at t = {tMin.AttainedAt})") : string.Empty)}, {basis}"));
+            Line(o, "mixing", MixingText(mix, tMin, r.Chain.StateCount));
         }
 
         if (a.Distances is { } curve)
         {
             int n = Math.Min(r.TvSteps, curve.Steps);
             var shown = Enumerable.Range(0, n + 1).Where(t => t <= 10 || t == n || t % 10 == 0).Select(t => F($"{t}: {curve[t]:G3}"));
-            Line(o, "d(t)", string.Join("  ", shown));
+            Line(o, curve.IsWorstCase ? "d(t)" : "TV(uniform)", string.Join("  ", shown));
         }
 
         if (a.SampledDistances is { } sampledTv && a.SampledRepetition is { } sampledLoops)
@@ -483,6 +482,20 @@ internal static class AnalyzeOutput
     }
 
     private static string Format(IMarkovChain chain, long state) => chain is LanguageModelChain lm ? "\"" + lm.States.Format(state) + "\"" : F($"state {state}");
+
+    /// <summary>t_mix and t_min as a reader should take them: a number, or why there is none.</summary>
+    private static string MixingText(MixingTimeResult mix, TMinResult tMin, long states)
+    {
+        string at = tMin.IsFinite ? F($" (at t = {tMin.AttainedAt})") : string.Empty;
+        return mix.Status switch
+        {
+            MixingTimeStatus.TooLargeForWorstCase => F($"t_mix and t_min not computed: they are worst cases over all {states:N0} starts, beyond the exact limit; below, TV(uniform·Q^t, π) from the uniform start and the sampled bracket"),
+            MixingTimeStatus.Periodic => "t_mix(1/4) = ∞, t_min = ∞: the recurrent class is periodic, so d(t) ≥ 1 − 1/period for every t",
+            MixingTimeStatus.NotErgodicUnichain => "t_mix(1/4) = ∞, t_min = ∞: several recurrent classes, so d(t) ≥ 1/2 for every t",
+            MixingTimeStatus.NotReachedWithinHorizon => F($"t_mix(1/4) not reached within {mix.Horizon:N0} steps (raise --tv-steps), t_min {(tMin.IsFinite ? F($"≤ {Num(tMin.Value)}{at}") : "not reached either")}, worst case over all starts"),
+            _ => F($"t_mix(1/4) = {Num(mix.Value)}, t_min = {Num(tMin.Value)}{at}, worst case over all starts"),
+        };
+    }
 
     private static void Line(TextWriter o, string label, string text) => o.WriteLine($"  {label,-12} {text}");
 

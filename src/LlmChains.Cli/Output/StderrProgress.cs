@@ -28,7 +28,8 @@ internal sealed class StderrProgress<T> : IProgress<T>, IDisposable
         _error = error;
         _label = label;
         _fraction = fraction;
-        _heartbeat = new Timer(_ => Write(force: true), null, Delay, Delay);
+        // due a little after the first second: a timer may fire a few milliseconds early against the stopwatch
+        _heartbeat = new Timer(_ => Write(force: true), null, Delay + TimeSpan.FromMilliseconds(50), Delay);
     }
 
     public void Report(T value)

@@ -1,3 +1,4 @@
+using LlmChains.Analysis.Internals;
 using LlmChains.Chains;
 
 namespace LlmChains.Analysis;
@@ -88,11 +89,15 @@ public static class ChainAnalyzer
         if (options.Sampling is { } sampling)
         {
             progress?.Report(new AnalysisProgress("sampling", 0.85));
-            sampledDistances = SampledConvergence.EstimateTotalVariation(chain, SampledStart.Uniform, null, sampling, null, cancellationToken);
-            sampledRepetition = SampledConvergence.EstimateRepetition(chain, SampledStart.Uniform, sampling, null, cancellationToken);
+            sampledDistances = SampledConvergence.EstimateTotalVariation(chain, SampledStart.Uniform, null, sampling, Band(progress, "sampling", 0.85, 0.95), cancellationToken);
+            sampledRepetition = SampledConvergence.EstimateRepetition(chain, SampledStart.Uniform, sampling, Band(progress, "sampling", 0.95, 1), cancellationToken);
         }
 
         progress?.Report(new AnalysisProgress("done", 1));
         return new ChainAnalysis(structure, stationary, spectrum, epsilon, options.BoundTarget, distances, mixing, tMin, sampledDistances, sampledRepetition, uniformStart);
     }
+
+    /// <summary>Maps a stage's own progress onto [<paramref name="from"/>, <paramref name="to"/>] of the whole analysis.</summary>
+    private static SynchronousProgress<ConvergenceProgress>? Band(IProgress<AnalysisProgress>? progress, string stage, double from, double to)
+        => progress is null ? null : new SynchronousProgress<ConvergenceProgress>(p => progress.Report(new AnalysisProgress(stage, from + ((to - from) * p.Fraction))));
 }

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using LlmChains.Cli.Output;
+
+namespace LlmChains.Cli.Tests.Reliability;
+
+/// <summary>What the tool prints never passes one quantity off as another: no uniform-start figure as t_mix, d(t) of periodic chains in full.</summary>
+public sealed class HonestOutputTests
+{
+    [Fact]
+    public void ChainAboveTheWorstCaseLimit_ReportsNoMixingTimeAndLabelsTheUniformCurve()
+    {
+        // 65,534 states: above the exact worst case's default limit (n² doubles in a quarter of the memory) on any machine under 128 GiB
+        string[] args = ["analyze", "--model", "random", "--context", "15", "--tv-steps", "5", "--sample", "50"];
+        var (code, output, error) = CliRunner.Run(args);
+        code.Should().Be(0, error);
+        output.Should().Contain("t_mix and t_min not computed").And.Contain("TV(uniform)").And.NotContain("worst case over all starts");
+
+        var json = CliRunner.Run([.. args, "--json"]);
+        using var document = JsonDocument.Parse(json.Output);
+        var root = document.RootElement;
+        root.GetProperty("tMix").ValueKind.Should().Be(JsonValueKind.Null);
+        root.GetProperty("tMixStatus").GetString().Should().Be("TooLargeForWorstCase");
+        root.GetProperty("tvDistanceStart").GetString().Should().Be("uniform");
+    }
+
+    [Fact]
+    public void PeriodicChain_ReportsTheWholeWorstCaseCurve()
+    {
+        using var file = CliRunner.File(".mtx", "%%MatrixMarket matrix coordinate real general\n3 3 3\n1 2 1\n2 3 1\n3 1 1\n");
+        var (code, output, error) = CliRunner.Run("analyze", "--matrix", file.Path, "--tv-steps", "12", "--json");
+
+        code.Should().Be(0, error);
+        using var document = JsonDocument.Parse(output);
+        var tv = document.RootElement.GetProperty("tvDistance").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        tv.Should().HaveCount(13, "d(0..12) as --tv-steps asks");
+        // a 3-cycle: from any state the law is a point mass on one of 3 states, π uniform: d(t) = 2/3 for every t
+        tv.Should().OnlyContain(d => Math.Abs(d - (2.0 / 3)) < 1e-12);
+        document.RootElement.GetProperty("tMixStatus").GetString().Should().Be("Periodic");
+
+        var text = CliRunner.Run("analyze", "--matrix", file.Path, "--tv-steps", "12");
+        text.Output.Should().Contain("periodic").And.Contain("12: 0.667");
+    }
+
+    [Fact]
+    public void Progress_AppearsAfterASecondEvenWithoutReports_AndEndsWithANewline()
+    {
+        using var error = new StringWriter();
+        using (var progress = new StderrProgress<double>(error, "working", f => f))
+        {
+            Thread.Sleep(1600);
+        }
+
+        string text = error.ToString();
+        text.Should().Contain("working:   0%").And.EndWith(Environment.NewLine);
+    }
+
+    [Fact]
+    public void Progress_QuickWork_PrintsNothing()
+    {
+        using var error = new StringWriter();
+        using (var progress = new StderrProgress<double>(error, "working", f => f))
+        {
+            progress.Report(0.5);
+            progress.Report(1);
+        }
+
+        error.ToString().Should().BeEmpty();
+    }
+}
