@@ -44,14 +44,29 @@ public sealed class HonestOutputTests
     [Fact]
     public void Progress_AppearsAfterASecondEvenWithoutReports_AndEndsWithANewline()
     {
-        using var error = new StringWriter();
+        using var inner = new StringWriter();
+        using var error = TextWriter.Synchronized(inner);
         using (var progress = new StderrProgress<double>(error, "working", f => f))
         {
-            Thread.Sleep(1600);
+            // the heartbeat is due after about a second; a loaded machine (the suite runs in parallel) may delay it
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (clock.Elapsed < TimeSpan.FromSeconds(20) && !ReadLocked(error, inner).Contains("working", StringComparison.Ordinal))
+            {
+                Thread.Sleep(100);
+            }
         }
 
-        string text = error.ToString();
+        string text = inner.ToString();
         text.Should().Contain("working:   0%").And.EndWith(Environment.NewLine);
+    }
+
+    /// <summary>Reads the text under the lock that <see cref="TextWriter.Synchronized"/> takes for every write (the writer itself).</summary>
+    private static string ReadLocked(TextWriter synchronized, StringWriter inner)
+    {
+        lock (synchronized)
+        {
+            return inner.ToString();
+        }
     }
 
     [Fact]
