@@ -4,6 +4,7 @@ using System.Globalization;
 using LlmChains.Bounds;
 using LlmChains.Bounds.Internals;
 using LlmChains.Chains;
+using LlmChains.Cli.Parsing;
 using LlmChains.Cli.Plots;
 
 namespace LlmChains.Cli.Commands;
@@ -227,7 +228,7 @@ internal static class BoundsCommand
                 }
                 catch (ArgumentException chainError) when (chainError.ParamName == "chain")
                 {
-                    throw new CliException($"{file}: {FirstSentence(chainError)}");
+                    throw new CliException($"{file}: {OptionMessages.Clean(chainError.Message, chainError.ParamName)}");
                 }
             }
             else
@@ -361,7 +362,7 @@ internal static class BoundsCommand
         }
         catch (ArgumentException e) when (e.ParamName is { } name && OptionOf.TryGetValue(name, out string? option))
         {
-            throw new CliException($"{option}: {FirstSentence(e)}");
+            throw new CliException($"{option}: {OptionMessages.Clean(e.Message, e.ParamName)}");
         }
 
         if (json)
@@ -379,14 +380,6 @@ internal static class BoundsCommand
         }
 
         return ExitCodes.Success;
-    }
-
-    /// <summary>The exception's message without the " (Parameter 'x')" suffix and "Actual value was" line.</summary>
-    private static string FirstSentence(ArgumentException e)
-    {
-        string message = e.Message.Split('\n')[0].TrimEnd('\r');
-        string suffix = $" (Parameter '{e.ParamName}')";
-        return message.EndsWith(suffix, StringComparison.Ordinal) ? message[..^suffix.Length] : message;
     }
 
     /// <summary>The inputs every bound subcommand shares: τ, c_0 / p_min, ‖Γ‖, N, δ, ε and --json.</summary>

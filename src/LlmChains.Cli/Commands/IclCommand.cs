@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using LlmChains.Cli.Limits;
 using LlmChains.Cli.Output;
+using LlmChains.Cli.Parsing;
 using LlmChains.Cli.Plots;
 using LlmChains.InContext;
 
@@ -108,11 +109,11 @@ internal static class IclCommand
             }
             catch (ArgumentException e) when (e.ParamName is { } name && OptionOf.TryGetValue(name, out string? option))
             {
-                throw new CliException($"{option}: {FirstSentence(e)}");
+                throw new CliException($"{option}: {OptionMessages.Clean(e.Message, e.ParamName)}");
             }
             catch (ArgumentException e)
             {
-                throw new CliException(FirstSentence(e));
+                throw new CliException(OptionMessages.Clean(e.Message, e.ParamName));
             }
             catch (InvalidOperationException e)
             {
@@ -214,12 +215,4 @@ internal static class IclCommand
             using var writer = new StreamWriter(file);
             result.WriteCsv(writer);
         });
-
-    /// <summary>The exception's message without the " (Parameter 'x')" suffix and "Actual value was" line.</summary>
-    private static string FirstSentence(ArgumentException e)
-    {
-        string message = e.Message.Split('\n')[0].TrimEnd('\r');
-        string suffix = $" (Parameter '{e.ParamName}')";
-        return message.EndsWith(suffix, StringComparison.Ordinal) ? message[..^suffix.Length] : message;
-    }
 }
