@@ -25,7 +25,7 @@ public static class ChainGenerators
     public static GeneratedChain UniformRows(int stateCount, Random random)
     {
         ArgumentNullException.ThrowIfNull(random);
-        InContextGuard.StateCount(stateCount, nameof(stateCount));
+        InContextGuard.DenseStateCount(stateCount, nameof(stateCount));
         int d = stateCount;
         var matrix = new double[d, d];
         var row = new double[d];
@@ -68,7 +68,7 @@ public static class ChainGenerators
     public static GeneratedChain Dirichlet(int stateCount, double concentration, Random random)
     {
         ArgumentNullException.ThrowIfNull(random);
-        InContextGuard.StateCount(stateCount, nameof(stateCount));
+        InContextGuard.DenseStateCount(stateCount, nameof(stateCount));
         InContextGuard.Concentration(concentration, nameof(concentration));
         int d = stateCount;
         var matrix = new double[d, d];
@@ -115,7 +115,7 @@ public static class ChainGenerators
     /// <exception cref="ArgumentException">d &lt; 2.</exception>
     public static GeneratedChain ConstrainedRandomWalk(int stateCount)
     {
-        InContextGuard.StateCount(stateCount, nameof(stateCount));
+        InContextGuard.DenseStateCount(stateCount, nameof(stateCount));
         int d = stateCount;
         var matrix = new double[d, d];
         matrix[0, 1] = 1;
@@ -137,7 +137,7 @@ public static class ChainGenerators
     /// <exception cref="ArgumentException">d &lt; 3.</exception>
     public static GeneratedChain PolygonalRandomWalk(int stateCount)
     {
-        InContextGuard.StateCount(stateCount, nameof(stateCount));
+        InContextGuard.DenseStateCount(stateCount, nameof(stateCount));
         if (stateCount < 3)
         {
             throw new ArgumentOutOfRangeException(nameof(stateCount), stateCount, InContextGuard.Inv($"The polygonal random walk needs d ≥ 3 states (for d = 2 the two neighbours coincide); got {stateCount}."));
@@ -172,7 +172,7 @@ public static class ChainGenerators
     /// <exception cref="ArgumentException">d is not 3k with k ≥ 2, η or ε is out of range, or τ has the wrong length.</exception>
     public static GeneratedChain InnerCliqueOuterRim(int stateCount, double eta, IReadOnlyList<bool>? labels = null, double perturbation = 0)
     {
-        InContextGuard.StateCount(stateCount, nameof(stateCount));
+        InContextGuard.DenseStateCount(stateCount, nameof(stateCount));
         if (stateCount % 3 != 0 || stateCount < 6)
         {
             throw new ArgumentOutOfRangeException(nameof(stateCount), stateCount, InContextGuard.Inv($"The inner-clique/outer-rim chain needs d = 3k states with k ≥ 2 (6, 9, 12, …); got {stateCount}."));
@@ -240,7 +240,7 @@ public static class ChainGenerators
     public static GeneratedChain WithMixingTimeInRange(int stateCount, double minimum, double maximum, Random random, int maxAttempts = 64, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(random);
-        InContextGuard.StateCount(stateCount, nameof(stateCount));
+        InContextGuard.DenseStateCount(stateCount, nameof(stateCount));
         if (!(minimum >= 4) || double.IsInfinity(minimum))
         {
             throw new ArgumentOutOfRangeException(nameof(minimum), minimum, InContextGuard.Inv($"The smallest t_min of a chain with two or more states is 4 (O-11); the lower end must be finite and ≥ 4, got {minimum}."));

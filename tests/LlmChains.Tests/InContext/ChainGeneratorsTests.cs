@@ -273,4 +273,17 @@ public sealed class ChainGeneratorsTests
 
         return c;
     }
+
+    [Theory]
+    [InlineData(100_000)]
+    [InlineData(46_341)]
+    [InlineData(int.MaxValue)]
+    public void DenseGenerators_StateCountBeyondMemory_RefusedBeforeAllocating(int d)
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var act = () => ChainGenerators.UniformRows(d, new Random(1));
+
+        act.Should().Throw<ArgumentOutOfRangeException>().Which.Message.Should().Contain($"d = {d} states").And.NotContain("Actual value");
+        (GC.GetAllocatedBytesForCurrentThread() - before).Should().BeLessThan(1 << 20);
+    }
 }

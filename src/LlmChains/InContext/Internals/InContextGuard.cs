@@ -16,6 +16,22 @@ internal static class InContextGuard
         }
     }
 
+    /// <summary>
+    /// d ≥ 2 for a chain stored densely (d×d doubles, twice while it is generated): refused before allocating when
+    /// d² exceeds the largest array or the bytes exceed the memory available, with the estimate.
+    /// </summary>
+    internal static void DenseStateCount(int stateCount, string paramName)
+    {
+        StateCount(stateCount, paramName);
+        double entries = (double)stateCount * stateCount;
+        double bytes = 2 * entries * sizeof(double);
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (entries > Array.MaxLength || bytes > available)
+        {
+            throw new ArgumentOutOfRangeException(paramName, Inv($"A dense chain of d = {stateCount} states needs {entries:G3} entries ({bytes / (1 << 30):G3} GiB while it is generated); at most {Array.MaxLength:N0} entries and the {available / (1 << 30):G3} GiB available fit."));
+        }
+    }
+
     /// <summary>N ≥ 2.</summary>
     internal static void Length(int length, string paramName, string what = "The trajectory length N")
     {
