@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 using System.Globalization;
 using LlmChains.Chains;
 using LlmChains.Internals;
@@ -64,11 +66,40 @@ public sealed record ChainAnalysisOptions
     /// </summary>
     public int EffectiveWorstCaseMaxStates => WorstCaseMaxStates ?? (Convergence ?? ConvergenceOptions.Default).MaxWorstCaseStates;
 
+    /// <summary>
+    /// Logger factory of every stage whose own options (<see cref="Stationary"/>, <see cref="Spectrum"/>,
+    /// <see cref="Convergence"/>) do not set one; <see langword="null"/> (default) logs nothing.
+    /// </summary>
+    public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>
+    /// Largest number of threads of the stages whose own options (<see cref="Convergence"/>, <see cref="Sampling"/>) do
+    /// not set one; <see langword="null"/> (default) uses every processor. Results do not depend on it.
+    /// </summary>
+    public int? MaxDegreeOfParallelism { get; init; }
+
+    /// <summary>The options of each stage, with <see cref="LoggerFactory"/> and <see cref="MaxDegreeOfParallelism"/> filled in where the stage's own options leave them unset.</summary>
+    internal (StationaryOptions Stationary, SpectrumOptions Spectrum, ConvergenceOptions Convergence, SamplingOptions? Sampling) ForStages()
+    {
+        var stationary = Stationary ?? StationaryOptions.Default;
+        var spectrum = Spectrum ?? SpectrumOptions.Default;
+        var convergence = Convergence ?? ConvergenceOptions.Default;
+        return (
+            stationary with { LoggerFactory = stationary.LoggerFactory ?? LoggerFactory },
+            spectrum with { LoggerFactory = spectrum.LoggerFactory ?? LoggerFactory },
+            convergence with { LoggerFactory = convergence.LoggerFactory ?? LoggerFactory, MaxDegreeOfParallelism = convergence.MaxDegreeOfParallelism ?? MaxDegreeOfParallelism },
+            Sampling is { } sampling ? sampling with { MaxDegreeOfParallelism = sampling.MaxDegreeOfParallelism ?? MaxDegreeOfParallelism } : null);
+    }
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid option, before any work (one-line message).</summary>
     public void Validate()
     {
         var convergence = Convergence ?? ConvergenceOptions.Default;
         convergence.Validate();
+        if (MaxDegreeOfParallelism is { } degree && degree < 1)
+        {
+            throw Invalid.OutOfRange(FormattableString.Invariant($"MaxDegreeOfParallelism must be ≥ 1 (or null for every processor); got {degree}."));
+        }
         if (WorstCaseMaxStates is { } states)
         {
             if (states < 0)

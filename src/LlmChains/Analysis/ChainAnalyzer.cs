@@ -27,26 +27,27 @@ public static class ChainAnalyzer
         ArgumentNullException.ThrowIfNull(chain);
         options ??= ChainAnalysisOptions.Default;
         options.Validate();
+        var (stationaryBase, spectrumOptions, convergenceBase, samplingOptions) = options.ForStages();
 
         progress?.Report(new AnalysisProgress("structure", 0));
         var structure = ChainStructure.Analyze(chain, cancellationToken);
 
         progress?.Report(new AnalysisProgress("stationary", 0.1));
-        var stationaryOptions = (options.Stationary ?? new StationaryOptions()) with { Structure = structure };
+        var stationaryOptions = stationaryBase with { Structure = structure };
         var stationary = StationaryDistribution.ComputeAll(chain, stationaryOptions, null, cancellationToken);
 
         SpectrumResult? spectrum = null;
         if (options.ComputeSpectrum)
         {
             progress?.Report(new AnalysisProgress("spectrum", 0.35));
-            spectrum = Spectrum.Compute(chain, options.Spectrum, null, cancellationToken);
+            spectrum = Spectrum.Compute(chain, spectrumOptions, null, cancellationToken);
         }
 
         EpsilonResult? epsilon = null;
         if (chain is LanguageModelChain model)
         {
             progress?.Report(new AnalysisProgress("epsilon", 0.6));
-            epsilon = ConvergenceBound.Epsilon(model, options.Convergence, cancellationToken);
+            epsilon = ConvergenceBound.Epsilon(model, convergenceBase, cancellationToken);
         }
 
         progress?.Report(new AnalysisProgress("mixing", 0.7));
@@ -60,9 +61,8 @@ public static class ChainAnalyzer
             if (chain.StateCount <= options.EffectiveWorstCaseMaxStates)
             {
                 // the worst-case curve covers at least DistanceSteps (periodic chains too: d(t) is computed, not only d(0))
-                var convergence = options.Convergence ?? ConvergenceOptions.Default;
-                convergence = convergence with { InitialSteps = Math.Max(convergence.InitialSteps, options.DistanceSteps) };
-                var result = Convergence.AnalyzeMixing(chain, pi, options.MixingThreshold, convergence, null, cancellationToken);
+                var convergence = convergenceBase with { InitialSteps = Math.Max(convergenceBase.InitialSteps, options.DistanceSteps) };
+                var result = Convergence.AnalyzeMixing(chain, pi, options.MixingThreshold, convergence, Band(progress, "mixing", 0.7, 0.85), cancellationToken);
                 distances = result.Curve;
                 mixing = result.MixingTime;
                 tMin = result.TMin;
@@ -72,7 +72,7 @@ public static class ChainAnalyzer
                 // t_mix and t_min are worst-case quantities: not computed here rather than read off the uniform start
                 var uniform = new double[chain.StateCount];
                 Array.Fill(uniform, 1.0 / chain.StateCount);
-                uniformStart = distances = Convergence.DistancesFrom(chain, uniform, pi, options.DistanceSteps, null, cancellationToken);
+                uniformStart = distances = Convergence.DistancesFrom(chain, uniform, pi, options.DistanceSteps, Band(progress, "mixing", 0.7, 0.85), cancellationToken);
                 mixing = new MixingTimeResult(double.NaN, options.MixingThreshold, options.DistanceSteps, MixingTimeStatus.TooLargeForWorstCase, false);
                 tMin = new TMinResult(double.NaN, -1, double.NaN, options.DistanceSteps, MixingTimeStatus.TooLargeForWorstCase, false, false);
             }
@@ -86,7 +86,7 @@ public static class ChainAnalyzer
 
         SampledTotalVariation? sampledDistances = null;
         RepetitionRateEstimate? sampledRepetition = null;
-        if (options.Sampling is { } sampling)
+        if (samplingOptions is { } sampling)
         {
             progress?.Report(new AnalysisProgress("sampling", 0.85));
             sampledDistances = SampledConvergence.EstimateTotalVariation(chain, SampledStart.Uniform, null, sampling, Band(progress, "sampling", 0.85, 0.95), cancellationToken);

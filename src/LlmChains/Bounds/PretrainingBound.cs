@@ -142,6 +142,26 @@ public sealed class PretrainingBound : IGeneralizationBound
     public static PretrainingBound KullbackLeibler(int vocabularySize, double unembeddingNorm, double temperature, double? minimumProbability = null, double gammaNorm = 1)
         => new(vocabularySize, unembeddingNorm, temperature, minimumProbability, gammaNorm, BoundDivergence.KullbackLeibler);
 
+    /// <summary>
+    /// The bound of a transformer known only by its vocabulary T and embedding dimension r, with the paper's estimate
+    /// B_U = T√r of ‖W_U^⊤‖_{2,1} (App. E.1.1, used for Fig. 1 and Table 2); for a model file, read the exact B_U instead
+    /// (<c>LlmChains.Gguf</c>'s <c>GgufNorms.UnembeddingNorm</c>).
+    /// </summary>
+    /// <param name="vocabularySize">The vocabulary size T ≥ 1.</param>
+    /// <param name="embeddingDimension">The embedding dimension r ≥ 1.</param>
+    /// <param name="temperature">τ, finite and &gt; 0; default 1.</param>
+    /// <param name="minimumProbability">c_0 ∈ (0, 1], or <see langword="null"/> (default) to drop the term.</param>
+    /// <param name="gammaNorm">‖Γ‖ ≥ 1; default 1 (independent windows).</param>
+    /// <param name="divergence">Total variation (Thm. 4.2, default) or Kullback–Leibler (Thm. E.5).</param>
+    /// <returns>The bound with B_U = T√r.</returns>
+    /// <exception cref="ArgumentException">r &lt; 1, or as for the constructor.</exception>
+    public static PretrainingBound FromEmbeddingDimension(int vocabularySize, int embeddingDimension, double temperature = 1, double? minimumProbability = null, double gammaNorm = 1, BoundDivergence divergence = BoundDivergence.TotalVariation)
+    {
+        BoundGuard.Count(embeddingDimension, nameof(embeddingDimension), "embedding dimension r");
+        BoundGuard.Count(vocabularySize, nameof(vocabularySize), "vocabulary size T");
+        return new(vocabularySize, vocabularySize * Math.Sqrt(embeddingDimension), temperature, minimumProbability, gammaNorm, divergence);
+    }
+
     /// <inheritdoc/>
     public double Gap(double sampleCount, double delta)
     {

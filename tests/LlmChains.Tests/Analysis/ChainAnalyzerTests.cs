@@ -203,4 +203,33 @@ public sealed class ChainAnalyzerTests
 
         public int GetRow(long state, Span<long> columns, Span<double> probabilities) => throw new InvalidOperationException("touched");
     }
+
+    [Fact]
+    public void Analyze_OneLoggerFactory_ReachesEveryStageThatHasNoneOfItsOwn()
+    {
+        var logs = new StationaryRecordingLoggerFactory();
+        var chain = LanguageModelChain.Build(new RandomLogitsModel(3, 3, 1.0, 5));
+
+        ChainAnalyzer.Analyze(chain, new ChainAnalysisOptions { LoggerFactory = logs, MaxDegreeOfParallelism = 1 });
+
+        var messages = logs.Entries.Select(e => e.Message).ToArray();
+        messages.Should().NotBeEmpty();
+        var own = new StationaryRecordingLoggerFactory();
+        ChainAnalyzer.Analyze(chain, new ChainAnalysisOptions { LoggerFactory = logs, Stationary = new StationaryOptions { LoggerFactory = own } });
+        own.Entries.Should().NotBeEmpty("a stage's own logger factory wins over the shared one");
+    }
+
+    [Fact]
+    public void Analyze_MaxDegreeOfParallelism_DoesNotChangeResultsAndIsValidated()
+    {
+        var chain = LanguageModelChain.Build(new RandomLogitsModel(3, 4, 1.0, 8));
+        var one = ChainAnalyzer.Analyze(chain, new ChainAnalysisOptions { MaxDegreeOfParallelism = 1, Sampling = new SamplingOptions { Trajectories = 64, Steps = 20 } });
+        var all = ChainAnalyzer.Analyze(chain, new ChainAnalysisOptions { Sampling = new SamplingOptions { Trajectories = 64, Steps = 20 } });
+
+        one.MixingTime!.Value.Should().Be(all.MixingTime!.Value);
+        one.Distances!.Distances.Should().Equal(all.Distances!.Distances);
+        one.SampledDistances!.UncoupledCounts.Should().Equal(all.SampledDistances!.UncoupledCounts);
+        var act = () => ChainAnalyzer.Analyze(chain, new ChainAnalysisOptions { MaxDegreeOfParallelism = 0 });
+        act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*MaxDegreeOfParallelism*");
+    }
 }

@@ -183,4 +183,35 @@ public sealed class PretrainingBoundTests
     {
         new PretrainingBound(10, 1, 1, 0.01).ToString().Should().Contain("T = 10").And.Contain("B̄ = 4.29193");
     }
+
+    [Theory]
+    [InlineData(32000, 4096, BoundDivergence.TotalVariation)]
+    [InlineData(50257, 768, BoundDivergence.KullbackLeibler)]
+    [InlineData(1, 1, BoundDivergence.TotalVariation)]
+    public void FromEmbeddingDimension_IsTheBoundWithTSqrtR(int t, int r, BoundDivergence divergence)
+    {
+        var bound = PretrainingBound.FromEmbeddingDimension(t, r, temperature: 0.7, minimumProbability: 1e-6, gammaNorm: 2, divergence);
+        var expected = new PretrainingBound(t, t * Math.Sqrt(r), 0.7, 1e-6, 2, divergence);
+
+        bound.UnembeddingNorm.Should().Be(t * Math.Sqrt(r));
+        bound.Constant.Should().Be(expected.Constant);
+        bound.Divergence.Should().Be(divergence);
+    }
+
+    [Fact]
+    public void FromEmbeddingDimension_Llama7B_MatchesTheCatalogConstant()
+    {
+        // Table 2: T = 32,000, r = 4,096; B̄ = 2√(log T + 2T√r) = 4047.72 at τ = 1 (Fig. 1)
+        PretrainingBound.FromEmbeddingDimension(32000, 4096).Constant.Should().BeApproximately(4047.72, 0.005);
+    }
+
+    [Theory]
+    [InlineData(0, 10, "embeddingDimension")]
+    [InlineData(-5, 10, "embeddingDimension")]
+    [InlineData(10, 0, "vocabularySize")]
+    public void FromEmbeddingDimension_BadSize_Throws(int r, int t, string parameter)
+    {
+        var act = () => PretrainingBound.FromEmbeddingDimension(t, r);
+        act.Should().Throw<ArgumentException>().Which.ParamName.Should().Be(parameter);
+    }
 }
