@@ -13,7 +13,7 @@ namespace LlmChains.Cli;
 /// </summary>
 internal static class CliApplication
 {
-    /// <summary>The tool's name in usage lines and messages (the assembly is LlmChains.Cli).</summary>
+    /// <summary>The tool's name in usage lines, help and messages (the assembly is LlmChains.Cli; see <see cref="ToolHelp"/>).</summary>
     public const string ToolName = "llmchains";
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
@@ -50,6 +50,7 @@ internal static class CliApplication
         root.Add(BoundsCommand.Create(context));
         root.Add(IclCommand.Create(context));
         NumericOptions.Install(root);
+        ToolHelp.Install(root);
         return root;
     }
 

@@ -3,7 +3,7 @@ using LLama;
 using LLama.Common;
 using LLama.Exceptions;
 using LLama.Native;
-using LlmChains.LlamaSharp.Gguf;
+using LlmChains.Gguf;
 using LlmChains.LlamaSharp.Internals;
 using LlmChains.Models;
 using Microsoft.Extensions.Logging;

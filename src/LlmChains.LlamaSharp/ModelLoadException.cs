@@ -7,7 +7,7 @@ namespace LlmChains.LlamaSharp;
 /// </summary>
 /// <remarks>
 /// It derives from <see cref="IOException"/>. A file that is not well-formed GGUF is reported before llama.cpp sees it,
-/// as a <see cref="Gguf.GgufFormatException"/>; a missing file as a <see cref="FileNotFoundException"/>.
+/// as a <see cref="LlmChains.Gguf.GgufFormatException"/>; a missing file as a <see cref="FileNotFoundException"/>.
 /// </remarks>
 public sealed class ModelLoadException : IOException
 {

@@ -1,7 +1,7 @@
 using FluentAssertions;
 using LlmChains.Analysis;
 using LlmChains.Chains;
-using LlmChains.LlamaSharp.Gguf;
+using LlmChains.Gguf;
 using LlmChains.LlamaSharp.Tests.Support;
 using LlmChains.Models;
 

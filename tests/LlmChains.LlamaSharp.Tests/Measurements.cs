@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using LlmChains.Chains;
-using LlmChains.LlamaSharp.Gguf;
+using LlmChains.Gguf;
 using LlmChains.LlamaSharp.Tests.Support;
 using LlmChains.Models;
 using Xunit.Abstractions;

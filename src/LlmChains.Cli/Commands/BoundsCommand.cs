@@ -1,4 +1,4 @@
-using LlmChains.LlamaSharp.Gguf;
+using LlmChains.Gguf;
 using System.CommandLine;
 using System.Globalization;
 using LlmChains.Bounds;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using LlmChains.LlamaSharp.Gguf;
+using LlmChains.Gguf;
 
 namespace LlmChains.LlamaSharp.Internals;
 
@@ -140,7 +140,7 @@ internal static class LlamaHyperParameters
 
             if (groupsUsed < 1 || groupsUsed >= groups)
             {
-                throw check.Error("expert_group_used_count", check.Value("expert_group_used_count") ?? Absent, string.Create(CultureInfo.InvariantCulture, $"1..{groups - 1}, less than expert_group_count = {groups} (llama.cpp asserts)"));
+                throw check.Error("expert_group_used_count", check.Value("expert_group_used_count"), string.Create(CultureInfo.InvariantCulture, $"1..{groups - 1}, less than expert_group_count = {groups} (llama.cpp asserts)"));
             }
         }
     }
@@ -193,19 +193,21 @@ internal static class LlamaHyperParameters
         }
     }
 
-    private static GgufValue Layer(long[] values, int layer) => new(GgufValueType.Int64, null, values[layer]);
+    /// <summary>One layer's entry of a per-layer value, shown as the message shows an integer.</summary>
+    private static string Layer(long[] values, int layer) => values[layer].ToString(CultureInfo.InvariantCulture);
 
     private static string LayerSuffix(long[] values, int layer) => values.Length > 1 ? string.Create(CultureInfo.InvariantCulture, $" in layer {layer}") : string.Empty;
-
-    private static readonly GgufValue Absent = new(GgufValueType.String, null, "absent");
 
     /// <summary>Reads the keys of one file and builds the messages.</summary>
     private sealed class Checker(GgufFile file, string path, string prefix)
     {
         public GgufValue? Value(string key) => file.Metadata.GetValueOrDefault(prefix + key);
 
-        public GgufFormatException Error(string key, GgufValue value, string allowed)
-            => new($"{path}: {prefix}{key} = {Show(value)} is out of range: it must be {allowed}.");
+        /// <summary>The error for <paramref name="key"/>; a null <paramref name="value"/> is shown as "absent".</summary>
+        public GgufFormatException Error(string key, GgufValue? value, string allowed) => Error(key, Show(value), allowed);
+
+        public GgufFormatException Error(string key, string shown, string allowed)
+            => new($"{path}: {prefix}{key} = {shown} is out of range: it must be {allowed}.");
 
         /// <summary>The integer value of <paramref name="key"/> checked against [min, max], or null when absent.</summary>
         public long? IntegerRange(string key, long min, long max, string why)
@@ -283,8 +285,9 @@ internal static class LlamaHyperParameters
             }
         }
 
-        private static string Show(GgufValue value) => value.Value switch
+        private static string Show(GgufValue? value) => value?.Value switch
         {
+            null => "\"absent\"",
             string s => $"\"{s}\"",
             float f => f.ToString("R", CultureInfo.InvariantCulture),
             double d => d.ToString("R", CultureInfo.InvariantCulture),

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using LlmChains.LlamaSharp.Gguf;
+using LlmChains.Gguf;
 using LlmChains.LlamaSharp.Tests.Support;
 
 namespace LlmChains.Cli.Tests.Commands;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using LlmChains.LlamaSharp.Gguf;
+using LlmChains.Gguf;
 using LlmChains.LlamaSharp.Tests.Support;
 
 namespace LlmChains.Cli.Tests.Reliability;

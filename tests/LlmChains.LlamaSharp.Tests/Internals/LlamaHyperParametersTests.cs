@@ -1,5 +1,5 @@
 using FluentAssertions;
-using LlmChains.LlamaSharp.Gguf;
+using LlmChains.Gguf;
 using LlmChains.LlamaSharp.Internals;
 using LlmChains.LlamaSharp.Tests.Support;
 

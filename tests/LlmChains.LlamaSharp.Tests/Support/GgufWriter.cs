@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using LlmChains.LlamaSharp.Gguf;
+using LlmChains.Gguf;
 
 namespace LlmChains.LlamaSharp.Tests.Support;
 

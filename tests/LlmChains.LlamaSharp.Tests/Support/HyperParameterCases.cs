@@ -1,5 +1,5 @@
 using System.Globalization;
-using LlmChains.LlamaSharp.Gguf;
+using LlmChains.Gguf;
 
 namespace LlmChains.LlamaSharp.Tests.Support;
 

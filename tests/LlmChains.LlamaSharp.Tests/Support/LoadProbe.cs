@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using LlmChains.Chains;
-using LlmChains.LlamaSharp.Gguf;
+using LlmChains.Gguf;
 using LlmChains.Models;
 
 namespace LlmChains.LlamaSharp.Tests.Support;

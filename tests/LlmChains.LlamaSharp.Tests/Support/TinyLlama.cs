@@ -1,4 +1,4 @@
-using LlmChains.LlamaSharp.Gguf;
+using LlmChains.Gguf;
 
 namespace LlmChains.LlamaSharp.Tests.Support;
 

@@ -1,4 +1,4 @@
-namespace LlmChains.LlamaSharp.Gguf;
+namespace LlmChains.Gguf;
 
 /// <summary>The type of a GGUF metadata value (the <c>gguf_metadata_value_type</c> of the GGUF specification).</summary>
 #pragma warning disable CA1720 // the names are those of the GGUF specification

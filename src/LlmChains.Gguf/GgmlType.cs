@@ -1,4 +1,4 @@
-namespace LlmChains.LlamaSharp.Gguf;
+namespace LlmChains.Gguf;
 
 /// <summary>
 /// The storage type of a tensor (<c>ggml_type</c>). The reader knows the block size and byte size of every type

@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using LlmChains.LlamaSharp.Internals;
+using LlmChains.Gguf.Internals;
 
-namespace LlmChains.LlamaSharp.Gguf;
+namespace LlmChains.Gguf;
 
 /// <summary>
 /// A GGUF model file (ggml's format: magic "GGUF", version 2 or 3, metadata key–value pairs, tensor descriptions,

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
-using LlmChains.LlamaSharp.Gguf;
+using LlmChains.Gguf;
 
-namespace LlmChains.LlamaSharp.Internals;
+namespace LlmChains.Gguf.Internals;
 
 /// <summary>
 /// Decodes ggml blocks to float32, following the layouts of ggml's reference <c>dequantize_row_*</c> functions

@@ -1,6 +1,6 @@
-using LlmChains.LlamaSharp.Gguf;
+using LlmChains.Gguf;
 
-namespace LlmChains.LlamaSharp.Internals;
+namespace LlmChains.Gguf.Internals;
 
 /// <summary>Block size (elements) and block byte size of every ggml type the reader knows (ggml's type traits).</summary>
 internal static class GgmlTypeTraits

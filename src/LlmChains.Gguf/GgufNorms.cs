@@ -1,7 +1,7 @@
 using System.Globalization;
 using LlmChains.Bounds;
 
-namespace LlmChains.LlamaSharp.Gguf;
+namespace LlmChains.Gguf;
 
 /// <summary>
 /// The bound constants of the paper computed exactly from a model's weights: the unembedding norm

@@ -1,9 +1,8 @@
 using FluentAssertions;
 using LlmChains.Bounds;
-using LlmChains.LlamaSharp.Gguf;
 using LlmChains.LlamaSharp.Tests.Support;
 
-namespace LlmChains.LlamaSharp.Tests.Gguf;
+namespace LlmChains.Gguf.Tests;
 
 public sealed class GgufNormsTests
 {

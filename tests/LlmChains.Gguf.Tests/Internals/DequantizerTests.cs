@@ -1,10 +1,9 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using FluentAssertions;
-using LlmChains.LlamaSharp.Gguf;
-using LlmChains.LlamaSharp.Internals;
+using LlmChains.Gguf.Internals;
 
-namespace LlmChains.LlamaSharp.Tests.Gguf;
+namespace LlmChains.Gguf.Tests.Internals;
 
 /// <summary>
 /// The C# block decoders against ggml's own reference <c>dequantize_row_*</c> functions, called in the libggml-base

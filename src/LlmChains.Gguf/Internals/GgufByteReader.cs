@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.Text;
-using LlmChains.LlamaSharp.Gguf;
+using LlmChains.Gguf;
 
-namespace LlmChains.LlamaSharp.Internals;
+namespace LlmChains.Gguf.Internals;
 
 /// <summary>
 /// Little-endian reads from a seekable stream with the remaining length checked before every read, so a count or

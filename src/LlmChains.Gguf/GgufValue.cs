@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace LlmChains.LlamaSharp.Gguf;
+namespace LlmChains.Gguf;
 
 /// <summary>
 /// One GGUF metadata value: a scalar (stored as its own .NET type: <see cref="byte"/>, <see cref="sbyte"/>,

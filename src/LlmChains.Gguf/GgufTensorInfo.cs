@@ -1,4 +1,4 @@
-namespace LlmChains.LlamaSharp.Gguf;
+namespace LlmChains.Gguf;
 
 /// <summary>
 /// The description of one tensor in a GGUF file. <see cref="Dimensions"/> are in GGML order: the first is the

@@ -1,9 +1,8 @@
 using System.Buffers.Binary;
 using FluentAssertions;
-using LlmChains.LlamaSharp.Gguf;
 using LlmChains.LlamaSharp.Tests.Support;
 
-namespace LlmChains.LlamaSharp.Tests.Gguf;
+namespace LlmChains.Gguf.Tests;
 
 public sealed class GgufFileTests
 {
