@@ -37,6 +37,7 @@ internal static class AnalyzeCommand
         var burnIn = new Option<int>("--burn-in") { Description = "Steps of burn-in of the reference copy of the sampled coupling (a stand-in for π)", DefaultValueFactory = _ => SamplingOptions.Default.BurnIn };
         var sampleSeed = new Option<int>("--sample-seed") { Description = "Seed of the sampled diagnostics", DefaultValueFactory = _ => 0 };
         var maxLoopPeriod = new Option<int>("--max-loop-period") { Description = "Longest repetition loop (in states) the sampled diagnostics look for", DefaultValueFactory = _ => SamplingOptions.Default.MaxLoopPeriod };
+        var allClasses = new Option<bool>("--all-classes") { Description = "List every communicating class in the JSON; by default the transient classes of one state (the prompts shorter than K of a model's chain) are only counted" };
         var projectionTokens = new Option<int?>("--projection-tokens") { Description = "The sampled lower bound on TV looks for a separating event on the last m tokens of the window and whether it is full (default: the state itself on small chains, otherwise the state hashed into min(4N, 16,384) buckets); models only" };
 
         var command = new Command("analyze", "Build the Markov chain Q_f of a model (Prop. 3.2) and analyse it: structure (Prop. 3.3), π, spectrum, ε and the Prop. 3.4 bound, d(t), t_mix, t_min. With no options: the paper's toy example.");
@@ -56,6 +57,7 @@ internal static class AnalyzeCommand
         command.Add(sampleSeed);
         command.Add(maxLoopPeriod);
         command.Add(projectionTokens);
+        command.Add(allClasses);
 
         command.SetAction(parse =>
         {
@@ -91,6 +93,7 @@ internal static class AnalyzeCommand
                 ? AnalyzeMatrix(matrixPath, steps, sampling, budget, context)
                 : AnalyzeModel(models, parse, parse.GetValue(temperature), steps, sampling, toy, budget, context);
 
+            report = report with { AllClasses = parse.GetValue(allClasses) };
             if (plotPath is not null)
             {
                 AnalyzePlot.Save(report.Analysis, report.Chain is LanguageModelChain lm ? lm.ContextWindow : 1, Math.Max(steps, 1), report.Title, plotPath);
@@ -181,7 +184,8 @@ internal sealed record AnalyzeReport(
     NGramModel? ToyModel,
     IReadOnlyList<TemperaturePoint>? TemperatureTable,
     string? PlotPath,
-    bool SamplingAutomatic = false);
+    bool SamplingAutomatic = false,
+    bool AllClasses = false);
 
 /// <summary>
 /// The sampled diagnostics asked for on the command line: --sample N (0 = off), or, without it, N =

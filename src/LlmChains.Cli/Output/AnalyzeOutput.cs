@@ -11,10 +11,6 @@ namespace LlmChains.Cli.Output;
 internal static class AnalyzeOutput
 {
     private const int TransitionListingLimit = 64;
-    private const long ClassStatesLimit = 100_000;
-    private const long StationaryLimit = 1_000_000;
-    private const int ClassListingLimit = 10_000;
-    private const int SampledLoopLimit = 50;
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     public static void WriteText(AnalyzeReport r, TextWriter o)
@@ -125,90 +121,14 @@ internal static class AnalyzeOutput
                 w.WriteEndObject();
             }
 
-            w.WriteNumber("stateCount", r.Chain.StateCount);
-            w.WriteNumber("recurrentStateCount", s.RecurrentStateCount);
-            w.WriteNumber("transientStateCount", s.TransientStateCount);
-            w.WriteNumber("recurrentClassCount", s.RecurrentClasses.Count);
-            w.WriteNumber("classCount", s.ClassCount);
-            WriteClasses(w, r.Chain, s);
-            w.WriteBoolean("isIrreducible", s.IsIrreducible);
-            w.WriteBoolean("isAperiodic", s.IsAperiodic);
-            w.WriteBoolean("isErgodicUnichain", s.IsErgodicUnichain);
+            ChainAnalysisJson.WriteProperties(w, r.Chain, a, new ChainAnalysisJsonOptions
+            {
+                Classes = r.AllClasses ? ClassListing.All : ClassListing.Summary,
+                DistanceSteps = r.TvSteps,
+                SamplingAutomatic = r.SamplingAutomatic,
+            });
             w.WriteNumber("nonZeroCount", r.NonZeros);
             w.WriteNumber("memoryBytes", r.Bytes);
-
-            var pi = a.Stationary;
-            if (pi is not null && r.Chain.StateCount <= StationaryLimit)
-            {
-                w.WriteStartArray("stationary");
-                foreach (double p in pi.Distribution)
-                {
-                    w.WriteNumberValue(p);
-                }
-
-                w.WriteEndArray();
-            }
-            else
-            {
-                w.WriteNull("stationary");
-            }
-
-            Number(w, "stationaryResidual", pi?.Residual);
-            w.WriteString("stationaryMethod", pi?.Method.ToString());
-            Number(w, "stationaryEntropy", a.StationaryEntropy);
-            if (a.StationaryDistributions.Count > 1)
-            {
-                w.WriteStartArray("stationaryByClass");
-                foreach (var c in a.StationaryDistributions)
-                {
-                    w.WriteStartObject();
-                    w.WriteNumber("classId", c.Class.Id);
-                    w.WriteNumber("size", c.Class.Size);
-                    w.WriteNumber("firstState", c.Class.FirstState);
-                    w.WriteNumber("residual", c.Residual);
-                    w.WriteString("method", c.Method.ToString());
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
-            }
-
-            Number(w, "slem", a.Spectrum?.Slem);
-            Number(w, "slemErrorBound", a.Spectrum?.SlemErrorBound);
-            Number(w, "spectralGap", a.Spectrum?.SpectralGap);
-            Number(w, "relaxationTime", a.Spectrum?.RelaxationTime);
-            Number(w, "epsilon", a.Epsilon?.Epsilon);
-            Number(w, "log10Epsilon", a.Epsilon?.Log10Epsilon);
-            Number(w, "boundSteps", a.BoundSteps);
-            Number(w, "tMix", a.MixingTime?.Value);
-            w.WriteString("tMixStatus", a.MixingTime?.Status.ToString());
-            Number(w, "tMin", a.TMin?.Value);
-            w.WriteString("tMinStatus", a.TMin?.Status.ToString());
-            if (a.Distances is { } curve)
-            {
-                w.WriteStartArray("tvDistance");
-                for (int t = 0; t <= Math.Min(r.TvSteps, curve.Steps); t++)
-                {
-                    w.WriteNumberValue(curve[t]);
-                }
-
-                w.WriteEndArray();
-                w.WriteString("tvDistanceStart", curve.IsWorstCase ? "worst-case" : "uniform");
-            }
-            else
-            {
-                w.WriteNull("tvDistance");
-                w.WriteNull("tvDistanceStart");
-            }
-
-            if (a.SampledDistances is { } sampledTv && a.SampledRepetition is { } sampledLoops)
-            {
-                WriteSampledJson(w, r, sampledTv, sampledLoops);
-            }
-            else
-            {
-                w.WriteNull("sampled");
-            }
 
             if (r.TemperatureTable is { } table)
             {
@@ -279,162 +199,12 @@ internal static class AnalyzeOutput
         }
     }
 
-    private static void WriteSampledJson(Utf8JsonWriter w, AnalyzeReport r, SampledTotalVariation tv, RepetitionRateEstimate loops)
-    {
-        w.WriteStartObject("sampled");
-        w.WriteNumber("trajectories", tv.Trajectories);
-        w.WriteNumber("steps", tv.Steps);
-        w.WriteNumber("confidence", tv.Confidence);
-        w.WriteNumber("seed", tv.Seed);
-        w.WriteBoolean("automatic", r.SamplingAutomatic);
-        w.WriteString("start", tv.Start.ToString());
-        w.WriteString("reference", tv.Reference.ToString());
-        w.WriteNumber("burnIn", tv.Reference.BurnIn);
-        w.WriteBoolean("couplesTokens", tv.CouplesTokens);
-        Array(w, "couplingTail", tv.Tail.Select(e => e.Estimate));
-        Array(w, "couplingTailLower", tv.Tail.Select(e => e.Lower));
-        Array(w, "couplingTailUpper", tv.Tail.Select(e => e.Upper));
-        w.WriteNumber("simultaneousHalfWidth", tv.SimultaneousHalfWidth);
-        w.WriteNumber("coupledCount", tv.CoupledCount);
-        if (tv.FirstStepBelow(Convergence.DefaultThreshold) is { } below)
-        {
-            w.WriteNumber("tMixUpperEstimate", below);
-        }
-        else
-        {
-            w.WriteNull("tMixUpperEstimate");
-        }
-
-        w.WriteString("projection", tv.Projection.ToString());
-        w.WriteNumber("projectionBins", tv.ProjectionBins);
-        w.WriteNumber("selectionPairs", tv.SelectionPairs);
-        w.WriteNumber("separationPairs", tv.Trajectories - tv.SelectionPairs);
-        Array(w, "separationEstimate", tv.Separation.Select(e => e.Estimate));
-        Array(w, "tvLowerLimit", tv.Separation.Select(e => e.Lower));
-        Array(w, "tvUpperLimit", tv.Tail.Select(e => e.Upper));
-
-        w.WriteNumber("maxLoopPeriod", loops.MaxLoopPeriod);
-        w.WriteNumber("minLoopRepeats", loops.MinLoopRepeats);
-        Array(w, "loopRate", loops.InLoop.Select(e => e.Estimate));
-        Array(w, "loopRateLower", loops.InLoop.Select(e => e.Lower));
-        Array(w, "loopRateUpper", loops.InLoop.Select(e => e.Upper));
-        w.WriteStartObject("loopEntered");
-        w.WriteNumber("estimate", loops.Entered.Estimate);
-        w.WriteNumber("lower", loops.Entered.Lower);
-        w.WriteNumber("upper", loops.Entered.Upper);
-        w.WriteEndObject();
-        if (loops.MeanEntryTime is { } m)
-        {
-            w.WriteStartObject("meanLoopEntryTime");
-            w.WriteNumber("mean", m.Mean);
-            Number(w, "lower", m.Lower);
-            Number(w, "upper", m.Upper);
-            w.WriteNumber("count", m.Count);
-            w.WriteEndObject();
-        }
-        else
-        {
-            w.WriteNull("meanLoopEntryTime");
-        }
-
-        Array(w, "loopEntryTimeCounts", loops.EntryTimeCounts.Select(c => (double)c));
-        w.WriteStartArray("loops");
-        foreach (var loop in loops.Loops.Take(SampledLoopLimit))
-        {
-            w.WriteStartObject();
-            w.WriteNumber("period", loop.Period);
-            w.WriteStartArray("states");
-            foreach (long state in loop.States)
-            {
-                w.WriteNumberValue(state);
-            }
-
-            w.WriteEndArray();
-            if (r.Chain is LanguageModelChain lm)
-            {
-                w.WriteStartArray("tokens");
-                foreach (int token in LoopTokens(lm, loop.States))
-                {
-                    w.WriteNumberValue(token);
-                }
-
-                w.WriteEndArray();
-            }
-
-            w.WriteNumber("estimate", loop.Frequency.Estimate);
-            w.WriteNumber("lower", loop.Frequency.Lower);
-            w.WriteNumber("upper", loop.Frequency.Upper);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-        w.WriteEndObject();
-    }
-
-    private static void Array(Utf8JsonWriter w, string name, IEnumerable<double> values)
-    {
-        w.WriteStartArray(name);
-        foreach (double v in values)
-        {
-            w.WriteNumberValue(v);
-        }
-
-        w.WriteEndArray();
-    }
-
-    /// <summary>The tokens a loop emits: the last token of each of its states.</summary>
-    private static int[] LoopTokens(LanguageModelChain chain, IReadOnlyList<long> states)
-    {
-        var tokens = new int[chain.ContextWindow];
-        return [.. states.Select(s => tokens[chain.States.Unrank(s, tokens) - 1])];
-    }
-
     private static string FormatLoop(IMarkovChain chain, IReadOnlyList<long> states) => chain is LanguageModelChain lm
-        ? "\"" + string.Join(lm.VocabularySize <= 10 ? string.Empty : ",", LoopTokens(lm, states)) + "\" repeated"
+        ? "\"" + string.Join(lm.VocabularySize <= 10 ? string.Empty : ",", ChainAnalysisJson.LoopTokens(lm, states)) + "\" repeated"
         : "states " + string.Join(" → ", states.Select(s => s.ToString(Inv)));
 
-    /// <summary>Writes a number, or null when it is missing or not finite (JSON has no ∞ or NaN).</summary>
-    internal static void Number(Utf8JsonWriter w, string name, double? value)
-    {
-        if (value is { } v && double.IsFinite(v))
-        {
-            w.WriteNumber(name, v);
-        }
-        else
-        {
-            w.WriteNull(name);
-        }
-    }
-
-    private static void WriteClasses(Utf8JsonWriter w, IMarkovChain chain, ChainStructure s)
-    {
-        bool all = s.ClassCount <= ClassListingLimit;
-        w.WriteString("classListing", all ? "all" : "recurrent");
-        w.WriteStartArray("classes");
-        IEnumerable<CommunicatingClass> classes = all ? Enumerable.Range(0, s.ClassCount).Select(s.GetClass) : s.RecurrentClasses;
-        foreach (var c in classes)
-        {
-            w.WriteStartObject();
-            w.WriteNumber("id", c.Id);
-            w.WriteNumber("size", c.Size);
-            w.WriteBoolean("recurrent", c.IsRecurrent);
-            w.WriteNumber("period", c.Period);
-            if (chain.StateCount <= ClassStatesLimit)
-            {
-                w.WriteStartArray("states");
-                foreach (long state in s.GetStates(c.Id))
-                {
-                    w.WriteNumberValue(state);
-                }
-
-                w.WriteEndArray();
-            }
-
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-    }
+    /// <summary>Writes a number, or null when it is missing or not finite (<see cref="ChainAnalysisJson.Number"/>).</summary>
+    internal static void Number(Utf8JsonWriter w, string name, double? value) => ChainAnalysisJson.Number(w, name, value);
 
     private static void WriteToyStationary(TextWriter o, Models.NGramModel toy, LanguageModelChain chain, StationaryResult pi)
     {
