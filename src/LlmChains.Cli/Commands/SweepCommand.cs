@@ -51,11 +51,12 @@ internal static class SweepCommand
 
             if (parse.GetValue(json))
             {
-                WriteJson(points, description, truncation, context.Output);
+                WriteJson(points, description, truncation, parse.GetValue(plot), context.Output);
             }
             else
             {
                 WriteText(points, description, truncation, context.Output);
+                IclCommand.WrittenFiles(context.Output, ("plot", parse.GetValue(plot)));
             }
 
             return ExitCodes.Success;
@@ -90,13 +91,31 @@ internal static class SweepCommand
         o.WriteLine("       τ            ε    log10 ε        SLEM       t_mix   H(π) nats   recurrent classes   Prop. 3.4 steps");
         foreach (var p in points)
         {
-            o.WriteLine(string.Create(inv, $"  {p.Temperature,6:G4}  {p.Epsilon,11:G4}  {p.Log10Epsilon,9:F3}  {p.Slem,10:F6}  {Show(p.MixingTime),10}  {p.StationaryEntropy,10:F4}  {p.Analysis.Structure.RecurrentClasses.Count,18}   {Show(p.BoundSteps)}"));
+            o.WriteLine(string.Create(inv, $"  {p.Temperature,6:G4}  {p.Epsilon,11:G4}  {Fixed(p.Log10Epsilon, 3),9}  {p.Slem,10:F6}  {MixingCell(p),10}  {Fixed(p.StationaryEntropy, 4),10}  {p.Analysis.Structure.RecurrentClasses.Count,18}   {Show(p.BoundSteps)}"));
+        }
+
+        if (points.Any(p => p.Analysis.MixingTime?.Status == MixingTimeStatus.NotReachedWithinHorizon))
+        {
+            o.WriteLine();
+            o.WriteLine("  t_mix > N: not reached within the N steps computed (the chain mixes, more slowly than that)");
         }
     }
 
+    /// <summary>t_mix as a number, "∞" only where it is infinite (several classes, periodic), "> N" where it was not reached within N steps.</summary>
+    private static string MixingCell(TemperaturePoint p) => p.Analysis.MixingTime switch
+    {
+        { Status: MixingTimeStatus.NotReachedWithinHorizon } m => string.Create(CultureInfo.InvariantCulture, $"> {m.Horizon:N0}"),
+        { Status: MixingTimeStatus.TooLargeForWorstCase } => "–",
+        { } m => Show(m.Value),
+        null => "–",
+    };
+
+    /// <summary>A number with <paramref name="digits"/> decimals, "−∞"/"∞" for infinities and "–" for NaN (not "-Infinity", "NaN").</summary>
+    private static string Fixed(double value, int digits) => double.IsNaN(value) ? "–" : double.IsNegativeInfinity(value) ? "−∞" : double.IsPositiveInfinity(value) ? "∞" : value.ToString("F" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+
     private static string Show(double value) => double.IsPositiveInfinity(value) ? "∞" : double.IsNaN(value) ? "–" : value.ToString(value >= 1e9 ? "G4" : "N0", CultureInfo.InvariantCulture);
 
-    private static void WriteJson(IReadOnlyList<TemperaturePoint> points, string description, Models.DecodingOptions truncation, TextWriter o)
+    private static void WriteJson(IReadOnlyList<TemperaturePoint> points, string description, Models.DecodingOptions truncation, string? plot, TextWriter o)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -116,6 +135,7 @@ internal static class SweepCommand
                 AnalyzeOutput.Number(w, "slem", p.Slem);
                 AnalyzeOutput.Number(w, "spectralGap", p.Analysis.Spectrum?.SpectralGap);
                 AnalyzeOutput.Number(w, "tMix", p.MixingTime);
+                w.WriteString("tMixStatus", p.Analysis.MixingTime?.Status.ToString());
                 AnalyzeOutput.Number(w, "tMin", p.Analysis.TMin?.Value);
                 AnalyzeOutput.Number(w, "stationaryEntropy", p.StationaryEntropy);
                 AnalyzeOutput.Number(w, "boundSteps", p.BoundSteps);
@@ -126,6 +146,11 @@ internal static class SweepCommand
             }
 
             w.WriteEndArray();
+            if (plot is not null)
+            {
+                w.WriteString("plot", plot);
+            }
+
             w.WriteEndObject();
         }
 

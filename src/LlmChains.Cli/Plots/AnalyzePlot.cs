@@ -54,14 +54,17 @@ internal static class AnalyzePlot
             var ys = spectrum.Eigenvalues.Select(z => z.Imaginary).ToArray();
             var markers = right.Add.ScatterPoints(xs, ys);
             markers.MarkerSize = 8;
-            markers.LegendText = string.Create(CultureInfo.InvariantCulture, $"{xs.Length} eigenvalues ({spectrum.Method}); SLEM = {spectrum.Slem:G4}");
-            right.ShowLegend(ScottPlot.Alignment.LowerCenter);
+            // the description goes under the axis, not in a legend box that would cover part of the unit circle
+            right.XLabel(string.Create(CultureInfo.InvariantCulture, $"Re λ   ({xs.Length} eigenvalues, {spectrum.Method}; SLEM = {spectrum.Slem:G4})"));
+        }
+        else
+        {
+            right.XLabel("Re λ");
         }
 
         right.Axes.SquareUnits();
         right.Axes.SetLimits(-1.1, 1.1, -1.1, 1.1);
         right.Title("spectrum of Q in the unit disk");
-        right.XLabel("Re λ");
         right.YLabel("Im λ");
         PlotFile.SaveSideBySide(left, right, path, 820, 520, 520);
     }

@@ -61,6 +61,13 @@ public static partial class Spectrum
 
         bound = double.IsNaN(bound) ? 1.0 : Math.Min(1.0, bound);
         int listed = Math.Min(options.Count - 1, run.Values.Length);
+        // Q is real, so its complex eigenvalues come in conjugate pairs of equal modulus, listed +Im first: a cut
+        // between the two halves of a pair would report a spectrum that is not closed under conjugation.
+        if (listed > 0 && listed < run.Values.Length && IsConjugateOfLast(run.Values, listed))
+        {
+            listed++;
+        }
+
         var values = new List<Complex>(listed + 1) { Complex.One };
         var errors = new List<double>(listed + 1) { 0.0 };
         for (int i = 0; i < listed; i++)
@@ -77,5 +84,13 @@ public static partial class Spectrum
         }
 
         return new SpectrumResult(values.AsReadOnly(), errors.AsReadOnly(), slem, bound, "arnoldi", run.Converged, products, run.Restarts);
+    }
+
+    /// <summary>Whether <paramref name="values"/>[<paramref name="next"/>] is the conjugate of the complex value before it.</summary>
+    private static bool IsConjugateOfLast(Complex[] values, int next)
+    {
+        var last = values[next - 1];
+        double scale = Math.Max(Complex.Abs(last), 1e-12);
+        return Math.Abs(last.Imaginary) > 1e-8 * scale && Complex.Abs(values[next] - Complex.Conjugate(last)) <= 1e-8 * scale;
     }
 }

@@ -11,7 +11,8 @@ public sealed record SpectrumOptions
     /// <summary>
     /// How many eigenvalues of largest modulus to report above the dense limit (the eigenvalue 1 included), ≥ 1.
     /// Default 6. The dense method reports every eigenvalue whatever the count; a count ≥ n − 1 asks for every
-    /// eigenvalue and is computed densely (at most 4096 states).
+    /// eigenvalue and is computed densely (at most 4096 states). When the count would split a complex conjugate pair
+    /// (Q is real, so its complex eigenvalues pair up with equal modulus), the conjugate is reported too.
     /// </summary>
     public int Count { get; init; } = 6;
 

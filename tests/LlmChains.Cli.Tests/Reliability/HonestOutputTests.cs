@@ -81,4 +81,53 @@ public sealed class HonestOutputTests
 
         error.ToString().Should().BeEmpty();
     }
+
+    [Fact]
+    public void Sweep_SlowErgodicChain_IsNotReachedNotInfinite()
+    {
+        var (code, output, error) = CliRunner.Run("sweep", "--model", "parity", "--temperatures", "0,0.05,1");
+
+        code.Should().Be(0, error);
+        string[] rows = output.Split('\n');
+        rows.Single(r => r.TrimStart().StartsWith("0.05 ", StringComparison.Ordinal)).Should().Contain("> ").And.NotContain("∞", "τ = 0.05 gives an ergodic chain whose t_mix is finite");
+        rows.Single(r => r.TrimStart().StartsWith("0 ", StringComparison.Ordinal)).Should().Contain("∞").And.Contain("−∞").And.NotContain("Infinity").And.NotContain("NaN");
+        output.Should().Contain("not reached within");
+
+        var json = CliRunner.Run("sweep", "--model", "parity", "--temperatures", "0.05", "--json");
+        json.Output.Should().Contain("\"tMixStatus\": \"NotReachedWithinHorizon\"");
+    }
+
+    [Fact]
+    public void Commands_NameTheFilesTheyWrote()
+    {
+        string folder = Directory.CreateTempSubdirectory("llmchains-files-").FullName;
+        try
+        {
+            string csv = Path.Combine(folder, "r.csv"), plot = Path.Combine(folder, "r.png"), sweep = Path.Combine(folder, "s.png");
+            var icl = CliRunner.Run("icl", "--length", "60", "--repetitions", "2", "--csv", csv, "--plot", plot);
+            var sw = CliRunner.Run("sweep", "--temperatures", "0.5,1", "--plot", sweep);
+
+            icl.ExitCode.Should().Be(0, icl.Error);
+            icl.Output.Should().Contain($"wrote {csv}").And.Contain($"wrote {plot}");
+            sw.Output.Should().Contain($"wrote {sweep}");
+            File.Exists(sweep).Should().BeTrue();
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void AnalyzeJson_CountsTransientPromptsUnlessAllClassesIsAsked()
+    {
+        var summary = CliRunner.Run("analyze", "--model", "random", "--vocab", "3", "--context", "3", "--json", "--tv-steps", "3");
+        var all = CliRunner.Run("analyze", "--model", "random", "--vocab", "3", "--context", "3", "--json", "--tv-steps", "3", "--all-classes");
+
+        using var s = JsonDocument.Parse(summary.Output);
+        using var a = JsonDocument.Parse(all.Output);
+        s.RootElement.GetProperty("classes").GetArrayLength().Should().Be(1);
+        s.RootElement.GetProperty("transientSingletonClassCount").GetInt32().Should().Be(12);
+        a.RootElement.GetProperty("classes").GetArrayLength().Should().Be(13);
+    }
 }

@@ -41,7 +41,7 @@ public sealed class SpectrumArnoldiTests
 
         var result = Spectrum.Compute(chain, ForceKrylov);
 
-        result.Eigenvalues.Should().HaveCount(6);
+        ShouldBeCountClosedUnderConjugation(result, 6);
         ShouldAgree(result, reference, 1e-9);
         result.Slem.Should().BeApproximately(SpectrumTestChains.ReferenceSlem(reference), 1e-9);
         result.MatrixVectorProducts.Should().BePositive();
@@ -217,7 +217,7 @@ public sealed class SpectrumArnoldiTests
         result.Method.Should().Be("arnoldi");
         result.Converged.Should().BeFalse();
         result.Restarts.Should().Be(0);
-        result.Eigenvalues.Should().HaveCount(6);
+        ShouldBeCountClosedUnderConjugation(result, 6);
         result.Slem.Should().BeInRange(0, 1);
         result.ErrorEstimates.Skip(1).Should().Contain(e => e > 1e-10);
     }
@@ -286,6 +286,45 @@ public sealed class SpectrumArnoldiTests
     }
 
     /// <summary>Records every log entry (thread-safe).</summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void Arnoldi_CountThatWouldSplitAConjugatePair_ReportsTheConjugateToo(int count)
+    {
+        // Q = ½·C + ½·J/n on a ring of n = 30: eigenvalues 1 and ½·ω^k, k = 1..29, all of modulus ½; the largest real
+        // parts come in pairs ½·e^{±2πik/30}. Asking for 2 (or 4) would cut the first (second) pair in half.
+        const int n = 30;
+        var q = new double[n, n];
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                q[i, j] = (0.5 / n) + (j == (i + 1) % n ? 0.5 : 0);
+            }
+        }
+
+        var result = Spectrum.Compute(SparseMarkovChain.FromDense(q), new SpectrumOptions { Count = count, DenseMaxStates = 8 });
+
+        result.Method.Should().Be("arnoldi");
+        result.Eigenvalues.Should().HaveCount(count + 1, "the cut falls inside a conjugate pair");
+        foreach (var z in result.Eigenvalues.Where(z => Math.Abs(z.Imaginary) > 1e-9))
+        {
+            result.Eigenvalues.Should().Contain(w => Complex.Abs(w - Complex.Conjugate(z)) < 1e-8, "the conjugate of {0} is listed", z);
+        }
+    }
+
+    /// <summary>Count eigenvalues, or one more when the count would have split a conjugate pair; the list is closed under conjugation.</summary>
+    private static void ShouldBeCountClosedUnderConjugation(SpectrumResult result, int count)
+    {
+        var values = result.Eigenvalues;
+        bool split = values.Count == count + 1 && Math.Abs(values[^1].Imaginary) > 1e-9 && Complex.Abs(values[^1] - Complex.Conjugate(values[^2])) < 1e-8;
+        (values.Count == count || split).Should().BeTrue("{0} eigenvalues for a count of {1}", values.Count, count);
+        foreach (var z in values.Where(z => Math.Abs(z.Imaginary) > 1e-9))
+        {
+            values.Should().Contain(w => Complex.Abs(w - Complex.Conjugate(z)) < 1e-8, "the conjugate of {0} is listed", z);
+        }
+    }
+
     private sealed class CapturingLoggerFactory : ILoggerFactory, ILogger
     {
         private readonly Lock _gate = new();
