@@ -83,7 +83,8 @@ public sealed class ChainAnalysis
     /// </summary>
     public MixingTimeResult? MixingTime { get; }
 
-    /// <summary>t_min (as defined with Thm. 4.3): +∞ for a periodic or reducible chain, NaN above the worst-case limit (<see cref="MixingTimeStatus.TooLargeForWorstCase"/>).</summary>
+    /// <summary>t_min (as defined with Thm. 4.3): +∞ for a periodic or reducible chain, NaN above the worst-case limit
+    /// (<see cref="MixingTimeStatus.TooLargeForWorstCase"/>).</summary>
     public TMinResult? TMin { get; }
 
     /// <summary>

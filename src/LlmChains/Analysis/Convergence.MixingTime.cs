@@ -112,7 +112,8 @@ public static partial class Convergence
     /// <see cref="ConvergenceOptions"/>) until t_mix(ε) is reached and t_min is certified, or the horizon cap is hit.
     /// </summary>
     /// <remarks>
-    /// <para>A chain that is not an ergodic unichain (App. C; e.g. the periodic walks of eqs. (6) and (7)) gets the worst-case curve d(0..H) over
+    /// <para>A chain that is not an ergodic unichain (App. C; e.g. the periodic walks of eqs. (6) and (7)) gets the
+    /// worst-case curve d(0..H) over
     /// the first horizon H = <see cref="ConvergenceOptions.InitialSteps"/> (d(t) is well defined; it does not tend to 0),
     /// t_min = +∞ (certified: d(t) ≥ ½ for every t) and t_mix(ε) = +∞ for every ε below the floor of d(t), with
     /// <see cref="MixingTimeStatus.Periodic"/> for one periodic recurrent class (period p: d(t) ≥ 1 − 1/p) and

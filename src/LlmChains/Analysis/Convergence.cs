@@ -166,7 +166,8 @@ public static partial class Convergence
     /// <summary>
     /// TV(δ_v Q_f^t, π) for t = 0..<paramref name="steps"/> from the state v of a prompt: the prompt's last K tokens
     /// (the model sees only those, Def. B.2), ranked by <see cref="StateSpace.Rank"/>. This is how far multi-step
-    /// generation from the prompt is from the stationary law after t tokens (the paper's reading of Props. 3.3 and 3.4).
+    /// generation from the prompt is from the stationary law after t tokens (the paper's reading of Props. 3.3 and
+    /// 3.4).
     /// </summary>
     /// <param name="chain">The model's chain Q_f.</param>
     /// <param name="prompt">One or more tokens in 0..T−1, oldest first; longer than K keeps the last K.</param>

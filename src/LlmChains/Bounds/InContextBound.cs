@@ -12,7 +12,8 @@ namespace LlmChains.Bounds;
 /// </summary>
 /// <remarks>
 /// <para>
-/// t_min = inf_{0≤ε&lt;1} t_mix(ε/2)·((2 − ε)/(1 − ε))² of the input chain (as defined with Thm. 4.3) is an input of the constructor, or computed from the chain by <see cref="FromChain"/>;
+/// t_min = inf_{0≤ε&lt;1} t_mix(ε/2)·((2 − ε)/(1 − ε))² of the input chain (as defined with Thm. 4.3) is an input of
+/// the constructor, or computed from the chain by <see cref="FromChain"/>;
 /// it replaces ‖Γ‖ of the pre-training bound (Prop. F.18, Paulin 2015 Cor. 2.11).
 /// </para>
 /// <para>
@@ -123,7 +124,8 @@ public sealed class InContextBound : IGeneralizationBound
 
     /// <summary>
     /// The bound for a given input chain P: d = its number of states, p_min = min_{x,y} P(x, y) and t_min computed by
-    /// <see cref="Convergence.AnalyzeMixing"/> (worst-case d(t) and our closed form t_min = min_t t·((2 − 2d(t))/(1 − 2d(t)))²) from π (given, or by GTH elimination).
+    /// <see cref="Convergence.AnalyzeMixing"/> from π (given, or by GTH elimination): the worst-case d(t) and our closed
+    /// form t_min = min_t t·((2 − 2d(t))/(1 − 2d(t)))² of the paper's infimum.
     /// </summary>
     /// <remarks>
     /// Thm. 4.3 needs p_min &gt; 0, so every transition of P must be positive (such a chain is irreducible and aperiodic and

@@ -7,7 +7,8 @@ namespace LlmChains.Bounds;
 /// </summary>
 public static class ModelCatalog
 {
-    /// <summary>The δ that reproduces Fig. 1's plotted range (the paper does not print δ; 0.05 is our inference).</summary>
+    /// <summary>The δ that reproduces Fig. 1's plotted range (the paper does not print δ; 0.05 is our
+    /// inference).</summary>
     public const double FigureOneDelta = 0.05;
 
     /// <summary>The eight models of Table 2, in the paper's order.</summary>

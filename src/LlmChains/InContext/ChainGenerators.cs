@@ -219,7 +219,8 @@ public static class ChainGenerators
     }
 
     /// <summary>
-    /// A random chain whose t_min (as defined with Thm. 4.3, computed by <see cref="GeneratedChain.ComputeMixingTime"/>) lies in
+    /// A random chain whose t_min (as defined with Thm. 4.3, computed by
+    /// <see cref="GeneratedChain.ComputeMixingTime"/>) lies in
     /// [<paramref name="minimum"/>, <paramref name="maximum"/>], as in Fig. 6(b, c) (t_min = 43.7, 32.6, 15.2, 4.6).
     /// </summary>
     /// <remarks>
@@ -230,8 +231,8 @@ public static class ChainGenerators
     /// families keep every entry positive (p_min &gt; 0), so Thm. 4.3 applies.
     /// </remarks>
     /// <param name="stateCount">d ≥ 2.</param>
-    /// <param name="minimum">The lower end, ≥ 4 (the smallest t_min of a chain with two or more states: every term of the
-    /// infimum is at least 4t).</param>
+    /// <param name="minimum">The lower end, ≥ 4 (the smallest t_min of a chain with two or more states: every term of
+    /// the infimum is at least 4t).</param>
     /// <param name="maximum">The upper end, ≥ <paramref name="minimum"/>, finite.</param>
     /// <param name="random">The random source.</param>
     /// <param name="maxAttempts">Base matrices tried before giving up, ≥ 1; default 64.</param>

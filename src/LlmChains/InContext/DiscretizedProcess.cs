@@ -6,7 +6,8 @@ namespace LlmChains.InContext;
 
 /// <summary>
 /// A continuous process sampled, rescaled and written at a fixed number of digits, as in Liu et al.'s dynamical-system
-/// experiments (the paper's Fig. 7 right and App. D.5): the series is min–max rescaled into [lower, upper] (default [0.15, 0.85]), each
+/// experiments (the paper's Fig. 7 right and App. D.5): the series is min–max rescaled into [lower, upper] (default
+/// [0.15, 0.85]), each
 /// value becomes the code ⌊y·10^D⌋ clamped to [round(lower·10^D), round(upper·10^D) − 1], and the codes are the states.
 /// With the defaults that is exactly the 700 states "150" … "849" of the paper's "700-state Brownian motion".
 /// </summary>

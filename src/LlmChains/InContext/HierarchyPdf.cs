@@ -99,7 +99,7 @@ public sealed class HierarchyPdf
     /// of the bin containing c's full-resolution cell [c·10^{1−P}, (c + 1)·10^{1−P}), times the fraction of that bin the
     /// cell covers (10^{−(P − k)} for a bin of k digits), and the result is renormalised over the given states — mass
     /// on codes that are not states (e.g. 000–149 and 850–999 for the 700 states) is dropped, as the paper's restricted
-    /// softmax (Section 4, before Thm. 4.3) drops non-state tokens.
+    /// softmax (the setting of Thm. 4.3) drops non-state tokens.
     /// </summary>
     /// <param name="codes">The states' codes, each in 0..10^P − 1.</param>
     /// <param name="precision">P, the digits per state, ≥ every bin's number of digits.</param>

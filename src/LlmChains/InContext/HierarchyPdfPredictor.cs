@@ -6,7 +6,8 @@ namespace LlmChains.InContext;
 
 /// <summary>
 /// In-context predictions of a language model for multi-digit states (the 700-state chains of Fig. 7 right) by
-/// Hierarchy-PDF (Liu et al., arXiv 2402.00795; written from the description of Liu et al., not from their code): the trajectory is written digit
+/// Hierarchy-PDF (Liu et al., arXiv 2402.00795; written from the description of Liu et al., not from their code): the
+/// trajectory is written digit
 /// by digit with a separator after every state ("532,150,…"), and the prediction for X_{n+1} is the multi-resolution PDF
 /// assembled from the model's next-digit distributions, converted to the d states.
 /// </summary>

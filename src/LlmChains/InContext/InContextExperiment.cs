@@ -18,8 +18,8 @@ namespace LlmChains.InContext;
 /// </summary>
 /// <remarks>
 /// <para>Two metrics are reported because the paper does not say which it plots: the per-position risk r_N and the
-/// running mean R̂_icl(N) = (1/N)·Σ_{n≤N} r_n, the empirical risk of Thm. 4.3 (<see cref="RiskMetric"/>). Both are estimates of the risk at
-/// N; R̂_icl is smoother and, for an N^{−1/2} law, larger by about a factor 2.</para>
+/// running mean R̂_icl(N) = (1/N)·Σ_{n≤N} r_n, the empirical risk of Thm. 4.3 (<see cref="RiskMetric"/>). Both are
+/// estimates of the risk at N; R̂_icl is smoother and, for an N^{−1/2} law, larger by about a factor 2.</para>
 /// <para>Repetition r draws from <see cref="Random"/> seeded with a hash of (seed, r); repetitions run in parallel and
 /// their results are combined in index order, so the output depends on the seed only, not on the thread count.</para>
 /// <para>t_min of each chain comes from <see cref="GeneratedChain.ComputeMixingTime"/> (the Analysis API) and the theory

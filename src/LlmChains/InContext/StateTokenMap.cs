@@ -4,7 +4,7 @@ namespace LlmChains.InContext;
 
 /// <summary>
 /// The mapping between the d states of a chain and a model's token ids (the paper's state tokens I_d and
-/// selector M, Section 4, before Thm. 4.3), with an optional separator token written after every state.
+/// selector M in the setting of Thm. 4.3), with an optional separator token written after every state.
 /// </summary>
 /// <remarks>
 /// A trajectory X_1 … X_L is encoded as [t(X_1), t(X_2), …] without a separator, or [t(X_1), sep, t(X_2), sep, …] with
