@@ -5,8 +5,8 @@ namespace LlmChains.Gguf;
 
 /// <summary>
 /// The bound constants of the paper computed exactly from a model's weights: the unembedding norm
-/// B_U = ‖W_Uᵀ‖_{2,1} = Σ_tokens ‖row_i(W_U)‖₂ (paper-spec §1.8; Theorem 4.2 uses it through log T + 2B_U/τ) and the
-/// per-layer max-abs norms of Cor. E.3 (paper-spec §3.7).
+/// B_U = ‖W_Uᵀ‖_{2,1} = Σ_tokens ‖row_i(W_U)‖₂ (the bounded-unembedding assumption of App. B.2; Theorem 4.2 uses it
+/// through log T + 2B_U/τ) and the per-layer max-abs norms of Cor. E.3.
 /// </summary>
 /// <remarks>
 /// W_U is the tensor <c>output.weight</c> (GGML dimensions [r, T]: one row of r values per token), or
@@ -21,8 +21,8 @@ public static class GgufNorms
     /// <summary>
     /// Computes B_U = ‖W_Uᵀ‖_{2,1} = Σ_i ‖row_i(W_U)‖₂ over the whole vocabulary, or, given token ids,
     /// Σ_{i ∈ tokens} ‖row_i(W_U)‖₂, the unembedding norm ‖(M W_U)ᵀ‖_{2,1} of the model restricted to a
-    /// sub-vocabulary (M selects the rows, paper-spec §4.1; it is at most the full B_U by Lemma F.19) — the B_U of the
-    /// chain on those T tokens.
+    /// sub-vocabulary (M selects the rows as in the paper's setting of Thm. 4.3; it is at most the full B_U by Lemma
+    /// F.19) — the B_U of the chain on those T tokens.
     /// </summary>
     /// <param name="file">A GGUF model file.</param>
     /// <param name="tokenIds">Token ids of the sub-vocabulary; <see langword="null"/> for every token.</param>

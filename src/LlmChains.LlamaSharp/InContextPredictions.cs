@@ -1,7 +1,8 @@
 namespace LlmChains.LlamaSharp;
 
 /// <summary>
-/// The model's in-context predictions for a trajectory X_1..X_N of states (paper-spec §4.1, §4.4): for every n the
+/// The model's in-context predictions for a trajectory X_1..X_N of states (the paper's Section 4 setup and Section 5
+/// experiments): for every n the
 /// next-state distribution P_Θ(· | X_1..X_n) ∈ Δ_T, restricted to the T state tokens and renormalised, all from one
 /// forward pass over the prompt.
 /// </summary>

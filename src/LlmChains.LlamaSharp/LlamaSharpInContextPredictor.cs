@@ -5,7 +5,8 @@ using LlmChains.Models;
 namespace LlmChains.LlamaSharp;
 
 /// <summary>
-/// A GGUF model as an in-context learner of Markov chains (paper-spec §4.4) for the in-context experiment runner: each
+/// A GGUF model as an in-context learner of Markov chains (the paper's Section 5) for the in-context experiment runner:
+/// each
 /// trajectory is written as a prompt with the encoding the model's tokenizer needs (see <see cref="PromptEncoding"/>),
 /// evaluated in one forward pass, and the prediction after X_n is the model's next-token distribution restricted to the
 /// d state tokens (<see cref="LlamaSharpLanguageModel.PredictInContext"/>).

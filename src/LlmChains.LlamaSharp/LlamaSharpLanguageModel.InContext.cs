@@ -15,9 +15,11 @@ public sealed partial class LlamaSharpLanguageModel
 
     /// <summary>
     /// The model's in-context predictions for the trajectory <paramref name="trajectory"/> (states 0..T−1): writes it as
-    /// a prompt (paper-spec §4.4: one token per state, with a separator after each state when the tokenizer would merge
+    /// a prompt (as in the paper's App. D.1: one token per state, with a separator after each state when the tokenizer
+    /// would merge
     /// consecutive states), evaluates the whole prompt in one forward pass with logits at every state, and returns for
-    /// every n = 1..N the distribution of X_{n+1} given X_1..X_n, restricted to the T state tokens (§4.1) and decoded with
+    /// every n = 1..N the distribution of X_{n+1} given X_1..X_n, restricted to the T state tokens (the setting of Thm.
+    /// 4.3) and decoded with
     /// <paramref name="decoding"/> (default τ = 1).
     /// </summary>
     /// <remarks>The whole prompt is the context (the paper's protocol); K (<see cref="ContextWindow"/>) is not used, only the

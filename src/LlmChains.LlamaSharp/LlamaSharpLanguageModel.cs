@@ -14,7 +14,8 @@ namespace LlmChains.LlamaSharp;
 /// <summary>
 /// A real language model read from a GGUF file (Llama, Gemma, Mistral, … through LLamaSharp and llama.cpp on the CPU),
 /// seen as the model f : V_K^* → Δ(V) of the paper on a sub-vocabulary: the T tokens of a <see cref="TokenSubset"/>
-/// are the states 0..T−1, the logits are the model's logits of those T tokens (paper-spec §4.1: restrict, then the
+/// are the states 0..T−1, the logits are the model's logits of those T tokens (as in the paper's in-context setup,
+/// Section 4: restrict, then the
 /// chain's softmax renormalises over them), and K is chosen by the user (at most the model's training context).
 /// </summary>
 /// <remarks>

@@ -56,7 +56,7 @@ public sealed record LlamaSharpModelOptions
 
     /// <summary>
     /// The separator token put after every state in an in-context prompt when the tokenizer would merge consecutive
-    /// states (paper-spec §4.4: "1,0,1" rather than "101"). Default ",".
+    /// states (as in the paper's App. D.1: "1,0,1" rather than "101"). Default ",".
     /// </summary>
     public string Separator { get; init; } = ",";
 

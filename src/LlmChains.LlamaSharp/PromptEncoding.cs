@@ -1,6 +1,7 @@
 namespace LlmChains.LlamaSharp;
 
-/// <summary>How a trajectory of states is written as a prompt for in-context predictions (paper-spec §4.4).</summary>
+/// <summary>How a trajectory of states is written as a prompt for in-context predictions (the paper's Section 5 and
+/// App. D.1).</summary>
 public enum PromptEncoding
 {
     /// <summary>

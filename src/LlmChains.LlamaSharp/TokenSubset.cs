@@ -3,7 +3,8 @@ using System.Globalization;
 namespace LlmChains.LlamaSharp;
 
 /// <summary>
-/// The T model tokens that are the states of the chain (paper-spec §4.1: the logits are restricted to them and
+/// The T model tokens that are the states of the chain (as in the paper's in-context setup, Section 4: the logits are
+/// restricted to them and
 /// renormalised), given either as token texts exactly as they appear in the model's vocabulary ("0", "1", ",") or as
 /// token ids. State x (0..T−1) is the x-th token of the subset.
 /// </summary>

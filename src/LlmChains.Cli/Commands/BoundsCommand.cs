@@ -200,7 +200,7 @@ internal static class BoundsCommand
     {
         var states = new Option<int?>("--states") { Description = "Number of states d ≥ 1 of the chain in the prompt (not with --matrix)" };
         var norm = new Option<double>("--unembedding-norm") { Description = "B_U ≥ ‖W_U^⊤‖_{2,1}", Required = true };
-        var tMin = new Option<double?>("--t-min") { Description = "t_min of the chain (paper-spec §2.1, O-11), > 0 (not with --matrix)" };
+        var tMin = new Option<double?>("--t-min") { Description = "t_min of the chain (as defined with Thm. 4.3), > 0 (not with --matrix)" };
         var matrix = new Option<string?>("--matrix") { Description = "Read the chain (MatrixMarket) and compute d, p_min = min P(x, y) and t_min from it" };
         var common = new CommonOptions(includeGamma: false);
         var command = new Command("icl", "Thm. 4.3: B̄ = 2·√max{log d + 2B_U/τ, log(1/p_min)}, gap B̄·√(t_min/N)·√log(2/δ); sample complexity with √t_min (what the theorem implies) and as printed in Prop. E.2 (without it).")
@@ -332,7 +332,7 @@ internal static class BoundsCommand
         report.Result("modelTerm", "model term", modelTerm)
             .Result("languageTerm", "language term log(1/c_0)", languageTerm, languageTerm is null ? "dropped" : null)
             .Result("languageTermIncluded", "language term included", languageTerm is not null)
-            .Result("languageTermDominates", "language term sets B̄", languageDominates, languageDominates ? "threshold remark §3.3: the architecture does not change the bound" : null)
+            .Result("languageTermDominates", "language term sets B̄", languageDominates, languageDominates ? "threshold remark after Thm. 4.2: the architecture does not change the bound" : null)
             .Result("maxTerm", "M = max{…}", maxTerm)
             .Result("constant", "constant B̄", constant)
             .Result("thresholdTemperature", "threshold τ*", threshold, threshold is null ? "needs --min-prob" : double.IsPositiveInfinity(threshold.Value) ? "log(1/c_0) ≤ log T: the model term dominates at every τ" : "the language term sets B̄ for τ ≥ τ*")

@@ -9,7 +9,7 @@ using LlmChains.InContext;
 namespace LlmChains.Cli.Commands;
 
 /// <summary>
-/// <c>llmchains icl</c>: the in-context learning experiment of the paper (Section 5, paper-spec §4.4): risk of one or
+/// <c>llmchains icl</c>: the in-context learning experiment of the paper (Section 5 and App. D): risk of one or
 /// more predictors against the context length N, with confidence bands, scaling-law fits, t_min and the Thm. 4.3
 /// curve; text, JSON (<c>--json</c>, stdout holds only the JSON), CSV (<c>--csv FILE</c>) and a log–log PNG (<c>--plot FILE</c>).
 /// </summary>

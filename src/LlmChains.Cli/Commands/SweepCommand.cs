@@ -11,8 +11,8 @@ using LlmChains.Cli.Plots;
 namespace LlmChains.Cli.Commands;
 
 /// <summary>
-/// <c>llmchains sweep</c>: analyses a model's chain over a grid of temperatures (paper §2.4, Fig. 5): ε, log10 ε, SLEM,
-/// t_mix, the stationary entropy and the Prop. 3.4 steps per τ, as a table, JSON and a plot.
+/// <c>llmchains sweep</c>: analyses a model's chain over a grid of temperatures (the paper's temperature discussion,
+/// Fig. 5): ε, log10 ε, SLEM, t_mix, the stationary entropy and the Prop. 3.4 steps per τ, as a table, JSON and a plot.
 /// </summary>
 internal static class SweepCommand
 {

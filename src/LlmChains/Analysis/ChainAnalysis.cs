@@ -3,7 +3,7 @@ namespace LlmChains.Analysis;
 /// <summary>
 /// Everything <see cref="ChainAnalyzer.Analyze"/> computes for one chain: structure (Prop. 3.3), the stationary
 /// distribution of every recurrent class, the spectrum, ε and the Prop. 3.4 bound (for a model's chain), and the
-/// total-variation curve with t_mix and t_min (paper-spec §2).
+/// total-variation curve with t_mix and t_min (Section 3, App. C).
 /// </summary>
 public sealed class ChainAnalysis
 {
@@ -83,7 +83,8 @@ public sealed class ChainAnalysis
     /// </summary>
     public MixingTimeResult? MixingTime { get; }
 
-    /// <summary>t_min (paper-spec §2.1): +∞ for a periodic or reducible chain, NaN above the worst-case limit (<see cref="MixingTimeStatus.TooLargeForWorstCase"/>).</summary>
+    /// <summary>t_min (as defined with Thm. 4.3): +∞ for a periodic or reducible chain, NaN above the worst-case limit
+    /// (<see cref="MixingTimeStatus.TooLargeForWorstCase"/>).</summary>
     public TMinResult? TMin { get; }
 
     /// <summary>

@@ -5,7 +5,7 @@ namespace LlmChains.Analysis;
 
 /// <summary>
 /// The communicating classes of a finite chain, which of them are recurrent (closed), and their periods
-/// (paper-spec §2.1). For a model's chain Q_f whose every transition is positive (τ &gt; 0, no truncation,
+/// (App. C). For a model's chain Q_f whose every transition is positive (τ &gt; 0, no truncation,
 /// finite logits) it uses Prop. 3.3 directly: the T^K full-length states form one recurrent aperiodic class and
 /// every shorter state is a transient class of its own. Otherwise it runs an iterative Tarjan algorithm
 /// (no recursion, O(states + non-zeros)) on the rows of the chain and a breadth-first level gcd for periods.

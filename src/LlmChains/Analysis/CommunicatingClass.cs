@@ -1,6 +1,6 @@
 namespace LlmChains.Analysis;
 
-/// <summary>A communicating class of a chain (a maximal set of mutually accessible states, paper-spec §2.1).</summary>
+/// <summary>A communicating class of a chain (a maximal set of mutually accessible states, App. C).</summary>
 /// <param name="Id">The class id, 0..ClassCount−1 (ids are ordered by the smallest state of each class).</param>
 /// <param name="Size">The number of states.</param>
 /// <param name="IsRecurrent">

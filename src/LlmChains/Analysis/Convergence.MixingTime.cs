@@ -44,12 +44,13 @@ public static partial class Convergence
     }
 
     /// <summary>
-    /// t_min (paper-spec §2.1) read from <paramref name="curve"/>:
-    /// t_min = min_{1 ≤ t ≤ Steps, d(t) &lt; ½} t·((2 − 2d(t))/(1 − 2d(t)))² (oracle O-11), or +∞.
+    /// t_min (defined with Thm. 4.3 as an infimum over ε; the paper gives no algorithm) read from
+    /// <paramref name="curve"/> by our closed form:
+    /// t_min = min_{1 ≤ t ≤ Steps, d(t) &lt; ½} t·((2 − 2d(t))/(1 − 2d(t)))², or +∞.
     /// </summary>
     /// <remarks>
     /// <para>Derivation: t_min = inf_{0 ≤ ε &lt; 1} t_mix(ε/2)·g(ε) with g(ε) = ((2 − ε)/(1 − ε))² increasing. The ε with
-    /// t_mix(ε/2) = t form [2d(t), 2d(t − 1)), where g is smallest at ε = 2d(t), which must be &lt; 1. Following O-11 the
+    /// t_mix(ε/2) = t form [2d(t), 2d(t − 1)), where g is smallest at ε = 2d(t), which must be &lt; 1. The
     /// minimum runs over t ≥ 1 (t = 0 would give 0 on a one-state chain).</para>
     /// <para>Stopping rule: g ≥ g(0) = 4, so every t contributes at least 4t, and no t &gt; Steps can go below
     /// 4(Steps + 1). A finite value ≤ 4(Steps + 1) is therefore final (<see cref="TMinResult.IsCertified"/>); otherwise a
@@ -111,7 +112,8 @@ public static partial class Convergence
     /// <see cref="ConvergenceOptions"/>) until t_mix(ε) is reached and t_min is certified, or the horizon cap is hit.
     /// </summary>
     /// <remarks>
-    /// <para>A chain that is not an ergodic unichain (paper-spec §2.1, oracle O-16) gets the worst-case curve d(0..H) over
+    /// <para>A chain that is not an ergodic unichain (App. C; e.g. the periodic walks of eqs. (6) and (7)) gets the
+    /// worst-case curve d(0..H) over
     /// the first horizon H = <see cref="ConvergenceOptions.InitialSteps"/> (d(t) is well defined; it does not tend to 0),
     /// t_min = +∞ (certified: d(t) ≥ ½ for every t) and t_mix(ε) = +∞ for every ε below the floor of d(t), with
     /// <see cref="MixingTimeStatus.Periodic"/> for one periodic recurrent class (period p: d(t) ≥ 1 − 1/p) and

@@ -6,7 +6,7 @@ using LlmChains.Internals;
 namespace LlmChains.Analysis;
 
 /// <summary>
-/// Convergence to the stationary distribution (paper-spec §2.1, Def. C.8): total-variation curves, the mixing time
+/// Convergence to the stationary distribution (App. C, Def. C.8): total-variation curves, the mixing time
 /// t_mix(ε) and t_min. Row vectors, one step x ← x·Q, TV(p, q) = ½‖p − q‖₁ (never L1 under that name).
 /// </summary>
 /// <remarks>
@@ -165,8 +165,9 @@ public static partial class Convergence
 
     /// <summary>
     /// TV(δ_v Q_f^t, π) for t = 0..<paramref name="steps"/> from the state v of a prompt: the prompt's last K tokens
-    /// (the model sees only those, paper-spec §1.2), ranked by <see cref="StateSpace.Rank"/>. This is how far multi-step
-    /// generation from the prompt is from the stationary law after t tokens (paper-spec §2.4).
+    /// (the model sees only those, Def. B.2), ranked by <see cref="StateSpace.Rank"/>. This is how far multi-step
+    /// generation from the prompt is from the stationary law after t tokens (the paper's reading of Props. 3.3 and
+    /// 3.4).
     /// </summary>
     /// <param name="chain">The model's chain Q_f.</param>
     /// <param name="prompt">One or more tokens in 0..T−1, oldest first; longer than K keeps the last K.</param>

@@ -19,9 +19,10 @@ public static partial class ConvergenceBound
     /// </summary>
     /// <remarks>
     /// <para>Between two full-length states there is exactly one K-step path, so (Q_f^K)_{ij} = Π_k f(w_k)_{j_{k+1}} over
-    /// the windows w_k = (i_{k+1..K}, j_{1..k}) (paper-spec §2.3), and ε is the smallest product over the K-step walks on
+    /// the windows w_k = (i_{k+1..K}, j_{1..k}) (this follows from the transitions of Prop. 3.2), and ε is the smallest
+    /// product over the K-step walks on
     /// ℛ. The program keeps, for every window, the smallest log-product of the walks ending there. Logs make it immune to
-    /// underflow: ε = 8.76e−27 (the parity model at τ = 0.1, oracle O-6) and values far below the smallest double are
+    /// underflow: ε = 8.76e−27 (the parity model at τ = 0.1) and values far below the smallest double are
     /// found, with <see cref="EpsilonResult.LogEpsilon"/> finite. <see cref="EpsilonResult.Epsilon"/> is recomputed as the
     /// product along the minimising path (a few ulps).</para>
     /// <para>ℛ is the paper's recurrent set. Under truncated decoding some transitions are 0: then ε = 0 and

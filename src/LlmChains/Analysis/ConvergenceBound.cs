@@ -5,7 +5,7 @@ using LlmChains.Chains;
 namespace LlmChains.Analysis;
 
 /// <summary>
-/// Prop. 3.4 (paper-spec §2.3): for an ergodic model chain and all n ≥ K, |(Q_f^n)_{ij} − π_j| ≤ (1 − 2ε)^{⌊n/K⌋−1}
+/// Prop. 3.4: for an ergodic model chain and all n ≥ K, |(Q_f^n)_{ij} − π_j| ≤ (1 − 2ε)^{⌊n/K⌋−1}
 /// with ε = min_{i, j ∈ ℛ} (Q_f^K)_{ij}; the first n at which that bound falls below a target, in closed form; and the
 /// Dobrushin contraction coefficient δ(Q).
 /// </summary>
@@ -51,7 +51,8 @@ public static partial class ConvergenceBound
     /// <summary>
     /// The first n with <see cref="Bound(long, double, int)"/> ≤ <paramref name="target"/>, in closed form: with
     /// L = log1p(−2ε) &lt; 0, the exponent m = ⌊n/K⌋ − 1 must reach m* = max(1, ⌈ln(target)/L⌉), first at n = (m* + 1)·K.
-    /// Never loops over n (oracle O-7: ε = 1e−6, target 1/e gives 1,500,003 for K = 3 and 4,096,008,192 for K = 8192).
+    /// Never loops over n (with ε = 1e−6 as in Fig. 4(c), target 1/e gives 1,500,003 for K = 3 and 4,096,008,192 for K
+    /// = 8192).
     /// </summary>
     /// <remarks>The ceiling is checked against the bound as <see cref="Bound(long, double, int)"/> evaluates it, so
     /// Bound(n) ≤ target &lt; Bound(n − 1) holds for the returned n in floating point too.</remarks>

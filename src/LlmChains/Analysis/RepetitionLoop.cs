@@ -1,7 +1,8 @@
 namespace LlmChains.Analysis;
 
 /// <summary>
-/// A recurrent class of a model's chain read as a repetition loop (paper-spec §2.4): where generation ends up and
+/// A recurrent class of a model's chain read as a repetition loop (the paper relates the long run of Prop. 3.3 to
+/// repetitions): where generation ends up and
 /// keeps cycling. Under greedy decoding (or top-k = 1) every recurrent class is a single cycle of states.
 /// </summary>
 /// <param name="ClassId">The class in <see cref="ChainStructure"/>.</param>

@@ -4,8 +4,8 @@ namespace LlmChains.Analysis;
 
 /// <summary>
 /// The repetition loops of a model's chain: its recurrent classes, decoded as token sequences, with the size of the
-/// basin that falls into each (paper-spec §2.4: the prompt-independent long run is a loop; under greedy decoding
-/// every recurrent class is a cycle).
+/// basin that falls into each (the paper relates the prompt-independent long run of Prop. 3.3 to repetitions; under
+/// greedy decoding every recurrent class is a cycle).
 /// </summary>
 public static class RepetitionLoops
 {

@@ -6,7 +6,8 @@ using LlmChains.Models;
 namespace LlmChains.Analysis;
 
 /// <summary>
-/// Sampling-based convergence and repetition diagnostics for chains too large to analyse exactly (paper-spec §2.1, §2.4):
+/// Sampling-based convergence and repetition diagnostics for chains too large to analyse exactly (App. C, and the
+/// paper's reading of Props. 3.3 and 3.4):
 /// a coupling estimate of how far the law after t steps is from a reference (an upper bound on the total variation, with
 /// confidence intervals), and the rate of repetition loops with the time to enter one. Memory is O(trajectories +
 /// horizon) plus a few rows: no vector of length n, so chains of 10^8 states and more (or models whose chain is never

@@ -37,7 +37,8 @@ public sealed class SampledStart
         return new SampledStart(state, 1, null, null, 0);
     }
 
-    /// <summary>The point mass at the state of a prompt: its last K tokens (the model sees only those, paper-spec §1.2).</summary>
+    /// <summary>The point mass at the state of a prompt: its last K tokens (the model sees only those, Def.
+    /// B.2).</summary>
     /// <param name="states">The state space of the model (<see cref="LanguageModelChain.States"/>).</param>
     /// <param name="prompt">One or more tokens in 0..T−1, oldest first.</param>
     /// <exception cref="ArgumentException">The prompt is empty or has a token outside the vocabulary.</exception>

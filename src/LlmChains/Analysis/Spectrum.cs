@@ -8,14 +8,15 @@ namespace LlmChains.Analysis;
 
 /// <summary>
 /// Eigenvalues of a chain's transition matrix and its second largest eigenvalue modulus (SLEM), spectral gap and
-/// relaxation time (paper-spec §2; the gap governs how fast Q^n approaches eπ, Prop. 3.4).
+/// relaxation time (not in the paper, which bounds the
+/// convergence of Q^n to eπ through ε, Prop. 3.4; the gap is the classical asymptotic rate).
 /// </summary>
 /// <remarks>
 /// <para>The structure comes first (<see cref="ChainStructure"/>): with several recurrent classes the eigenvalue 1 is
 /// repeated, and a recurrent class of period p has all p-th roots of unity as eigenvalues; either way SLEM = 1,
 /// found without iterating. One- and two-state chains have closed forms.</para>
 /// <para>For a <see cref="LanguageModelChain"/> the transient block P_𝒯 is nilpotent, so spec(Q_f) = spec(P_ℛ) ∪ {0}
-/// (paper-spec §1.7): everything is computed on <see cref="LanguageModelChain.RecurrentBlock"/> (T^K states).</para>
+/// (eq. (9)): everything is computed on <see cref="LanguageModelChain.RecurrentBlock"/> (T^K states).</para>
 /// <para>Up to <see cref="SpectrumOptions.DenseMaxStates"/> states the full spectrum comes from a dense
 /// eigen-decomposition (MathNet). Above, the <see cref="SpectrumOptions.Count"/> eigenvalues of largest modulus come
 /// from a restarted Krylov–Schur method that only calls <see cref="IMarkovChain.Step"/> (x ↦ xQ, no n×n matrix). It

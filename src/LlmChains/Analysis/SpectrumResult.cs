@@ -37,8 +37,8 @@ public sealed class SpectrumResult
     /// eigenvalue with multiplicity for the methods "dense" and "trivial"; the <see cref="SpectrumOptions.Count"/>
     /// largest for "arnoldi" (starting with the eigenvalue 1); the eigenvalues on the unit circle (the p-th roots of
     /// unity of each recurrent class of period p) for "periodic" and "reducible" above the dense limit. For a
-    /// <see cref="Chains.LanguageModelChain"/> the spectrum is spec(P_ℛ) ∪ {0} (the transient block is nilpotent,
-    /// paper-spec §1.7), with the 0 repeated once per transient state when all eigenvalues are listed.
+    /// <see cref="Chains.LanguageModelChain"/> the spectrum is spec(P_ℛ) ∪ {0} (the transient block of eq. (9) is
+    /// nilpotent), with the 0 repeated once per transient state when all eigenvalues are listed.
     /// </summary>
     public IReadOnlyList<Complex> Eigenvalues { get; }
 

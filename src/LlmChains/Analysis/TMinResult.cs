@@ -1,8 +1,9 @@
 namespace LlmChains.Analysis;
 
 /// <summary>
-/// t_min = inf_{0 ≤ ε &lt; 1} t_mix(ε/2)·((2 − ε)/(1 − ε))² (paper-spec §2.1), computed as
-/// min_{t ≥ 1, d(t) &lt; ½} t·((2 − 2d(t))/(1 − 2d(t)))² (oracle O-11), or +∞.
+/// t_min = inf_{0 ≤ ε &lt; 1} t_mix(ε/2)·((2 − ε)/(1 − ε))² (the definition used in Thm. 4.3), computed by
+/// our closed form (the paper gives no algorithm)
+/// min_{t ≥ 1, d(t) &lt; ½} t·((2 − 2d(t))/(1 − 2d(t)))², or +∞.
 /// </summary>
 /// <param name="Value">t_min, or <see cref="double.PositiveInfinity"/>, or NaN when not computed (<see cref="MixingTimeStatus.TooLargeForWorstCase"/>).</param>
 /// <param name="AttainedAt">The t ≥ 1 attaining the minimum (the smallest on ties), or −1 when infinite.</param>

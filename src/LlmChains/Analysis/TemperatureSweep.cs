@@ -4,8 +4,8 @@ using LlmChains.Models;
 namespace LlmChains.Analysis;
 
 /// <summary>
-/// Analyses a model's chain over a grid of temperatures (paper-spec §2.4, Fig. 5): ε, log10 ε, SLEM, t_mix, the
-/// stationary entropy and the Prop. 3.4 steps per τ. The model is queried once (its logits are cached with
+/// Analyses a model's chain over a grid of temperatures (the paper's temperature discussion, Fig. 5): ε, log10 ε, SLEM,
+/// t_mix, the stationary entropy and the Prop. 3.4 steps per τ. The model is queried once (its logits are cached with
 /// <see cref="TabularModel.Capture"/>), and each stationary solve starts from the previous temperature's π.
 /// </summary>
 public static class TemperatureSweep

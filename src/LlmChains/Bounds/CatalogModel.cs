@@ -72,7 +72,8 @@ public sealed record CatalogModel
         => new(VocabularySize, UnembeddingNorm, temperature, minimumProbability, gammaNorm);
 
     /// <summary>
-    /// The Fig. 1 approximation error ε = 2B̄·√(log(2/δ)/N_train) with τ = 1, ‖Γ‖ = 1 and no c_0 term (oracle O-9).
+    /// The Fig. 1 approximation error ε = 2B̄·√(log(2/δ)/N_train) with τ = 1, ‖Γ‖ = 1 and no c_0 term, the
+    /// simplifications of App. E.1.1.
     /// δ = 0.05 reproduces the plotted range; δ = 2/e gives the table's "√log(2/δ) = 1" column.
     /// </summary>
     /// <param name="delta">δ ∈ (0, 1).</param>

@@ -10,7 +10,8 @@ namespace LlmChains.Bounds;
 /// B̄ = 2‖Γ‖·√M (total variation) or √2·‖Γ‖·M (KL).
 /// </summary>
 /// <remarks>
-/// B̄ grows exponentially with the depth L; the number of heads H offsets the r³ term (§3.7). (B_Θ)^L is computed as
+/// B̄ grows exponentially with the depth L; the number of heads H offsets the r³ term (the paper's reading of Cor.
+/// E.3). (B_Θ)^L is computed as
 /// LayerFactor^L·B_tok·B_U, without the 1/L-th root, so it is exact when B_tok·B_U = 0. Instances are immutable.
 /// </remarks>
 public sealed class DepthAwarePretrainingBound : IGeneralizationBound

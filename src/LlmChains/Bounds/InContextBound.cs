@@ -12,14 +12,15 @@ namespace LlmChains.Bounds;
 /// </summary>
 /// <remarks>
 /// <para>
-/// t_min = inf_{0≤ε&lt;1} t_mix(ε/2)·((2 − ε)/(1 − ε))² of the input chain (paper-spec §2.1, oracle O-11) is an input of the constructor, or computed from the chain by <see cref="FromChain"/>;
+/// t_min = inf_{0≤ε&lt;1} t_mix(ε/2)·((2 − ε)/(1 − ε))² of the input chain (as defined with Thm. 4.3) is an input of
+/// the constructor, or computed from the chain by <see cref="FromChain"/>;
 /// it replaces ‖Γ‖ of the pre-training bound (Prop. F.18, Paulin 2015 Cor. 2.11).
 /// </para>
 /// <para>
 /// Two sample complexities, both explicit: <see cref="SampleComplexityWithMixing"/> = ⌈4B̄²·t_min·log(2/δ)/ε²⌉ is what
 /// Thm. 4.3 implies, and it is the <see cref="IGeneralizationBound.SampleComplexity"/> of this type;
 /// <see cref="SampleComplexityAsPrinted"/> = ⌈4B̄²/ε²·log(2/δ)⌉ is Prop. E.2 as the paper prints it, whose proof applies
-/// Thm. 4.3 but drops √t_min (paper-spec §4.3). The printed form is smaller by the factor t_min, which is at least 4 for
+/// Thm. 4.3 but drops √t_min. The printed form is smaller by the factor t_min, which is at least 4 for
 /// every chain with two or more states, so it is not implied by the theorem.
 /// </para>
 /// <para>Instances are immutable.</para>
@@ -74,7 +75,7 @@ public sealed class InContextBound : IGeneralizationBound
         lines.AddRange(chainNotes);
         if (stateCount >= 2 && mixingTime < 4)
         {
-            lines.Add(BoundText.Inv($"t_min = {BoundText.G(mixingTime)} is below 4, the smallest value the definition gives for a chain with two or more states (O-11)."));
+            lines.Add(BoundText.Inv($"t_min = {BoundText.G(mixingTime)} is below 4, the smallest value the definition gives for a chain with two or more states."));
         }
 
         if (LanguageTerm > ModelTerm)
@@ -123,7 +124,8 @@ public sealed class InContextBound : IGeneralizationBound
 
     /// <summary>
     /// The bound for a given input chain P: d = its number of states, p_min = min_{x,y} P(x, y) and t_min computed by
-    /// <see cref="Convergence.AnalyzeMixing"/> (worst-case d(t), oracle O-11) from π (given, or by GTH elimination).
+    /// <see cref="Convergence.AnalyzeMixing"/> from π (given, or by GTH elimination): the worst-case d(t) and our closed
+    /// form t_min = min_t t·((2 − 2d(t))/(1 − 2d(t)))² of the paper's infimum.
     /// </summary>
     /// <remarks>
     /// Thm. 4.3 needs p_min &gt; 0, so every transition of P must be positive (such a chain is irreducible and aperiodic and

@@ -2,11 +2,13 @@ namespace LlmChains.Bounds;
 
 /// <summary>
 /// Table 2 of Zekri et al. (arXiv 2410.02724): eight open models with their pre-training tokens, vocabulary size T and
-/// embedding dimension r (from the models' technical reports), and the Fig. 1 approximation errors (oracle O-9).
+/// embedding dimension r (from the models' technical reports), and the Fig. 1 approximation errors recomputed from them
+/// (B_U = T√r, τ = 1, ‖Γ‖ = 1, App. E.1.1).
 /// </summary>
 public static class ModelCatalog
 {
-    /// <summary>The δ that reproduces Fig. 1's plotted range (the paper does not print δ; paper-spec §3.5).</summary>
+    /// <summary>The δ that reproduces Fig. 1's plotted range (the paper does not print δ; 0.05 is our
+    /// inference).</summary>
     public const double FigureOneDelta = 0.05;
 
     /// <summary>The eight models of Table 2, in the paper's order.</summary>

@@ -100,7 +100,8 @@ public sealed class PretrainingBound : IGeneralizationBound
     /// <summary>Whether the log(1/c_0) term is part of the maximum (false when c_0 was omitted, App. E.1.1).</summary>
     public bool LanguageTermIncluded => LanguageTerm is not null;
 
-    /// <summary>Whether log(1/c_0) &gt; log T + 2B_U/τ, so that the architecture does not change the bound (threshold remark, §3.3).</summary>
+    /// <summary>Whether log(1/c_0) &gt; log T + 2B_U/τ, so that the architecture does not change the bound (the
+    /// threshold remark after Thm. 4.2).</summary>
     public bool LanguageTermDominates => LanguageTerm > ModelTerm;
 
     /// <summary>M = max{log T + 2B_U/τ, log(1/c_0)} (Prop. F.9), or the model term alone when c_0 was omitted.</summary>
@@ -111,8 +112,8 @@ public sealed class PretrainingBound : IGeneralizationBound
 
     /// <summary>
     /// The temperature τ* = 2B_U/(log(1/c_0) − log T) at which the model term equals the language term; for τ ≥ τ* the
-    /// language term sets B̄ (threshold remark, §3.3). +∞ when log(1/c_0) ≤ log T (the model term dominates at every τ);
-    /// <see langword="null"/> when c_0 was not given.
+    /// language term sets B̄ (our reading of the threshold remark after Thm. 4.2 as a temperature). +∞ when log(1/c_0)
+    /// ≤ log T (the model term dominates at every τ); <see langword="null"/> when c_0 was not given.
     /// </summary>
     public double? ThresholdTemperature { get; }
 

@@ -4,7 +4,7 @@ namespace LlmChains.Bounds;
 
 /// <summary>
 /// The architecture sizes and weight-norm bounds of the stricter parameter class W̃ of Cor. E.3 (transformer without
-/// LayerNorm, paper-spec §3.7): for every layer ‖W_V‖_∞ ≤ B_V, ‖W_O‖_∞ ≤ B_O, ‖W_1‖_∞ ≤ B_1, ‖W_2‖_∞ ≤ B_2 (‖·‖_∞ is the
+/// LayerNorm): for every layer ‖W_V‖_∞ ≤ B_V, ‖W_O‖_∞ ≤ B_O, ‖W_1‖_∞ ≤ B_1, ‖W_2‖_∞ ≤ B_2 (‖·‖_∞ is the
 /// largest absolute entry), every input token has ℓ1 norm ≤ B_tok, and ‖W_U^⊤‖_{2,1} ≤ B_U.
 /// </summary>
 /// <param name="EmbeddingDimension">The embedding dimension r ≥ 1.</param>

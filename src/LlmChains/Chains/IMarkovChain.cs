@@ -2,7 +2,7 @@ namespace LlmChains.Chains;
 
 /// <summary>
 /// A finite Markov chain with a row-stochastic transition matrix Q, as every analysis consumes it.
-/// Distributions are row vectors and one step is x ← x·Q (paper-spec §1.1).
+/// Distributions are row vectors and one step is x ← x·Q, as in the paper.
 /// </summary>
 public interface IMarkovChain
 {

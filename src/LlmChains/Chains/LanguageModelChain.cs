@@ -11,7 +11,8 @@ namespace LlmChains.Chains;
 /// </summary>
 /// <remarks>
 /// <para>Only the T probabilities of each state are stored (column indices are implicit), T·|V_K^*| values in
-/// float64 or float32, the rows of the full-length states grouped by window suffix so that a step streams the table. Q_f has the block form [[P_𝒯, P_𝒯ℛ], [0, P_ℛ]] (paper-spec §1.7): the states shorter
+/// float64 or float32, the rows of the full-length states grouped by window suffix so that a step streams the table.
+/// Q_f has the block form [[P_𝒯, P_𝒯ℛ], [0, P_ℛ]] (eq. (9), Figs. 2 and 3): the states shorter
 /// than K are transient, and the T^K states of length K form a closed block P_ℛ, exposed as
 /// <see cref="RecurrentBlock"/>.</para>
 /// <para>Build it with <see cref="Build"/>. Instances are immutable and safe for concurrent use.</para>
@@ -63,8 +64,8 @@ public sealed partial class LanguageModelChain : IMarkovChain
     public long ProbabilityBytes => StoredProbabilityCount * (_p64 is not null ? sizeof(double) : sizeof(float));
 
     /// <summary>
-    /// The block P_ℛ of the T^K full-length states (paper-spec §1.7), as a chain of its own on the indices
-    /// 0..T^K−1 (local index j is global index <see cref="StateSpace.FullLengthOffset"/> + j). The block is
+    /// The block P_ℛ of the T^K full-length states (the blue block of Figs. 2 and 3), as a chain of its own on the
+    /// indices 0..T^K−1 (local index j is global index <see cref="StateSpace.FullLengthOffset"/> + j). The block is
     /// closed: no full-length state leads to a shorter one. When the decoding keeps every token it is the
     /// single recurrent, aperiodic class of Q_f (Prop. 3.3) and π is zero outside it.
     /// </summary>

@@ -5,13 +5,14 @@ namespace LlmChains.Chains;
 
 /// <summary>
 /// The state space V_K^* of a model with vocabulary size T and context window K: every token sequence of
-/// length 1..K, |V_K^*| = T(T^K − 1)/(T − 1) states (K when T = 1), indexed as in paper-spec §1.6:
-/// by length, then by base-T code with the first token most significant,
+/// length 1..K, |V_K^*| = T(T^K − 1)/(T − 1) states (K when T = 1), indexed
+/// by length (as in the paper's Figs. 2 and 3), then by base-T code with the first token most significant (our choice:
+/// the paper does not fix the order within a length),
 /// index(v) = offset(|v|) + code(v), offset(L) = Σ_{l&lt;L} T^l.
 /// </summary>
 /// <remarks>
 /// Example T = 2, K = 3: 0, 1, 00, 01, 10, 11, 000, …, 111 have indices 0..13. The successors of a state
-/// follow the generation–deletion process (paper-spec §1.2–1.3; the paper's Definition 3.1 is imprecise,
+/// follow the generation–deletion process (Defs. B.1 and B.2; the paper's Definition 3.1 is imprecise,
 /// the semantics here are those of the proof of Prop. 3.2): a state shorter than K appends the new token;
 /// a state of length K drops its first token and appends. Sizes are checked: a space whose size overflows
 /// a <see cref="long"/> cannot be created (use <see cref="Describe"/> for its size).

@@ -7,15 +7,16 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace LlmChains.InContext;
 
 /// <summary>
-/// Generators of the chains of the paper's in-context experiments (paper-spec §4.4): random matrices (the
+/// Generators of the chains of the paper's in-context experiments (Section 5, App. D): random matrices (the
 /// uniform-then-normalised protocol of Liu et al., and Dirichlet rows), the constrained and polygonal random walks
-/// (eqs. (6), (7)), the inner-clique/outer-rim family (App. D.3.2, oracle O-14) and random chains with t_min in a
+/// (eqs. (6), (7)), the inner-clique/outer-rim family (App. D.3.2, Fig. 15) and random chains with t_min in a
 /// requested range (Fig. 6(b, c)). Seeded generators are deterministic for a seed.
 /// </summary>
 public static class ChainGenerators
 {
     /// <summary>
-    /// A random matrix with rows U(0, 1)^d normalised to sum 1, the protocol of Liu et al.'s code (paper-spec §4.4).
+    /// A random matrix with rows U(0, 1)^d normalised to sum 1, the protocol of Liu et al.'s code (the paper
+    /// does not say how its random matrices were drawn).
     /// Not Dirichlet(1): the normalised uniform rows are more concentrated around the uniform row.
     /// </summary>
     /// <param name="stateCount">d ≥ 2.</param>
@@ -107,7 +108,7 @@ public static class ChainGenerators
     public static GeneratedChain Dirichlet(int stateCount, double concentration, int seed) => Dirichlet(stateCount, concentration, new Random(seed));
 
     /// <summary>
-    /// The constrained random walk, eq. (6): P(0, 1) = 1, P(d−1, d−2) = 1 and P(i, i±1) = ½ for 1 ≤ i ≤ d−2 (oracle O-16).
+    /// The constrained random walk, eq. (6): P(0, 1) = 1, P(d−1, d−2) = 1 and P(i, i±1) = ½ for 1 ≤ i ≤ d−2.
     /// It violates p_min &gt; 0 and is periodic with period 2, so t_min = ∞: a stress test, as in the paper.
     /// </summary>
     /// <param name="stateCount">d ≥ 2.</param>
@@ -130,7 +131,7 @@ public static class ChainGenerators
     }
 
     /// <summary>
-    /// The polygonal random walk, eq. (7): P(i, (i+1) mod d) = P(i, (i−1) mod d) = ½ (oracle O-16); periodic for even d.
+    /// The polygonal random walk, eq. (7): P(i, (i+1) mod d) = P(i, (i−1) mod d) = ½; periodic for even d.
     /// </summary>
     /// <param name="stateCount">d ≥ 3 (for d = 2 both neighbours coincide and eq. (7) is not a walk on a polygon).</param>
     /// <returns>The chain.</returns>
@@ -155,7 +156,7 @@ public static class ChainGenerators
     }
 
     /// <summary>
-    /// The inner-clique/outer-rim chain M_{η,τ} of App. D.3.2 (after Wolfer and Kontorovich; paper-spec §4.4, oracle O-14),
+    /// The inner-clique/outer-rim chain M_{η,τ} of App. D.3.2 (after Wolfer and Kontorovich; Fig. 15),
     /// d = 3k: states 0..k−1 form the clique and the rim pair of clique state i is (k + 2i, k + 2i + 1).
     /// </summary>
     /// <remarks>
@@ -218,7 +219,8 @@ public static class ChainGenerators
     }
 
     /// <summary>
-    /// A random chain whose t_min (paper-spec §2.1, computed by <see cref="GeneratedChain.ComputeMixingTime"/>) lies in
+    /// A random chain whose t_min (as defined with Thm. 4.3, computed by
+    /// <see cref="GeneratedChain.ComputeMixingTime"/>) lies in
     /// [<paramref name="minimum"/>, <paramref name="maximum"/>], as in Fig. 6(b, c) (t_min = 43.7, 32.6, 15.2, 4.6).
     /// </summary>
     /// <remarks>
@@ -229,7 +231,8 @@ public static class ChainGenerators
     /// families keep every entry positive (p_min &gt; 0), so Thm. 4.3 applies.
     /// </remarks>
     /// <param name="stateCount">d ≥ 2.</param>
-    /// <param name="minimum">The lower end, ≥ 4 (the smallest t_min of a chain with two or more states, O-11).</param>
+    /// <param name="minimum">The lower end, ≥ 4 (the smallest t_min of a chain with two or more states: every term of
+    /// the infimum is at least 4t).</param>
     /// <param name="maximum">The upper end, ≥ <paramref name="minimum"/>, finite.</param>
     /// <param name="random">The random source.</param>
     /// <param name="maxAttempts">Base matrices tried before giving up, ≥ 1; default 64.</param>
@@ -243,7 +246,7 @@ public static class ChainGenerators
         InContextGuard.DenseStateCount(stateCount, nameof(stateCount));
         if (!(minimum >= 4) || double.IsInfinity(minimum))
         {
-            throw new ArgumentOutOfRangeException(nameof(minimum), minimum, InContextGuard.Inv($"The smallest t_min of a chain with two or more states is 4 (O-11); the lower end must be finite and ≥ 4, got {minimum}."));
+            throw new ArgumentOutOfRangeException(nameof(minimum), minimum, InContextGuard.Inv($"The smallest t_min of a chain with two or more states is 4; the lower end must be finite and ≥ 4, got {minimum}."));
         }
 
         if (!(maximum >= minimum) || double.IsInfinity(maximum))

@@ -1,6 +1,7 @@
 namespace LlmChains.InContext;
 
-/// <summary>The continuous processes of Liu et al.'s dynamical-system experiments (paper-spec §4.4, Fig. 7 right, Fig. 18).</summary>
+/// <summary>The continuous processes of Liu et al.'s dynamical-system experiments, used by the paper in Fig. 7 (right)
+/// and Fig. 18 (App. D.5).</summary>
 public enum ContinuousProcess
 {
     /// <summary>Brownian motion x_{t+1} = x_t + μ·Δt + σ·√Δt·Z (paper defaults μ = 0, σ = 0.8).</summary>

@@ -3,8 +3,9 @@ using LlmChains.InContext.Internals;
 namespace LlmChains.InContext;
 
 /// <summary>
-/// Parameters of a discretised continuous process (paper-spec §4.4, after Liu et al.'s generator). The defaults are the
-/// paper's: Δt = 0.2, 1000 steps, the per-process σ, θ, μ and x_0 below, and the series rescaled into [0.15, 0.85] and
+/// Parameters of a discretised continuous process (after Liu et al.'s generator, which the paper's
+/// Fig. 7 (right) and App. D.5 follow). The defaults are those of Liu et al.'s generator (the paper does not print its
+/// own): Δt = 0.2, 1000 steps, the per-process σ, θ, μ and x_0 below, and the series rescaled into [0.15, 0.85] and
 /// written with 3 digits, which gives the 700 states "150" … "849".
 /// </summary>
 /// <param name="Kind">The process.</param>

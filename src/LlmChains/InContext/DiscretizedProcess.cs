@@ -6,7 +6,8 @@ namespace LlmChains.InContext;
 
 /// <summary>
 /// A continuous process sampled, rescaled and written at a fixed number of digits, as in Liu et al.'s dynamical-system
-/// experiments (paper-spec §4.4, §6.1): the series is min–max rescaled into [lower, upper] (default [0.15, 0.85]), each
+/// experiments (the paper's Fig. 7 right and App. D.5): the series is min–max rescaled into [lower, upper] (default
+/// [0.15, 0.85]), each
 /// value becomes the code ⌊y·10^D⌋ clamped to [round(lower·10^D), round(upper·10^D) − 1], and the codes are the states.
 /// With the defaults that is exactly the 700 states "150" … "849" of the paper's "700-state Brownian motion".
 /// </summary>
@@ -14,8 +15,8 @@ namespace LlmChains.InContext;
 /// <para><see cref="Chain"/> is the one-step transition law of the process on these states: from state s the next
 /// rescaled value has the process's exact conditional law started at the centre of bin s (Gaussian for Brownian motion,
 /// Ornstein–Uhlenbeck and the uncorrelated Gaussian, log-normal for geometric Brownian motion, uniform for the
-/// uncorrelated uniform), discretised onto the bins by CDF differences (as Liu et al. discretise their true transition,
-/// paper-spec §6.5) and renormalised over the bins of the range (the law truncated to the range: the rescaled series
+/// uncorrelated uniform), discretised onto the bins by CDF differences (as Liu et al. discretise their true
+/// transition) and renormalised over the bins of the range (the law truncated to the range: the rescaled series
 /// never leaves it).</para>
 /// <para>The state path <see cref="States"/> is the discretised series itself, not a sample of <see cref="Chain"/>; it
 /// is the prompt of the experiment and <see cref="Chain"/> gives the true next-state row at each position.</para>
@@ -74,7 +75,7 @@ public sealed class DiscretizedProcess
     /// <summary>The one-step transition law on the d states, labels the codes written with <see cref="ContinuousProcessOptions.Digits"/> digits.</summary>
     public GeneratedChain Chain { get; }
 
-    /// <summary>The series as Liu et al. write it (paper-spec §6.1): the codes joined by "," with a final ",", e.g. "532,150,".</summary>
+    /// <summary>The series as Liu et al. write it: the codes joined by "," with a final ",", e.g. "532,150,".</summary>
     /// <returns>The text.</returns>
     public string ToPromptText() => string.Concat(_states.Select(s => Chain.Labels[s] + ","));
 

@@ -3,8 +3,9 @@ using LlmChains.InContext.Internals;
 namespace LlmChains.InContext;
 
 /// <summary>
-/// The counting (frequentist) estimator of a Markov chain from the prompt prefix (paper-spec §4.4, "frequentist
-/// baseline"): after X_1 … X_n, with N_{x→y} the number of transitions x → y among (X_i, X_{i+1}), i &lt; n, and
+/// The counting (frequentist) estimator of a Markov chain from the prompt prefix (the paper's frequentist
+/// baseline, after Wolfer and Kontorovich 2019; App. E.1.2, Figs. 7, 16 and 18): after X_1 … X_n, with N_{x→y} the
+/// number of transitions x → y among (X_i, X_{i+1}), i &lt; n, and
 /// N_x = Σ_y N_{x→y}, the prediction for X_{n+1} is row X_n of
 /// P̂(x, y) = (N_{x→y} + α)/(N_x + dα), and the uniform row 1/d when N_x = 0 (the paper gives no convention for unseen
 /// states; this one is common).

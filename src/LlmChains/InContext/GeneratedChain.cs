@@ -7,7 +7,8 @@ using LlmChains.Models;
 namespace LlmChains.InContext;
 
 /// <summary>
-/// A small dense Markov chain P on d ≥ 2 states given in a prompt (paper-spec §4.1): the transition matrix, a text label
+/// A small dense Markov chain P on d ≥ 2 states given in a prompt (the input of Thm. 4.3): the transition matrix, a
+/// text label
 /// per state ("0", "1", … or "150" … "849") and a name. Rows are row-stochastic: P(x, y) = P(X_{n+1} = y | X_n = x).
 /// </summary>
 /// <remarks>Instances are immutable and safe to share between threads.</remarks>
@@ -159,7 +160,8 @@ public sealed class GeneratedChain
     }
 
     /// <summary>
-    /// t_min of the chain (paper-spec §2.1, oracle O-11) by <see cref="Convergence.AnalyzeMixing"/> on the worst-case
+    /// t_min of the chain (as defined with Thm. 4.3, in our closed form over d(t)) by
+    /// <see cref="Convergence.AnalyzeMixing"/> on the worst-case
     /// TV curve, with π by <see cref="StationaryDistribution.Gth(double[,])"/>. A periodic chain (the constrained and
     /// polygonal walks) gives +∞ with <see cref="MixingTimeStatus.Periodic"/>, a reducible one with
     /// <see cref="MixingTimeStatus.NotErgodicUnichain"/>.

@@ -19,7 +19,7 @@ public readonly record struct HierarchyPdfBin(string Digits, double Mass)
 }
 
 /// <summary>
-/// The multi-resolution probability density of Hierarchy-PDF (paper-spec §6.3, after the description of Liu et al.,
+/// The multi-resolution probability density of Hierarchy-PDF (after the description of Liu et al.,
 /// arXiv 2402.00795): a partition of [0, 10) into bins named by digit strings, the string d₁d₂…d_k standing for
 /// [d₁.d₂…d_k, d₁.d₂…d_k + 10^{−(k−1)}). It starts as the ten unit bins of P(d₁) and is refined bin by bin with the
 /// next-digit distributions P(d_{k+1} | d₁…d_k).
@@ -29,7 +29,7 @@ public readonly record struct HierarchyPdfBin(string Digits, double Mass)
 /// the normalised next-digit probabilities (the chain rule), then renormalises the whole PDF. A bin that is never refined
 /// spreads its mass uniformly over its width, which is how <see cref="GetStateProbabilities"/> assigns mass to the
 /// full-resolution values it contains.</para>
-/// <para>Oracle O-15: P(d₁) = (0, 0, .05, .1, .2, .4, .15, .1, 0, 0) refined at "5" with
+/// <para>Worked example (checked by the tests): P(d₁) = (0, 0, .05, .1, .2, .4, .15, .1, 0, 0) refined at "5" with
 /// P(d₂ | 5) = (.05, .05, .1, .1, .3, .2, .1, .05, .03, .02) gives [5.4, 5.5) mass .12 and density 1.2, and [2, 3) mass
 /// .05. Instances are not thread-safe.</para>
 /// </remarks>
@@ -63,7 +63,7 @@ public sealed class HierarchyPdf
 
     /// <summary>
     /// Replaces the bin <paramref name="prefix"/> by its ten children prefix + "0" … prefix + "9", with masses
-    /// mass(prefix) · p_k / Σp, then renormalises the PDF (paper-spec §6.3, refine).
+    /// mass(prefix) · p_k / Σp, then renormalises the PDF (the refine step of Hierarchy-PDF).
     /// </summary>
     /// <param name="prefix">An existing bin's digits (1 to 8 digits).</param>
     /// <param name="nextDigitProbabilities">P(next digit = k | prefix), ten values ≥ 0 with a positive sum.</param>
@@ -98,8 +98,8 @@ public sealed class HierarchyPdf
     /// The distribution over states written with <paramref name="precision"/> digits: the state with code c gets the mass
     /// of the bin containing c's full-resolution cell [c·10^{1−P}, (c + 1)·10^{1−P}), times the fraction of that bin the
     /// cell covers (10^{−(P − k)} for a bin of k digits), and the result is renormalised over the given states — mass
-    /// on codes that are not states (e.g. 000–149 and 850–999 for the 700 states) is dropped, as the restricted softmax
-    /// of paper-spec §4.1 drops non-state tokens.
+    /// on codes that are not states (e.g. 000–149 and 850–999 for the 700 states) is dropped, as the paper's restricted
+    /// softmax (the setting of Thm. 4.3) drops non-state tokens.
     /// </summary>
     /// <param name="codes">The states' codes, each in 0..10^P − 1.</param>
     /// <param name="precision">P, the digits per state, ≥ every bin's number of digits.</param>

@@ -3,7 +3,8 @@ using LlmChains.Models;
 
 namespace LlmChains.InContext;
 
-/// <summary>Settings of <see cref="HierarchyPdfPredictor"/> (paper-spec §6.4). The paper does not state which were used for the 700-state experiment.</summary>
+/// <summary>Settings of <see cref="HierarchyPdfPredictor"/> (the recursive refinement of Liu et al.'s Hierarchy-PDF).
+/// The paper does not state which were used for the 700-state experiment.</summary>
 public sealed record HierarchyPdfOptions
 {
     /// <summary>The default options: refine depth 1, <see cref="HierarchyRefineMode.Neighbor"/> (the setting of Liu et al.'s generator), τ = 1.</summary>

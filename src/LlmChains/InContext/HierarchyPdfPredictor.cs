@@ -5,8 +5,9 @@ using LlmChains.Models;
 namespace LlmChains.InContext;
 
 /// <summary>
-/// In-context predictions of a language model for multi-digit states (the 700-state chains, paper-spec §4.4) by
-/// Hierarchy-PDF (§6, written from the description of Liu et al., not from their code): the trajectory is written digit
+/// In-context predictions of a language model for multi-digit states (the 700-state chains of Fig. 7 right) by
+/// Hierarchy-PDF (Liu et al., arXiv 2402.00795; written from the description of Liu et al., not from their code): the
+/// trajectory is written digit
 /// by digit with a separator after every state ("532,150,…"), and the prediction for X_{n+1} is the multi-resolution PDF
 /// assembled from the model's next-digit distributions, converted to the d states.
 /// </summary>
@@ -16,7 +17,7 @@ namespace LlmChains.InContext;
 /// <item><description>P(d₁ | context up to the separator after X_n), P(d₂ | …, m₁), …, P(d_P | …, m₁…m_{P−1}) come from one
 /// scoring pass over the whole trajectory (<see cref="ISequenceScoringModel"/>, else one call per position on the last
 /// K tokens); the PDF starts from P(d₁) and is refined along m₁, m₁m₂, ….</description></item>
-/// <item><description>Off-main branches (§6.4): for every level ℓ &lt; D (<see cref="HierarchyPdfOptions.RefineDepth"/>) and
+/// <item><description>Off-main branches: for every level ℓ &lt; D (<see cref="HierarchyPdfOptions.RefineDepth"/>) and
 /// every alternative digit a ≠ m_{ℓ+1} (only m₁ ± 1 at ℓ = 0 in <see cref="HierarchyRefineMode.Neighbor"/> mode), the
 /// model is queried after m₁…m_ℓ a and the bin is refined; its children are refined in turn until strings of D digits
 /// have been queried. For P = 3, D = 2, "all" that is 9 + 90 + 9 = 108 extra queries per position.</description></item>

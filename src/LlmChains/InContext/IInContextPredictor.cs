@@ -2,7 +2,8 @@ namespace LlmChains.InContext;
 
 /// <summary>
 /// Something that learns a Markov chain in context: given a trajectory X_1 … X_L of a d-state chain, it returns for every
-/// n = 1 … L − 1 its predicted next-state distribution P̂(X_{n+1} = · | X_1 … X_n) ∈ Δ_d (paper-spec §4.1).
+/// n = 1 … L − 1 its predicted next-state distribution P̂(X_{n+1} = · | X_1 … X_n) ∈ Δ_d (the paper's setting of Thm.
+/// 4.3).
 /// </summary>
 /// <remarks>
 /// Prediction n may use X_1 … X_n only. (The one exception is documented by <see cref="HierarchyPdfPredictor"/>: as in

@@ -4,7 +4,8 @@ namespace LlmChains.InContext;
 
 /// <summary>
 /// An <see cref="ILanguageModel"/> that scores a whole token sequence in one pass (a transformer's forward pass with
-/// logits at every position, paper-spec §4.4 and §6.2), returning only the logits of chosen candidate tokens at chosen
+/// logits at every position, as in the paper's Section 5 and Liu et al.'s Hierarchy-PDF), returning only the logits of
+/// chosen candidate tokens at chosen
 /// positions. <see cref="LanguageModelPredictor"/> and <see cref="HierarchyPdfPredictor"/> use it automatically when the
 /// model implements it, and otherwise call <see cref="ILanguageModel.GetNextTokenLogits"/> once per position.
 /// </summary>

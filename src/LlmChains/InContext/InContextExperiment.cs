@@ -11,15 +11,15 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace LlmChains.InContext;
 
 /// <summary>
-/// The in-context learning experiment of the paper (Section 5, paper-spec §4.4): repeat R times — draw a chain and a
+/// The in-context learning experiment of the paper (Section 5 and App. D): repeat R times — draw a chain and a
 /// trajectory X_1 … X_{N+1}, ask every predictor for P̂(· | X_1 … X_n), n = 1 … N, and measure
 /// r_n = TV(P(X_n, ·), P̂(· | X_1 … X_n)) — then average over repetitions with confidence bands, fit the scaling law, and
 /// put the Thm. 4.3 curve and the N^{−1/2} reference beside it.
 /// </summary>
 /// <remarks>
 /// <para>Two metrics are reported because the paper does not say which it plots: the per-position risk r_N and the
-/// running mean R̂_icl(N) = (1/N)·Σ_{n≤N} r_n of §4.1 (<see cref="RiskMetric"/>). Both are estimates of the risk at
-/// N; R̂_icl is smoother and, for an N^{−1/2} law, larger by about a factor 2.</para>
+/// running mean R̂_icl(N) = (1/N)·Σ_{n≤N} r_n, the empirical risk of Thm. 4.3 (<see cref="RiskMetric"/>). Both are
+/// estimates of the risk at N; R̂_icl is smoother and, for an N^{−1/2} law, larger by about a factor 2.</para>
 /// <para>Repetition r draws from <see cref="Random"/> seeded with a hash of (seed, r); repetitions run in parallel and
 /// their results are combined in index order, so the output depends on the seed only, not on the thread count.</para>
 /// <para>t_min of each chain comes from <see cref="GeneratedChain.ComputeMixingTime"/> (the Analysis API) and the theory
@@ -386,7 +386,7 @@ public static class InContextExperiment
     {
         var notes = new List<string>
         {
-            "Per-position risk at N: TV(P(X_N, ·), P̂(· | X_1 … X_N)), the error of the prediction made after N states; running mean: R̂_icl(N) = (1/N)·Σ_{n≤N} TV(P(X_n, ·), P̂(· | X_1 … X_n)) (§4.1). The paper does not say which it plots; both are given.",
+            "Per-position risk at N: TV(P(X_N, ·), P̂(· | X_1 … X_N)), the error of the prediction made after N states; running mean: R̂_icl(N) = (1/N)·Σ_{n≤N} TV(P(X_n, ·), P̂(· | X_1 … X_n)) (the empirical risk of Thm. 4.3). The paper does not say which it plots; both are given.",
             InContextGuard.Inv($"Bands: {options.ConfidenceLevel * 100:G4}% Student-t intervals of the mean over {r} repetitions ({(source.IsFixed ? "one fixed chain, a new trajectory each" : "a new chain and trajectory each")}); TV = ½‖·‖₁."),
             InContextGuard.Inv($"Scaling-law fits: least squares of log risk on log N over N in [{options.FitRange().Minimum}, {options.FitRange().Maximum}]; slope SE from the fit and from a jackknife over repetitions."),
         };

@@ -33,7 +33,8 @@ public sealed record InContextExperimentOptions
     /// <summary>δ of the Thm. 4.3 curve B̄·√(t_min/N)·√log(2/δ), in (0, 1); default 0.05.</summary>
     public double Delta { get; init; } = 0.05;
 
-    /// <summary>B_U ≥ 0 of the Thm. 4.3 constant B̄ = 2√max{log d + 2B_U/τ, log(1/p_min)}; default 1 (oracle O-10). For real models B_U = T√r makes the curve vacuous; only its slope matters.</summary>
+    /// <summary>B_U ≥ 0 of the Thm. 4.3 constant B̄ = 2√max{log d + 2B_U/τ, log(1/p_min)}; default 1 (as in our worked
+    /// example in docs/bounds.md). For real models B_U = T√r makes the curve vacuous; only its slope matters.</summary>
     public double UnembeddingNorm { get; init; } = 1;
 
     /// <summary>τ &gt; 0 of the Thm. 4.3 constant; default 1.</summary>

@@ -4,7 +4,8 @@ using LlmChains.Models;
 namespace LlmChains.InContext;
 
 /// <summary>
-/// The in-context predictions of a language model (paper-spec §4.1, §4.4): the trajectory is encoded with a
+/// The in-context predictions of a language model (the setting of Thm. 4.3 and the experiments of Section 5): the
+/// trajectory is encoded with a
 /// <see cref="StateTokenMap"/>, and the prediction for X_{n+1} is the model's logits after X_n (or after the separator
 /// following it) restricted to the d state tokens, turned into a distribution over those d only:
 /// P_Θ(·|S_n) = softmax(z_{I_d}/τ) with the temperature and truncation of <see cref="DecodingOptions"/> (τ = 1 by default).

@@ -4,7 +4,7 @@ namespace LlmChains.InContext;
 
 /// <summary>
 /// A power law risk ≈ C·N^{slope} fitted by least squares to (log N, log risk) over a range of context lengths (the
-/// paper reports no fitted exponent, only an N^{−1/2} reference line; paper-spec §4.4).
+/// paper reports no fitted exponent, only an N^{−1/2} reference line, e.g. in Figs. 6 and 7).
 /// </summary>
 /// <param name="Slope">The exponent b of log risk = a + b·log N (−½ for the N^{−1/2} law).</param>
 /// <param name="SlopeStandardError">

@@ -5,7 +5,8 @@ using LlmChains.InContext.Internals;
 namespace LlmChains.InContext;
 
 /// <summary>
-/// How a trajectory of states is written as prompt text (paper-spec §4.4, §6.1): each state as its text, either
+/// How a trajectory of states is written as prompt text (the paper's App. D.1; Liu et al., arXiv 2402.00795, for
+/// multi-digit states): each state as its text, either
 /// concatenated ("0120…", single-digit states on a tokenizer that keeps digits apart: Llama 2, Gemma) or each followed by a
 /// separator ("1,0,1,", needed when the tokenizer merges digits, Llama 3; and always for multi-digit states, "532,150,").
 /// </summary>

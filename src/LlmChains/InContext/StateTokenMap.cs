@@ -3,8 +3,8 @@ using LlmChains.InContext.Internals;
 namespace LlmChains.InContext;
 
 /// <summary>
-/// The mapping between the d states of a chain and a model's token ids (paper-spec §4.1: the state tokens I_d and the
-/// selector M), with an optional separator token written after every state.
+/// The mapping between the d states of a chain and a model's token ids (the paper's state tokens I_d and
+/// selector M in the setting of Thm. 4.3), with an optional separator token written after every state.
 /// </summary>
 /// <remarks>
 /// A trajectory X_1 … X_L is encoded as [t(X_1), t(X_2), …] without a separator, or [t(X_1), sep, t(X_2), sep, …] with

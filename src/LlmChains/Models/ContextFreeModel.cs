@@ -3,8 +3,8 @@ using LlmChains.Models.Internals;
 namespace LlmChains.Models;
 
 /// <summary>
-/// A model that ignores its context: f(v) = q for every state v (oracle O-4). Its logits are log q
-/// (−∞ where q is 0), so at τ = 1 without truncation the chain's rows are exactly q.
+/// A model that ignores its context: f(v) = q for every state v. Its logits are log q (−∞ where q is 0), so at
+/// τ = 1 without truncation the chain's rows are exactly q; then Q_f^K = eπ exactly and ε = (min_x q_x)^K.
 /// </summary>
 public sealed class ContextFreeModel : ILanguageModel
 {

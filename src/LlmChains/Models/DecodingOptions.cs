@@ -5,7 +5,7 @@ namespace LlmChains.Models;
 
 /// <summary>
 /// Temperature and truncation applied to a model's logits to obtain the next-token distribution
-/// f_τ(v) that fills one row of Q_f (paper-spec §1.5).
+/// f_τ(v) that fills one row of Q_f (the paper uses the temperature softmax only; the truncations are ours).
 /// </summary>
 /// <remarks>
 /// <para>The pipeline, in this order (the order of Hugging Face's logits warpers):</para>

@@ -1,7 +1,7 @@
 namespace LlmChains.Models;
 
 /// <summary>
-/// A generic autoregressive language model f : V_K^* → Δ(V) (paper-spec §1.1): given a context of
+/// A generic autoregressive language model f : V_K^* → Δ(V) (the paper's notation): given a context of
 /// 1 to <see cref="ContextWindow"/> token ids it produces one logit per vocabulary token.
 /// </summary>
 /// <remarks>

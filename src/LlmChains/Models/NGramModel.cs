@@ -68,7 +68,7 @@ public sealed class NGramModel : ILanguageModel
     }
 
     /// <summary>
-    /// The paper's 40-digit parity sequence (paper-spec §2.5): x_t = (x_{t−1} + x_{t−2} + x_{t−3}) mod 2.
+    /// The paper's 40-digit parity sequence (Section 3.2): x_t = (x_{t−1} + x_{t−2} + x_{t−3}) mod 2.
     /// The paper does not give the first digits; this one starts 0, 0, 1.
     /// </summary>
     public static IReadOnlyList<int> PaperToySequence { get; } = CreateParitySequence(40, [0, 0, 1]);

@@ -3,10 +3,11 @@ using LlmChains.Models.Internals;
 namespace LlmChains.Models;
 
 /// <summary>
-/// The synthetic parity model of paper-spec §2.5 and oracle O-6 (T = 2): on a context of full length K
-/// the token (sum of the K tokens) mod 2 gets logit +β and the other token −β; shorter contexts get
-/// logits 0 (uniform). At temperature τ the rule token has probability 1/(1 + e^{−2β/τ}) and, for β = 1,
-/// ε(τ) = (1 + e^{2/τ})^{−K}.
+/// A synthetic parity model (T = 2) after the toy example of the paper's Section 3.2, with fixed logits in place of the
+/// trained minGPT: on a context of full length K the token (sum of the K tokens) mod 2 gets logit +β and the other
+/// token −β; shorter contexts get logits 0 (uniform). At temperature τ the rule token has probability
+/// 1/(1 + e^{−2β/τ}) and, for β = 1, ε(τ) = (1 + e^{2/τ})^{−K} (our closed form; the paper plots ε(τ) in Fig. 5 but
+/// gives no formula).
 /// </summary>
 public sealed class ParityModel : ILanguageModel
 {

@@ -4,8 +4,8 @@ namespace LlmChains.Models;
 
 /// <summary>
 /// A model given by a table of logits: one row of T logits for every state of V_K^*, rows in the state
-/// order of paper-spec §1.6 (by length, then base-T code). Built from arrays or a NumPy <c>.npy</c> file of
-/// shape (|V_K^*|, T), float32 or float64. Float32 tables are kept in float32.
+/// order of <see cref="Chains.StateSpace"/> (by length, then base-T code). Built from arrays or a NumPy <c>.npy</c>
+/// file of shape (|V_K^*|, T), float32 or float64. Float32 tables are kept in float32.
 /// </summary>
 public sealed class TabularModel : ILanguageModel, IStateIndexedModel
 {

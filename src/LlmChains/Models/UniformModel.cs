@@ -2,7 +2,8 @@ using LlmChains.Models.Internals;
 
 namespace LlmChains.Models;
 
-/// <summary>The uniform model: every context gets the same logits (all zero), so f(v) is uniform on V (oracle O-5).</summary>
+/// <summary>The uniform model: every context gets the same logits (all zero), so f(v) is uniform on V
+/// (at τ &gt; 0 then Qⁿ = eπ exactly for n ≥ K, π uniform on the full-length states).</summary>
 public sealed class UniformModel : ILanguageModel
 {
     /// <summary>Creates the uniform model on T tokens with context window K.</summary>

@@ -35,7 +35,8 @@ internal readonly struct LogTableTransitions(double[] logs, int vocabularySize) 
 /// windows, O(K·T^{K+1}) work and three vectors of T^K entries.
 /// </summary>
 /// <remarks>
-/// Between full-length states there is exactly one K-step path (paper-spec §2.3): from i the walk emits j_1..j_K and
+/// Between full-length states there is exactly one K-step path (from the transitions of Prop. 3.2): from i the walk
+/// emits j_1..j_K and
 /// passes through the windows w_k = (i_{k+1..K}, j_{1..k}), so (Q^K)_{ij} = Π_k f(w_k)_{j_{k+1}} and the pairs (i, j)
 /// are in one-to-one correspondence with the K-step walks of the de Bruijn graph on ℛ. Hence
 /// ε = min over K-step walks of the product of their transition probabilities, and in logs

@@ -1,6 +1,7 @@
 namespace LlmChains.Bounds.Internals;
 
-/// <summary>The arithmetic shared by the bound calculators (paper-spec §3.3, §3.4, §3.8, §4.2, §4.3).</summary>
+/// <summary>The arithmetic shared by the bound calculators (Thm. 4.2, Prop. 4.1, App. E.3, Thm. 4.3, Prop.
+/// E.2).</summary>
 internal static class BoundMath
 {
     /// <summary>Above this the integers are no longer exact doubles and N is returned without the ±1 check.</summary>

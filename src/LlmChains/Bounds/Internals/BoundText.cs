@@ -36,7 +36,7 @@ internal static class BoundText
             lines.Add(Inv($"Language ambiguity (eq. 1): every next-token probability of the language is ≥ c_0 = {G(c0)}, so log(1/c_0) = {G(languageTerm)}."));
             if (languageTerm > modelTerm)
             {
-                lines.Add(Inv($"The language term log(1/c_0) = {G(languageTerm)} exceeds the model term {modelTermSymbol} = {G(modelTerm)}: below this threshold the architecture does not change the bound (threshold remark, §3.3)."));
+                lines.Add(Inv($"The language term log(1/c_0) = {G(languageTerm)} exceeds the model term {modelTermSymbol} = {G(modelTerm)}: below this threshold the architecture does not change the bound (the threshold remark after Thm. 4.2)."));
             }
         }
         else

@@ -14,7 +14,8 @@ namespace LlmChains.Chains.Internals;
 /// times, and unoptimised first-tier code would otherwise run for the first steps.
 /// </summary>
 /// <remarks>
-/// Layout facts (paper-spec §1.6): a state i shorter than K has its T successors at T(i+1) .. T(i+1)+T−1, and
+/// Layout facts (of our state order, see StateSpace): a state i shorter than K has its T successors at T(i+1) ..
+/// T(i+1)+T−1, and
 /// is their only predecessor, so next[T + m] = x[m / T]·P[m] for targets shorter than K. A full-length target
 /// with code c = s·T + a (suffix s ∈ [0, T^{K−1}), last token a) is reached from the length-(K−1) prefix
 /// offset(K−1) + s (when K ≥ 2) and from the T full-length states offset(K) + b·T^{K−1} + s, b ∈ [0, T), whose

@@ -1,8 +1,8 @@
 namespace LlmChains.Models.Internals;
 
 /// <summary>
-/// A built-in model whose logits are addressed by state index (paper-spec §1.6 order); the chain builder
-/// uses it to skip turning each index into a context and back.
+/// A built-in model whose logits are addressed by state index (the order of <see cref="Chains.StateSpace"/>); the
+/// chain builder uses it to skip turning each index into a context and back.
 /// </summary>
 internal interface IStateIndexedModel
 {

@@ -1,7 +1,7 @@
 namespace LlmChains.Models.Internals;
 
 /// <summary>
-/// The fixed state order of paper-spec §1.6: by length 1..K, then by base-T code (first token most
+/// The fixed state order: by length 1..K (as in the paper's Figs. 2 and 3), then by base-T code (first token most
 /// significant). index(v) = offset(|v|) + code(v), offset(L) = Σ_{l&lt;L} T^l. Shared by the models that
 /// address per-state tables and by <see cref="Chains.StateSpace"/>.
 /// </summary>
