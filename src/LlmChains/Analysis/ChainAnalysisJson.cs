@@ -6,8 +6,8 @@ using LlmChains.Chains;
 namespace LlmChains.Analysis;
 
 /// <summary>
-/// Writes a <see cref="ChainAnalysis"/> as JSON — the fields of <c>llmchains analyze --json</c> (docs/convergence.md
-/// lists them), reusable from code: structure and classes, π, the spectrum, ε and the Prop. 3.4 steps, t_mix, t_min and
+/// Writes a <see cref="ChainAnalysis"/> as JSON — the fields of <c>llmchains analyze --json</c> (docs/json.md lists
+/// them), reusable from code: structure and classes, π, the spectrum, ε and the Prop. 3.4 steps, t_mix, t_min and
 /// their statuses, d(t) and whether it is the worst case or from the uniform start, and the sampled diagnostics.
 /// Numbers that are not finite (∞, NaN) are written as <c>null</c>, with a status field saying why.
 /// </summary>
