@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using LlmChains.Gguf;
-using LlmChains.LlamaSharp.Tests.Support;
 
 namespace LlmChains.Cli.Tests.Reliability;
 
