@@ -49,6 +49,8 @@ internal static class CliApplication
         root.Add(SweepCommand.Create(context));
         root.Add(BoundsCommand.Create(context));
         root.Add(IclCommand.Create(context));
+        root.Add(ExportCommand.Create(context));
+        root.Add(GgufCommand.Create(context));
         NumericOptions.Install(root);
         ToolHelp.Install(root);
         return root;

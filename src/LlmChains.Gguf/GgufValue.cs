@@ -109,16 +109,19 @@ public sealed class GgufValue
 
     private bool TryGetInt64Array([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out long[]? values)
     {
+        // By the exact type: the runtime lets an int[] pass as a uint[] (and sbyte[] as byte[], …), so a type pattern
+        // would read a signed array as unsigned (−4 as 4294967292).
+        var type = Value.GetType();
         values = Value switch
         {
-            byte[] a => Array.ConvertAll(a, x => (long)x),
-            sbyte[] a => Array.ConvertAll(a, x => (long)x),
-            ushort[] a => Array.ConvertAll(a, x => (long)x),
-            short[] a => Array.ConvertAll(a, x => (long)x),
-            uint[] a => Array.ConvertAll(a, x => (long)x),
-            int[] a => Array.ConvertAll(a, x => (long)x),
-            long[] a => (long[])a.Clone(),
-            ulong[] a when Array.TrueForAll(a, x => x <= long.MaxValue) => Array.ConvertAll(a, x => (long)x),
+            byte[] a when type == typeof(byte[]) => Array.ConvertAll(a, x => (long)x),
+            sbyte[] a when type == typeof(sbyte[]) => Array.ConvertAll(a, x => (long)x),
+            ushort[] a when type == typeof(ushort[]) => Array.ConvertAll(a, x => (long)x),
+            short[] a when type == typeof(short[]) => Array.ConvertAll(a, x => (long)x),
+            uint[] a when type == typeof(uint[]) => Array.ConvertAll(a, x => (long)x),
+            int[] a when type == typeof(int[]) => Array.ConvertAll(a, x => (long)x),
+            long[] a when type == typeof(long[]) => (long[])a.Clone(),
+            ulong[] a when type == typeof(ulong[]) && Array.TrueForAll(a, x => x <= long.MaxValue) => Array.ConvertAll(a, x => (long)x),
             _ => null,
         };
         return values is not null;

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using FluentAssertions;
-using LlmChains.LlamaSharp.Tests.Support;
 
 namespace LlmChains.Gguf.Tests;
 
@@ -18,7 +17,7 @@ public sealed class GgufFuzzTests
     [Fact]
     public void Read_SeededMutationsOfAValidFile_ThrowOnlyFormatExceptions()
     {
-        var writer = TinyLlama.Build(seed: 5, tied: true);
+        var writer = TinyLlama.Build(5, new TinyLlamaOptions { TiedEmbeddings = true });
         writer.AddTensor("blk.0.extra_q8.weight", [64, 2], GgmlType.Q8_0, Enumerable.Range(0, 128).Select(i => i / 100f).ToArray());
         writer.AddTensor("blk.0.extra_bf16.weight", [8, 2], GgmlType.BF16, Enumerable.Range(0, 16).Select(i => i / 10f).ToArray());
         byte[] original = writer.ToBytes();

@@ -1,6 +1,5 @@
 using FluentAssertions;
 using LlmChains.Bounds;
-using LlmChains.LlamaSharp.Tests.Support;
 
 namespace LlmChains.Gguf.Tests;
 
@@ -9,31 +8,31 @@ public sealed class GgufNormsTests
     private static GgufFile Read(GgufWriter writer) => GgufFile.Read(new MemoryStream(writer.ToBytes(), writable: false));
 
     /// <summary>‖W_Uᵀ‖_{2,1} = Σ_i ‖row_i‖₂, computed directly from the values the writer stored.</summary>
-    private static double Expected(GgufWriter.Tensor tensor, IEnumerable<int>? rows = null)
+    private static double Expected(GgufWriterTensor tensor, IEnumerable<int>? rows = null)
     {
-        int width = (int)tensor.Dims[0];
+        int width = (int)tensor.Dimensions[0];
         int count = tensor.Decoded.Length / width;
-        return (rows ?? Enumerable.Range(0, count)).Sum(r => Math.Sqrt(tensor.Decoded.AsSpan(r * width, width).ToArray().Sum(x => (double)x * x)));
+        return (rows ?? Enumerable.Range(0, count)).Sum(r => Math.Sqrt(tensor.Decoded.Slice(r * width, width).ToArray().Sum(x => (double)x * x)));
     }
 
     [Fact]
     public void UnembeddingNorm_OutputTensor_EqualsTheNormOfTheWrittenWeights()
     {
-        var writer = TinyLlama.Build(seed: 11);
+        var writer = TinyLlama.Build(11);
         var output = writer.Tensors.Single(t => t.Name == "output.weight");
         var norm = GgufNorms.UnembeddingNorm(Read(writer));
 
         norm.TensorName.Should().Be("output.weight");
         norm.IsTiedToEmbeddings.Should().BeFalse();
         norm.TokenCount.Should().Be(24);
-        norm.EmbeddingLength.Should().Be(TinyLlama.Embedding);
+        norm.EmbeddingLength.Should().Be(TinyLlama.EmbeddingLength);
         norm.Value.Should().BeApproximately(Expected(output), 1e-9 * Expected(output));
     }
 
     [Fact]
     public void UnembeddingNorm_TiedEmbeddings_UsesTokenEmbeddings()
     {
-        var writer = TinyLlama.Build(seed: 12, tied: true);
+        var writer = TinyLlama.Build(12, new TinyLlamaOptions { TiedEmbeddings = true });
         var embedding = writer.Tensors.Single(t => t.Name == "token_embd.weight");
         var norm = GgufNorms.UnembeddingNorm(Read(writer));
 
@@ -45,7 +44,7 @@ public sealed class GgufNormsTests
     [Fact]
     public void UnembeddingNorm_SubVocabulary_SumsTheSelectedRowsAndIsAtMostTheFullNorm()
     {
-        var writer = TinyLlama.Build(seed: 13);
+        var writer = TinyLlama.Build(13);
         var output = writer.Tensors.Single(t => t.Name == "output.weight");
         var file = Read(writer);
         int[] digits = [TinyLlama.DigitId(0), TinyLlama.DigitId(1), TinyLlama.DigitId(2)];
@@ -74,12 +73,12 @@ public sealed class GgufNormsTests
     [Fact]
     public void WeightNorms_TinyLlama_GivesPerLayerMaxAbsAndTheDepthAwareConstants()
     {
-        var writer = TinyLlama.Build(seed: 14);
+        var writer = TinyLlama.Build(14);
         var norms = GgufNorms.WeightNorms(Read(writer));
-        double MaxAbs(string name) => writer.Tensors.Single(t => t.Name == name).Decoded.Max(x => Math.Abs((double)x));
+        double MaxAbs(string name) => writer.Tensors.Single(t => t.Name == name).Decoded.ToArray().Max(x => Math.Abs((double)x));
 
-        norms.Layers.Should().HaveCount(TinyLlama.Layers);
-        for (int l = 0; l < TinyLlama.Layers; l++)
+        norms.Layers.Should().HaveCount(TinyLlama.BlockCount);
+        for (int l = 0; l < TinyLlama.BlockCount; l++)
         {
             norms.Layers[l].AttentionValue.Should().Be(MaxAbs($"blk.{l}.attn_v.weight"));
             norms.Layers[l].AttentionOutput.Should().Be(MaxAbs($"blk.{l}.attn_output.weight"));
@@ -87,16 +86,16 @@ public sealed class GgufNormsTests
             norms.Layers[l].FeedForwardOutput.Should().Be(MaxAbs($"blk.{l}.ffn_down.weight"));
         }
 
-        norms.AttentionValue.Should().Be(Enumerable.Range(0, TinyLlama.Layers).Max(l => MaxAbs($"blk.{l}.attn_v.weight")));
+        norms.AttentionValue.Should().Be(Enumerable.Range(0, TinyLlama.BlockCount).Max(l => MaxAbs($"blk.{l}.attn_v.weight")));
         var embedding = writer.Tensors.Single(t => t.Name == "token_embd.weight");
-        double tokenNorm = Enumerable.Range(0, 24).Max(r => embedding.Decoded.AsSpan(r * 32, 32).ToArray().Sum(x => Math.Abs((double)x)));
+        double tokenNorm = Enumerable.Range(0, 24).Max(r => embedding.Decoded.Slice(r * 32, 32).ToArray().Sum(x => Math.Abs((double)x)));
         norms.TokenNorm.Should().BeApproximately(tokenNorm, 1e-5);
 
         TransformerNormBounds bounds = norms.ToTransformerNormBounds();
-        bounds.EmbeddingDimension.Should().Be(TinyLlama.Embedding);
-        bounds.FeedForwardWidth.Should().Be(TinyLlama.FeedForward);
-        bounds.HeadCount.Should().Be(TinyLlama.Heads);
-        bounds.LayerCount.Should().Be(TinyLlama.Layers);
+        bounds.EmbeddingDimension.Should().Be(TinyLlama.EmbeddingLength);
+        bounds.FeedForwardWidth.Should().Be(TinyLlama.FeedForwardLength);
+        bounds.HeadCount.Should().Be(TinyLlama.HeadCount);
+        bounds.LayerCount.Should().Be(TinyLlama.BlockCount);
         bounds.UnembeddingNorm.Should().Be(norms.Unembedding.Value);
         bounds.Validate();
     }

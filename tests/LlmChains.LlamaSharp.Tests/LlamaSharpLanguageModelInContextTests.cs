@@ -1,4 +1,5 @@
 using FluentAssertions;
+using LlmChains.Gguf;
 using LlmChains.LlamaSharp.Tests.Support;
 using LlmChains.Models;
 
@@ -106,7 +107,7 @@ public sealed class LlamaSharpLanguageModelInContextTests(ModelFixture fixture)
 
         ((Action)(() => model.PredictInContext([0, 3]))).Should().Throw<ArgumentException>().WithMessage("*State 3*");
         ((Action)(() => model.PredictInContext([]))).Should().Throw<ArgumentException>();
-        ((Action)(() => model.PredictInContext(new int[TinyLlama.TrainingContext]))).Should().Throw<ArgumentException>().WithMessage("*training context*");
+        ((Action)(() => model.PredictInContext(new int[TinyLlama.ContextLength]))).Should().Throw<ArgumentException>().WithMessage("*training context*");
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public sealed class LlamaSharpLanguageModelTests(ModelFixture fixture, Xunit.Abs
         model.VocabularySize.Should().Be(3);
         model.ContextWindow.Should().Be(4);
         model.ModelVocabularySize.Should().Be(24);
-        model.ModelContextLength.Should().Be(TinyLlama.TrainingContext);
+        model.ModelContextLength.Should().Be(TinyLlama.ContextLength);
         model.TokenIds.Should().Equal(TinyLlama.DigitId(0), TinyLlama.DigitId(1), TinyLlama.DigitId(2));
         model.TokenPieces.Should().Equal("0", "1", "2");
         model.BosToken.Should().Be(1);
@@ -69,7 +69,7 @@ public sealed class LlamaSharpLanguageModelTests(ModelFixture fixture, Xunit.Abs
         digits.GetNextTokenLogits([0, 1], a);           // context "0","1"
         reordered.GetNextTokenLogits([1, 2], b);        // the same tokens: state 1 = "0"; but state 2 = "d"
         reordered.GetNextTokenLogits([1, 0], b);        // "0","2": another context
-        reordered.TokenPieces.Should().Equal("2", "0", TinyLlama.Vocabulary(false)[19]);
+        reordered.TokenPieces.Should().Equal("2", "0", TinyLlama.Vocabulary()[19]);
         digits.GetNextTokenLogits([0, 2], a);
         b[0].Should().BeApproximately(a[2], 1e-5);      // logit of "2"
         b[1].Should().BeApproximately(a[0], 1e-5);      // logit of "0"
@@ -221,7 +221,7 @@ public sealed class LlamaSharpLanguageModelTests(ModelFixture fixture, Xunit.Abs
         ((Action)(() => LlamaSharpLanguageModel.Load(missing, TokenSubset.Digits(2), 3))).Should().Throw<FileNotFoundException>();
         ((Action)(() => LlamaSharpLanguageModel.Load(fixture.Plain, TokenSubset.FromPieces(["0", "zz"]), 3))).Should().Throw<ArgumentException>().WithMessage("*'zz' is not in the vocabulary*");
         ((Action)(() => LlamaSharpLanguageModel.Load(fixture.Plain, TokenSubset.FromIds([0, 99]), 3))).Should().Throw<ArgumentException>().WithMessage("*99*outside*");
-        ((Action)(() => LlamaSharpLanguageModel.Load(fixture.Plain, TokenSubset.Digits(2), TinyLlama.TrainingContext))).Should().Throw<ArgumentOutOfRangeException>().WithMessage("*training context*")
+        ((Action)(() => LlamaSharpLanguageModel.Load(fixture.Plain, TokenSubset.Digits(2), TinyLlama.ContextLength))).Should().Throw<ArgumentOutOfRangeException>().WithMessage("*training context*")
             .Which.Message.Should().NotContainAny(["(Parameter", "Actual value", "\n"], "the CLI shows it as one line");
 
         string corrupt = Path.Combine(Path.GetTempPath(), $"llmchains-corrupt-{Environment.ProcessId}.gguf");

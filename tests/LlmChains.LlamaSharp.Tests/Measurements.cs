@@ -62,7 +62,7 @@ public sealed class Measurements(ModelFixture fixture, ITestOutputHelper output)
         table.AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var (r, layers, ff) in new[] { (32, 2, 64), (512, 4, 1408), (1024, 4, 2816), (2048, 2, 5632) })
         {
-            string path = TinyLlama.WriteTemp(Sized(r, layers, ff), $"sized-{r}.gguf");
+            string path = TestFiles.WriteTemp(Sized(r, layers, ff), $"sized-{r}.gguf");
             long bytes = GgufFile.Read(path).Tensors.Sum(x => x.ByteCount);
             try
             {
@@ -88,7 +88,7 @@ public sealed class Measurements(ModelFixture fixture, ITestOutputHelper output)
     private static GgufWriter Sized(int r, int layers, int ff)
     {
         var random = new Random(1);
-        string[] vocabulary = TinyLlama.Vocabulary(false);
+        string[] vocabulary = [.. TinyLlama.Vocabulary()];
         int n = vocabulary.Length;
         var writer = new GgufWriter();
         writer.Add("general.architecture", "llama").Add("llama.context_length", 64u).Add("llama.embedding_length", (uint)r)

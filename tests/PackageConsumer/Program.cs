@@ -6,7 +6,6 @@ using LlmChains.Bounds;
 using LlmChains.Chains;
 using LlmChains.Gguf;
 using LlmChains.LlamaSharp;
-using LlmChains.LlamaSharp.Tests.Support;
 using LlmChains.Models;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -49,16 +48,16 @@ Check("own model chain", () =>
 
 string directory = Directory.CreateTempSubdirectory("llmchains-consumer-").FullName;
 string path = Path.Combine(directory, "tiny.gguf");
-var writer = TinyLlama.Build(seed: 7);
-writer.WriteTo(path);
+var writer = TinyLlama.Build(7);
+writer.Write(path);
 
 // LlmChains.Gguf: B_U = Σ_rows ‖row of W_U‖₂ read from the file, against the values the writer encoded.
 Check("gguf B_U", () =>
 {
     var file = GgufFile.Read(path);
     double bu = GgufNorms.UnembeddingNorm(file).Value;
-    float[] w = writer.Tensors.Single(t => t.Name == "output.weight").Decoded;
-    double expected = w.Chunk(TinyLlama.Embedding).Sum(row => Math.Sqrt(row.Sum(x => (double)x * x)));
+    float[] w = writer.Tensors.Single(t => t.Name == "output.weight").Decoded.ToArray();
+    double expected = w.Chunk(TinyLlama.EmbeddingLength).Sum(row => Math.Sqrt(row.Sum(x => (double)x * x)));
     Near(bu, expected, 1e-6, "B_U");
     return $"{file.Architecture}, T = {file.VocabularySize}, r = {file.EmbeddingLength}, B_U = {bu:R}";
 });

@@ -38,11 +38,17 @@ internal sealed class ModelOptions
     public bool AnyModelOptionGiven(ParseResult parse) => parse.GetResult(Model) is not null || parse.GetResult(Vocabulary) is not null || parse.GetResult(Context) is not null;
 
     /// <summary>The model, refused before it is created (where T and K are known first) or built when its chain does not fit <paramref name="budget"/>.</summary>
-    public (ILanguageModel Model, string Description) CreateModel(ParseResult parse, MemoryBudget budget)
+    /// <param name="parse">The command line.</param>
+    /// <param name="budget">The memory budget.</param>
+    /// <param name="requireFits">Another check of (T, K) than the chain's (<see cref="RequireChainFits"/>), for commands that allocate something else.</param>
+    public (ILanguageModel Model, string Description) CreateModel(ParseResult parse, MemoryBudget budget, Action<int, int>? requireFits = null)
     {
         RequireApplicable(parse);
-        return ModelSource.Create(parse.GetValue(Model), parse.GetValue(Vocabulary), parse.GetValue(Context), parse.GetValue(Seed), parse.GetValue(LogitScale), parse.GetValue(Tokens), parse.GetValue(Threads), (t, k) => RequireChainFits(parse, t, k, budget));
+        return ModelSource.Create(parse.GetValue(Model), parse.GetValue(Vocabulary), parse.GetValue(Context), parse.GetValue(Seed), parse.GetValue(LogitScale), parse.GetValue(Tokens), parse.GetValue(Threads), requireFits ?? ((t, k) => RequireChainFits(parse, t, k, budget)));
     }
+
+    /// <summary>Whether the probabilities (and captured logits) are stored in float32 (<c>--precision float32</c>).</summary>
+    public bool IsSinglePrecision(ParseResult parse) => IsSingle(parse);
 
     /// <summary>Refuses an option given for a model that does not use it (--logit-scale with --model uniform would otherwise be ignored).</summary>
     private void RequireApplicable(ParseResult parse)

@@ -22,6 +22,17 @@ internal static class ResourceEstimate
         return size.Log10StateCount + Math.Log10(perState);
     }
 
+    /// <summary>
+    /// <c>export</c>: the captured logit table (|V_K^*|·T values of 4 or 8 B) when the logits are written, and the
+    /// chain's probability table (|V_K^*|·T doubles) when the chain is; the files themselves are streamed.
+    /// </summary>
+    /// <returns>log10 of the bytes.</returns>
+    public static double Log10Export(StateSpaceSize size, bool single, bool logits, bool matrix)
+    {
+        double perState = ((logits ? (single ? 4.0 : 8.0) : 0) + (matrix ? 8.0 : 0)) * size.VocabularySize;
+        return size.Log10StateCount + Math.Log10(Math.Max(perState, 1));
+    }
+
     /// <summary>"the chain of T = 2, K = 40 (about 2.2e12 states)".</summary>
     public static string DescribeChain(StateSpaceSize size)
     {

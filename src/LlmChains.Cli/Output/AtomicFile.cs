@@ -7,6 +7,30 @@ namespace LlmChains.Cli.Output;
 /// </summary>
 internal static class AtomicFile
 {
+    /// <summary>
+    /// Refuses, before any work is done, a target that cannot be a file: not a valid name, or a folder. (A folder that
+    /// cannot be written still fails only when writing, with the same one-line message.)
+    /// </summary>
+    /// <param name="path">The target file.</param>
+    /// <param name="what">What will be written, for messages.</param>
+    public static void Check(string path, string what)
+    {
+        string full;
+        try
+        {
+            full = Path.GetFullPath(path);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw new CliException($"{path}: not a valid file name for {what}");
+        }
+
+        if (Directory.Exists(full) || path.EndsWith(Path.DirectorySeparatorChar) || path.EndsWith(Path.AltDirectorySeparatorChar))
+        {
+            throw new CliException($"{path}: is a folder; give a file name for {what}");
+        }
+    }
+
     /// <summary>Writes <paramref name="path"/> with <paramref name="write"/>, which receives the temporary file's path.</summary>
     /// <param name="path">The target file.</param>
     /// <param name="what">What is written, for messages ("the plot", "the CSV").</param>

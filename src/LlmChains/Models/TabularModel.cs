@@ -151,6 +151,36 @@ public sealed class TabularModel : ILanguageModel, IStateIndexedModel
         return new TabularModel(indexing, doubles, singles);
     }
 
+    /// <summary>
+    /// Writes the table as a NumPy <c>.npy</c> file that <see cref="FromNpy"/> and <c>numpy.load</c> read back: shape
+    /// (|V_K^*|, T), rows in the state order of this model (by length, then base-T code), dtype <c>'&lt;f8'</c>, or
+    /// <c>'&lt;f4'</c> when <see cref="IsSinglePrecision"/>, C order, format version 1.0 with the header padded so that
+    /// the data starts at a multiple of 64 bytes. The values are written bit for bit.
+    /// </summary>
+    /// <param name="path">The file, created or replaced.</param>
+    /// <exception cref="IOException">The file cannot be written.</exception>
+    public void WriteNpy(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+        WriteNpy(stream);
+    }
+
+    /// <summary>Writes the table in <c>.npy</c> format to <paramref name="stream"/> (see <see cref="WriteNpy(string)"/>; not flushed or disposed).</summary>
+    /// <param name="stream">A writable stream.</param>
+    public void WriteNpy(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (_doubles is not null)
+        {
+            NpyWriter.Write(stream, _indexing.StateCount, VocabularySize, _doubles);
+        }
+        else
+        {
+            NpyWriter.Write(stream, _indexing.StateCount, VocabularySize, _singles);
+        }
+    }
+
     /// <inheritdoc/>
     public void GetNextTokenLogits(ReadOnlySpan<int> context, Span<double> logits)
     {

@@ -1,13 +1,12 @@
 using System.Text.Json;
 using LlmChains.Gguf;
-using LlmChains.LlamaSharp.Tests.Support;
 
 namespace LlmChains.Cli.Tests.Commands;
 
 /// <summary>The GGUF paths of the tool, on the tiny llama-architecture fixture written by <see cref="TinyLlama"/>.</summary>
 public sealed class GgufCommandTests
 {
-    private static readonly Lazy<string> Fixture = new(() => TinyLlama.WriteTemp(TinyLlama.Build(seed: 7, allFloat32: true), "cli-tiny.gguf"));
+    private static readonly Lazy<string> Fixture = new(() => WriteTemp(TinyLlama.Build(7, new TinyLlamaOptions { AllFloat32 = true }), "cli-tiny.gguf"));
 
     [Fact]
     public void Analyze_GgufModel_BuildsAndAnalysesTheChainOfADigitSubset()
@@ -70,5 +69,13 @@ public sealed class GgufCommandTests
         code.Should().Be(1);
         output.Should().BeEmpty();
         error.TrimEnd('\n', '\r').Should().NotContain("\n").And.StartWith("llmchains: error: ");
+    }
+
+    private static string WriteTemp(GgufWriter writer, string name)
+    {
+        string directory = Directory.CreateTempSubdirectory("llmchains-cli-gguf-").FullName;
+        string path = Path.Combine(directory, name);
+        writer.Write(path);
+        return path;
     }
 }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using LlmChains.Gguf;
-using LlmChains.LlamaSharp.Tests.Support;
 
 namespace LlmChains.Cli.Tests.Reliability;
 
@@ -47,7 +46,7 @@ public sealed class CliFuzzTests
         try
         {
             string path = Path.Combine(folder, "tiny.gguf");
-            File.WriteAllBytes(path, TinyLlama.Build(seed: 5).ToBytes());
+            File.WriteAllBytes(path, TinyLlama.Build(5).ToBytes());
             var (code, output, error) = CliRunner.Run("analyze", "--model", "gguf:" + path, "--tokens", "digits:2", "--context", "2", "--json");
 
             code.Should().Be(0, "the native cases fail because of their one mutated field; {0}", error);
@@ -333,7 +332,7 @@ public sealed class CliFuzzTests
 
     private static IEnumerable<FuzzCase> GgufFiles(Random random, int count)
     {
-        byte[] valid = TinyLlama.Build(seed: 3).ToBytes();
+        byte[] valid = TinyLlama.Build(3).ToBytes();
         for (int i = 0; i < count; i++)
         {
             byte[] file = (i % 3) switch
@@ -367,7 +366,7 @@ public sealed class CliFuzzTests
         ];
         foreach (var (key, type, value) in fields)
         {
-            byte[] file = TinyLlama.Build(seed: 5).Set(key, type, null, value).ToBytes();
+            byte[] file = TinyLlama.Build(5).Set(key, type, null, value).ToBytes();
             yield return new FuzzCase("native", ["analyze", "--model", "gguf:" + FilePlaceholder, "--tokens", "digits:2", "--context", "2", "--plot", OutputPlaceholder + "/n.png"], ".gguf", file);
         }
     }

@@ -63,16 +63,36 @@ public sealed class CultureTests
             ["bounds", "catalog", "--delta", "0.05"],
             ["icl", "--states", "3", "--length", "200", "--repetitions", "4", "--predictor", "frequentist,bayes:0.5"],
             ["icl", "--states", "3", "--length", "200", "--repetitions", "4", "--json"],
+            ["export", "--model", "random", "--vocab", "3", "--context", "3", "--temperature", "0.7", "--top-p", "0.9", "--matrix-out", "{0}/c.mtx", "--logits-out", "{0}/l.npy"],
+            ["export", "--model", "random", "--vocab", "3", "--context", "3", "--temperature", "0.7", "--top-p", "0.9", "--matrix-out", "{0}/c.mtx", "--logits-out", "{0}/l.npy", "--json"],
+            ["gguf", "tiny", "{0}/t.gguf", "--seed", "4"],
+            ["gguf", "tiny", "{0}/t.gguf", "--seed", "4", "--json"],
         ];
 
-        foreach (string[] args in runs)
+        string folder = Directory.CreateTempSubdirectory("llmchains-culture-").FullName;
+        try
         {
-            var invariant = InCulture("", () => CliRunner.Run(args));
-            var local = InCulture(culture, () => CliRunner.Run(args));
+            foreach (string[] template in runs)
+            {
+                string[] args = [.. template.Select(a => a.Replace("{0}", folder, StringComparison.Ordinal))];
+                var invariant = InCulture("", () => CliRunner.Run(args));
+                var invariantFiles = Directory.GetFiles(folder).Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToList();
+                var local = InCulture(culture, () => CliRunner.Run(args));
+                var localFiles = Directory.GetFiles(folder).Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToList();
 
-            invariant.ExitCode.Should().Be(0, invariant.Error);
-            local.ExitCode.Should().Be(0, local.Error);
-            WithoutTimings(local.Output).Should().Be(WithoutTimings(invariant.Output), $"'{string.Join(' ', args)}' prints the same in {culture}");
+                invariant.ExitCode.Should().Be(0, invariant.Error);
+                local.ExitCode.Should().Be(0, local.Error);
+                WithoutTimings(local.Output).Should().Be(WithoutTimings(invariant.Output), $"'{string.Join(' ', args)}' prints the same in {culture}");
+                localFiles.Should().HaveSameCount(invariantFiles);
+                for (int i = 0; i < localFiles.Count; i++)
+                {
+                    localFiles[i].Should().Equal(invariantFiles[i], $"'{string.Join(' ', args)}' writes the same files in {culture}");
+                }
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
         }
     }
 

@@ -56,9 +56,10 @@ internal static class HyperParameterCases
         var paths = new string[cases.Count];
         for (int i = 0; i < cases.Count; i++)
         {
-            var writer = TinyLlama.Build(seed: 11, allFloat32: true);
+            var writer = TinyLlama.Build(11, new TinyLlamaOptions { AllFloat32 = true });
             cases[i].Mutate(writer);
-            paths[i] = writer.WriteTo(Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $"case-{i:D3}.gguf")));
+            paths[i] = Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $"case-{i:D3}.gguf"));
+            writer.Write(paths[i]);
         }
 
         try
@@ -126,11 +127,11 @@ internal static class HyperParameterCases
         all.Add(new HyperParameterCase("tokenizer.ggml.bos_token_id = 1000", w => w.Set("tokenizer.ggml.bos_token_id", GgufValueType.UInt32, null, 1000u)));
         all.Add(new HyperParameterCase("tokenizer.ggml.model = bogus", w => w.Set("tokenizer.ggml.model", GgufValueType.String, null, "bogus")));
 
-        all.Add(new HyperParameterCase("token_embd rows fewer than the vocabulary", w => w.ReshapeTensor("token_embd.weight", [TinyLlama.Embedding, 10])));
-        all.Add(new HyperParameterCase("output rows fewer than the vocabulary", w => w.ReshapeTensor("output.weight", [TinyLlama.Embedding, 10])));
-        all.Add(new HyperParameterCase("attn_q narrower", w => w.ReshapeTensor("blk.0.attn_q.weight", [TinyLlama.Embedding, 16])));
-        all.Add(new HyperParameterCase("ffn_down transposed", w => w.ReshapeTensor("blk.1.ffn_down.weight", [TinyLlama.Embedding, TinyLlama.FeedForward])));
-        all.Add(new HyperParameterCase("attn_norm 3-D", w => w.ReshapeTensor("blk.0.attn_norm.weight", [TinyLlama.Embedding, 1, 1])));
+        all.Add(new HyperParameterCase("token_embd rows fewer than the vocabulary", w => w.ReshapeTensor("token_embd.weight", [TinyLlama.EmbeddingLength, 10])));
+        all.Add(new HyperParameterCase("output rows fewer than the vocabulary", w => w.ReshapeTensor("output.weight", [TinyLlama.EmbeddingLength, 10])));
+        all.Add(new HyperParameterCase("attn_q narrower", w => w.ReshapeTensor("blk.0.attn_q.weight", [TinyLlama.EmbeddingLength, 16])));
+        all.Add(new HyperParameterCase("ffn_down transposed", w => w.ReshapeTensor("blk.1.ffn_down.weight", [TinyLlama.EmbeddingLength, TinyLlama.FeedForwardLength])));
+        all.Add(new HyperParameterCase("attn_norm 3-D", w => w.ReshapeTensor("blk.0.attn_norm.weight", [TinyLlama.EmbeddingLength, 1, 1])));
         all.Add(new HyperParameterCase("output_norm missing", w => w.RemoveTensor("output_norm.weight")));
         all.Add(new HyperParameterCase("blk.1 missing", w => w.RemoveTensor("blk.1.attn_q.weight")));
         all.Add(F32("rope.freq_base", float.PositiveInfinity)); // finite logits in llama.cpp, rejected as meaningless
@@ -148,9 +149,9 @@ internal static class HyperParameterCases
     private static HyperParameterCase FeedForwardWidthZero() => new("ffn widths 0", w =>
     {
         w.Set(P + "feed_forward_length", GgufValueType.UInt32, null, 0u);
-        for (int l = 0; l < TinyLlama.Layers; l++)
+        for (int l = 0; l < TinyLlama.BlockCount; l++)
         {
-            w.ReshapeTensor($"blk.{l}.ffn_gate.weight", [TinyLlama.Embedding, 0]).ReshapeTensor($"blk.{l}.ffn_up.weight", [TinyLlama.Embedding, 0]).ReshapeTensor($"blk.{l}.ffn_down.weight", [0, TinyLlama.Embedding]);
+            w.ReshapeTensor($"blk.{l}.ffn_gate.weight", [TinyLlama.EmbeddingLength, 0]).ReshapeTensor($"blk.{l}.ffn_up.weight", [TinyLlama.EmbeddingLength, 0]).ReshapeTensor($"blk.{l}.ffn_down.weight", [0, TinyLlama.EmbeddingLength]);
         }
     });
 
@@ -179,12 +180,12 @@ internal static class HyperParameterCases
                 .Set(P + "attention.key_length", GgufValueType.UInt32, null, (uint)headSize)
                 .Set(P + "attention.value_length", GgufValueType.UInt32, null, (uint)value)
                 .Set(P + "rope.dimension_count", GgufValueType.UInt32, null, (uint)(rope ?? headSize));
-            for (int l = 0; l < TinyLlama.Layers; l++)
+            for (int l = 0; l < TinyLlama.BlockCount; l++)
             {
-                w.ReshapeTensor($"blk.{l}.attn_q.weight", [TinyLlama.Embedding, heads * headSize])
-                    .ReshapeTensor($"blk.{l}.attn_k.weight", [TinyLlama.Embedding, kvHeads * headSize])
-                    .ReshapeTensor($"blk.{l}.attn_v.weight", [TinyLlama.Embedding, kvHeads * value])
-                    .ReshapeTensor($"blk.{l}.attn_output.weight", [heads * headSize, TinyLlama.Embedding]); // llama.cpp sizes it by the key length
+                w.ReshapeTensor($"blk.{l}.attn_q.weight", [TinyLlama.EmbeddingLength, heads * headSize])
+                    .ReshapeTensor($"blk.{l}.attn_k.weight", [TinyLlama.EmbeddingLength, kvHeads * headSize])
+                    .ReshapeTensor($"blk.{l}.attn_v.weight", [TinyLlama.EmbeddingLength, kvHeads * value])
+                    .ReshapeTensor($"blk.{l}.attn_output.weight", [heads * headSize, TinyLlama.EmbeddingLength]); // llama.cpp sizes it by the key length
             }
         });
 }

@@ -10,9 +10,9 @@ public sealed class ModelFixture : IDisposable
 {
     public ModelFixture()
     {
-        Plain = TinyLlama.WriteTemp(TinyLlama.Build(seed: 7), "tiny.gguf");
-        Merged = TinyLlama.WriteTemp(TinyLlama.Build(seed: 7, mergedTen: true), "tiny-merged.gguf");
-        SinglePrecision = TinyLlama.WriteTemp(TinyLlama.Build(seed: 7, allFloat32: true), "tiny-f32.gguf");
+        Plain = TestFiles.WriteTemp(TinyLlama.Build(7), "tiny.gguf");
+        Merged = TestFiles.WriteTemp(TinyLlama.Build(7, new TinyLlamaOptions { MergedTen = true }), "tiny-merged.gguf");
+        SinglePrecision = TestFiles.WriteTemp(TinyLlama.Build(7, new TinyLlamaOptions { AllFloat32 = true }), "tiny-f32.gguf");
     }
 
     /// <summary>Digits are single tokens: in-context prompts are concatenated.</summary>

@@ -142,4 +142,81 @@ public sealed class TabularModelTests
         var act = () => TabularModel.FromArray(new double[states * 2], 2, 3);
         act.Should().Throw<ArgumentException>().Which.ParamName.Should().Be("logits");
     }
+
+    /// <summary>NumPy's own files (np.save, make_npy_fixtures.py) are the oracle: reading one and writing it back gives its bytes.</summary>
+    [Theory]
+    [InlineData("t2k3_f64_c.npy", "t2k3_f64_c.npy")]
+    [InlineData("t2k3_f32_c.npy", "t2k3_f32_c.npy")]
+    [InlineData("t3k3_f64_c.npy", "t3k3_f64_c.npy")]
+    [InlineData("t2k3_f64_be.npy", "t2k3_f64_c.npy")]
+    [InlineData("t2k3_f64_v2.npy", "t2k3_f64_c.npy")]
+    [InlineData("t3k3_f64_fortran.npy", "t3k3_f64_c.npy")]
+    public void WriteNpy_NumPyFixture_ReproducesNumPysLittleEndianCOrderFile(string read, string expected)
+    {
+        using var stream = new MemoryStream();
+        TabularModel.FromNpy(Fixtures.Npy(read)).WriteNpy(stream);
+
+        stream.ToArray().Should().Equal(File.ReadAllBytes(Fixtures.Npy(expected)));
+    }
+
+    /// <summary>The format spec: magic, version 1.0, little-endian header length, a dict literal padded with spaces to a multiple of 64 bytes and ended by a newline, then the C-order data.</summary>
+    [Theory]
+    [InlineData(false, "<f8", 8)]
+    [InlineData(true, "<f4", 4)]
+    public void WriteNpy_Header_FollowsTheNpyFormatVersion1(bool isSingle, string descr, int itemSize)
+    {
+        var states = new ReferenceStates(3, 4);
+        double[] table = Enumerable.Range(0, states.Count * 3).Select(i => Math.Sin(i) * 10).ToArray();
+        var model = isSingle ? TabularModel.FromArray(Array.ConvertAll(table, x => (float)x), 3, 4) : TabularModel.FromArray(table, 3, 4);
+        using var stream = new MemoryStream();
+        model.WriteNpy(stream);
+        byte[] bytes = stream.ToArray();
+
+        bytes[..8].Should().Equal(0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0);
+        int headerLength = bytes[8] | (bytes[9] << 8);
+        ((10 + headerLength) % 64).Should().Be(0);
+        string header = System.Text.Encoding.ASCII.GetString(bytes, 10, headerLength);
+        header.Should().Be($"{{'descr': '{descr}', 'fortran_order': False, 'shape': ({states.Count}, 3), }}".PadRight(headerLength - 1) + "\n");
+        bytes.Length.Should().Be(10 + headerLength + (states.Count * 3 * itemSize));
+        var data = bytes.AsSpan(10 + headerLength);
+        for (int e = 0; e < table.Length; e++)
+        {
+            double value = isSingle
+                ? System.Buffers.Binary.BinaryPrimitives.ReadSingleLittleEndian(data[(e * 4)..])
+                : System.Buffers.Binary.BinaryPrimitives.ReadDoubleLittleEndian(data[(e * 8)..]);
+            value.Should().Be(isSingle ? (float)table[e] : table[e]);
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void WriteNpy_CapturedModel_ReadsBackTheSameLogitsBitForBit(bool isSingle)
+    {
+        var model = new RandomLogitsModel(5, 3, 2.0, seed: 4);
+        var table = TabularModel.Capture(model, isSingle);
+        string path = Path.Combine(Path.GetTempPath(), $"llmchains-npy-{Guid.NewGuid():N}.npy");
+        try
+        {
+            table.WriteNpy(path);
+            var back = TabularModel.FromNpy(path);
+
+            back.IsSinglePrecision.Should().Be(isSingle);
+            back.VocabularySize.Should().Be(5);
+            back.ContextWindow.Should().Be(3);
+            var expected = new double[5];
+            var actual = new double[5];
+            var states = new ReferenceStates(5, 3);
+            for (int i = 0; i < states.Count; i++)
+            {
+                table.GetNextTokenLogits(states.Sequences[i], expected);
+                back.GetNextTokenLogits(states.Sequences[i], actual);
+                actual.Should().Equal(expected);
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
