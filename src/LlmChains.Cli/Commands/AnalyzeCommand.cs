@@ -32,7 +32,7 @@ internal static class AnalyzeCommand
         var tvSteps = new Option<int>("--tv-steps") { Description = "Number of steps of d(t) to report", DefaultValueFactory = _ => 50 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout" };
         var plot = new Option<string?>("--plot") { Description = "Write d(t) with the Prop. 3.4 bound and the spectrum to this PNG file" };
-        var sample = new Option<int?>("--sample") { Description = $"Simulate N trajectories (pairs) for sampled diagnostics over --tv-steps steps: a coupling upper estimate and a separating-event lower bound of TV(μQ^t, π), and repetition-loop rates, with confidence intervals. On by itself (N = {AutomaticSampleSize}) above {Convergence.DefaultMaxWorstCaseStates:N0} states, where the exact worst case is out of reach; 0 turns it off" };
+        var sample = new Option<int?>("--sample") { Description = $"Simulate N trajectories (pairs) for sampled diagnostics over --tv-steps steps: a coupling upper estimate and a separating-event lower bound of TV(μQ^t, π), and repetition-loop rates, with confidence intervals. On by itself (N = {AutomaticSampleSize}) above the exact worst case's limit, n² doubles within a quarter of the memory available or --max-memory (here {Convergence.DefaultMaxWorstCaseStates:N0} states by default); 0 turns it off" };
         var confidence = new Option<double>("--confidence") { Description = "Confidence level of the sampled intervals, in (0, 1)", DefaultValueFactory = _ => 0.95 };
         var burnIn = new Option<int>("--burn-in") { Description = "Steps of burn-in of the reference copy of the sampled coupling (a stand-in for π)", DefaultValueFactory = _ => SamplingOptions.Default.BurnIn };
         var sampleSeed = new Option<int>("--sample-seed") { Description = "Seed of the sampled diagnostics", DefaultValueFactory = _ => 0 };
@@ -80,6 +80,7 @@ internal static class AnalyzeCommand
             }
 
             var budget = context.Memory(parse);
+            sampling = sampling with { WorstCaseBytes = budget.FromOption ? budget.Bytes : Convergence.DefaultWorstCaseMemoryBytes };
             budget.Require(ResourceEstimate.DistanceCurve(steps), $"--tv-steps {steps}: d(0..{steps})");
             if (sampling.Trajectories is > 0 and int pairs)
             {
@@ -131,11 +132,11 @@ internal static class AnalyzeCommand
         if (toy)
         {
             using var progress = new StderrProgress<(int Done, int Count)>(context.Error, "temperature table", p => (double)p.Done / p.Count);
-            sweep = TemperatureSweep.Run(model, ToyTemperatures, options: AnalysisOptions(steps), progress: progress);
+            sweep = TemperatureSweep.Run(model, ToyTemperatures, options: AnalysisOptions(steps, sampling.WorstCaseBytes), progress: progress);
         }
 
         string title = toy ? "The paper's toy example (T = 2, K = 3), τ = 1" : $"T = {chain.VocabularySize}, K = {chain.ContextWindow}, {decoding}";
-        return new AnalyzeReport(description, title, chain, decoding, analysis, chain.CountNonZeros(), chain.ProbabilityBytes, chain.Precision, steps, toy ? model as NGramModel : null, sweep, null, sampling.IsAutomatic(chain));
+        return new AnalyzeReport(description, title, chain, decoding, analysis, chain.CountNonZeros(), chain.ProbabilityBytes, chain.Precision, steps, toy ? model as NGramModel : null, sweep, null, sampling.IsAutomatic(chain), WorstCaseMaxStates: sampling.WorstCaseMaxStates);
     }
 
     private static AnalyzeReport AnalyzeMatrix(string path, int steps, SamplingRequest sampling, MemoryBudget budget, CommandContext context)
@@ -145,7 +146,7 @@ internal static class AnalyzeCommand
         RequireSamplingFits(chain, sampling, steps, budget);
         var analysis = Analyze(chain, steps, sampling, context);
         long bytes = ((chain.StateCount + 1) * sizeof(long)) + (chain.NonZeroCount * (sizeof(int) + sizeof(double)));
-        return new AnalyzeReport($"MatrixMarket chain {path}", Path.GetFileName(path), chain, null, analysis, chain.NonZeroCount, bytes, ProbabilityPrecision.Float64, steps, null, null, null, sampling.IsAutomatic(chain));
+        return new AnalyzeReport($"MatrixMarket chain {path}", Path.GetFileName(path), chain, null, analysis, chain.NonZeroCount, bytes, ProbabilityPrecision.Float64, steps, null, null, null, sampling.IsAutomatic(chain), WorstCaseMaxStates: sampling.WorstCaseMaxStates);
     }
 
     /// <summary>The automatic sampling (no --sample, a large chain) is sized only once the chain is known.</summary>
@@ -160,13 +161,14 @@ internal static class AnalyzeCommand
     private static ChainAnalysis Analyze(IMarkovChain chain, int steps, SamplingRequest sampling, CommandContext context)
     {
         using var progress = new StderrProgress<AnalysisProgress>(context.Error, "analysing", p => p.Fraction);
-        return ChainAnalyzer.Analyze(chain, AnalysisOptions(steps) with { Sampling = sampling.For(chain) }, progress);
+        return ChainAnalyzer.Analyze(chain, AnalysisOptions(steps, sampling.WorstCaseBytes) with { Sampling = sampling.For(chain) }, progress);
     }
 
-    private static ChainAnalysisOptions AnalysisOptions(int steps) => new()
+    /// <summary>The analysis of d(0..steps), with the exact worst case allowed n² doubles within <paramref name="worstCaseBytes"/> (--max-memory, or a quarter of the memory available).</summary>
+    private static ChainAnalysisOptions AnalysisOptions(int steps, long worstCaseBytes) => new()
     {
         DistanceSteps = steps,
-        Convergence = new ConvergenceOptions { InitialSteps = Math.Max(64, steps) },
+        Convergence = new ConvergenceOptions { InitialSteps = Math.Max(64, steps), WorstCaseMemoryLimitBytes = worstCaseBytes },
     };
 }
 
@@ -185,7 +187,8 @@ internal sealed record AnalyzeReport(
     IReadOnlyList<TemperaturePoint>? TemperatureTable,
     string? PlotPath,
     bool SamplingAutomatic = false,
-    bool AllClasses = false);
+    bool AllClasses = false,
+    int WorstCaseMaxStates = 0);
 
 /// <summary>
 /// The sampled diagnostics asked for on the command line: --sample N (0 = off), or, without it, N =
@@ -193,6 +196,12 @@ internal sealed record AnalyzeReport(
 /// </summary>
 internal sealed record SamplingRequest(int? Trajectories, SamplingOptions Options)
 {
+    /// <summary>The budget of the exact worst case (n² doubles): --max-memory, or by default a quarter of the available memory.</summary>
+    public long WorstCaseBytes { get; init; } = Convergence.DefaultWorstCaseMemoryBytes;
+
+    /// <summary>The largest chain whose worst case is computed exactly; above it sampling is on by itself.</summary>
+    public int WorstCaseMaxStates => Convergence.MaxWorstCaseStatesFor(WorstCaseBytes);
+
     public static SamplingRequest Parse(int? trajectories, double confidence, int burnIn, int seed, int maxLoopPeriod, int steps, int? projectionTokens = null)
     {
         if (trajectories is < 0)
@@ -225,7 +234,7 @@ internal sealed record SamplingRequest(int? Trajectories, SamplingOptions Option
     }
 
     /// <summary>Whether sampling runs only because the chain is large (no --sample given).</summary>
-    public bool IsAutomatic(IMarkovChain chain) => Trajectories is null && chain.StateCount > Convergence.DefaultMaxWorstCaseStates;
+    public bool IsAutomatic(IMarkovChain chain) => Trajectories is null && chain.StateCount > WorstCaseMaxStates;
 
     /// <summary>The options for <paramref name="chain"/>, or null when nothing is sampled.</summary>
     public SamplingOptions? For(IMarkovChain chain) => Trajectories switch

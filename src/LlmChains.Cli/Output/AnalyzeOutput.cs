@@ -162,7 +162,7 @@ internal static class AnalyzeOutput
 
     private static void WriteSampled(TextWriter o, AnalyzeReport r, SampledTotalVariation tv, RepetitionRateEstimate loops)
     {
-        string automatic = r.SamplingAutomatic ? F($"; automatic above {Convergence.DefaultMaxWorstCaseStates:N0} states (--sample 0 turns it off)") : string.Empty;
+        string automatic = r.SamplingAutomatic ? F($"; automatic above {r.WorstCaseMaxStates:N0} states, the exact worst case's limit (--max-memory raises it; --sample 0 turns sampling off)") : string.Empty;
         Line(o, "sampled", F($"{tv.Trajectories:N0} simulated pairs from μ = {tv.Start}, ν = {tv.Reference}; {tv.Confidence * 100:G4}% Clopper–Pearson intervals, seed {tv.Seed}{automatic}"));
         int n = tv.Steps;
         var shown = Enumerable.Range(0, n + 1).Where(t => t <= 5 || t == n || t % 10 == 0).Select(t => F($"{t}: {tv[t].Estimate:G3} [{tv[t].Lower:G3}, {tv[t].Upper:G3}]"));

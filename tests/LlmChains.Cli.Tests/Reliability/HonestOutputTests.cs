@@ -130,4 +130,21 @@ public sealed class HonestOutputTests
         s.RootElement.GetProperty("transientSingletonClassCount").GetInt32().Should().Be(12);
         a.RootElement.GetProperty("classes").GetArrayLength().Should().Be(13);
     }
+
+    [Fact]
+    public void MaxMemory_IsTheBudgetOfTheExactWorstCase()
+    {
+        // 510 states: n² doubles = 2 MiB, within the default budget but not within --max-memory 1M (at most 362 states)
+        string[] args = ["analyze", "--model", "random", "--context", "8", "--tv-steps", "10", "--sample", "0", "--json"];
+        var normal = CliRunner.Run(args);
+        var tight = CliRunner.Run([.. args, "--max-memory", "1M"]);
+
+        normal.ExitCode.Should().Be(0, normal.Error);
+        tight.ExitCode.Should().Be(0, tight.Error);
+        using var a = JsonDocument.Parse(normal.Output);
+        using var b = JsonDocument.Parse(tight.Output);
+        a.RootElement.GetProperty("tMixStatus").GetString().Should().Be("Reached");
+        b.RootElement.GetProperty("tMixStatus").GetString().Should().Be("TooLargeForWorstCase");
+        b.RootElement.GetProperty("tvDistanceStart").GetString().Should().Be("uniform");
+    }
 }
