@@ -69,6 +69,8 @@ internal static class CliApplication
 
         try
         {
+            // --max-memory is validated for every command, also those that allocate too little to consult it
+            _ = context.Memory(parse);
             return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
         catch (CliException e)

@@ -412,6 +412,13 @@ public sealed class CliFuzzTests
             ["bounds", "pretrain", "--vocab", "10", "--unembedding-norm", "1", "--gamma-matrix", FilePlaceholder, "--gamma-norm", "2"],
             ["icl", "--chain", "constrained", "--resample-chain"], ["icl", "--chain", "brownian", "--start", "0"],
             ["icl", "--x-axis", "sideways"], ["icl", "--metric", "median"], ["analyze", "--json", "--json", "extra"],
+            ["export"], ["export", "--model", "uniform", "--context", "40", "--matrix-out", OutputPlaceholder + "/c.mtx"],
+            ["export", "--precision", "float32", "--matrix-out", OutputPlaceholder + "/c.mtx"],
+            ["export", "--matrix", FilePlaceholder, "--matrix-out", OutputPlaceholder + "/c.mtx"],
+            ["export", "--model", "uniform", "--logit-scale", "2", "--logits-out", OutputPlaceholder + "/l.npy"],
+            ["export", "--temperature", "0,7", "--matrix-out", OutputPlaceholder + "/c.mtx"],
+            ["gguf"], ["gguf", "tiny"], ["gguf", "tiny", OutputPlaceholder + "/t.gguf", "--seed", "1,5"], ["gguf", "huge", OutputPlaceholder + "/t.gguf"],
+            ["gguf", "tiny", OutputPlaceholder + "/t.gguf", "--max-memory", "12Q"],
         ];
         return cases.Select(c => new FuzzCase("conflict", c, ".mtx", Encoding.UTF8.GetBytes(ValidMatrix)));
     }
