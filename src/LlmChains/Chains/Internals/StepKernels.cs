@@ -26,10 +26,11 @@ namespace LlmChains.Chains.Internals;
 internal static unsafe class StepKernels
 {
     /// <summary>
-    /// The largest T whose full-length targets are summed in registers (four AVX registers of four doubles). Larger
+    /// The largest T whose full-length targets are summed in registers (eight AVX registers of four doubles, half the
+    /// sixteen, leaving room for the weight and the loaded rows). Larger
     /// vocabularies add the sources into the suffix's targets in memory instead.
     /// </summary>
-    private const int MaxRegisterVocabulary = 16;
+    private const int MaxRegisterVocabulary = 32;
 
     /// <summary>Targets [T + mLo, T + mHi) of length 2..K−1 (m indexes the table of the parents of length 1..K−2).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -82,9 +83,17 @@ internal static unsafe class StepKernels
             return;
         }
 
-        if (Avx2.IsSupported && t <= MaxRegisterVocabulary)
+        if (Avx2.IsSupported)
         {
-            FullLengthTargetsInRegisters(x, table, prefixX, prefixTable, next, t, stride, sLo, sHi);
+            if (t <= MaxRegisterVocabulary)
+            {
+                FullLengthTargetsInRegisters(x, table, prefixX, prefixTable, next, t, stride, sLo, sHi);
+            }
+            else
+            {
+                WideTargets(x, table, prefixX, prefixTable, next, t, stride, sLo, sHi);
+            }
+
             return;
         }
 
@@ -111,91 +120,260 @@ internal static unsafe class StepKernels
     }
 
     /// <summary>
-    /// 3 ≤ T ≤ <see cref="MaxRegisterVocabulary"/>: the T targets of suffix s are summed in up to four AVX
-    /// registers over the prefix and the T sources b = 0..T−1 (the T consecutive rows of the suffix in the table),
-    /// then stored once: no read–modify–write of the targets. The last register's lanes beyond T are masked on load
-    /// and store. Same products and the same order of additions as the loops above, so the same bits.
+    /// 3 ≤ T ≤ <see cref="MaxRegisterVocabulary"/>: the T targets of suffix s are summed in ⌈T/4⌉ AVX registers over
+    /// the prefix and the T sources b = 0..T−1 (the T consecutive rows of the suffix in the table), then stored once:
+    /// no read–modify–write of the targets. The register count is a type argument, so each width is its own loop
+    /// without per-row branches. Same products and the same order of additions as the scalar loops, so the same bits.
     /// </summary>
+    /// <remarks>
+    /// When T is not a multiple of 4 the last register of a row also loads the first entries of the next row (or of the
+    /// next table region): those lanes are never stored, except as junk beyond the suffix's T targets, which the next
+    /// suffix's store overwrites. Only the last suffix of the range stores through a mask (its neighbour belongs to
+    /// another work item or lies beyond the vector), and only the table's last suffix loads through a mask (its last
+    /// row ends the table). Masked stores are slow on AMD processors, and masked loads cost more than plain ones, so
+    /// both stay off the inner loop.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FullLengthTargetsInRegisters<TP>(double* x, TP* table, double* prefixX, TP* prefixTable, double* next, int t, long stride, long sLo, long sHi)
         where TP : unmanaged, INumberBase<TP>
     {
-        int vectors = (t + 3) / 4;
-        int lastLanes = t - (4 * (vectors - 1));
+        switch ((t + 3) / 4)
+        {
+            case 1:
+                SuffixesInRegisters<TP, Registers1>(x, table, prefixX, prefixTable, next, t, stride, sLo, sHi);
+                break;
+            case 2:
+                SuffixesInRegisters<TP, Registers2>(x, table, prefixX, prefixTable, next, t, stride, sLo, sHi);
+                break;
+            case 3:
+                SuffixesInRegisters<TP, Registers3>(x, table, prefixX, prefixTable, next, t, stride, sLo, sHi);
+                break;
+            case 4:
+                SuffixesInRegisters<TP, Registers4>(x, table, prefixX, prefixTable, next, t, stride, sLo, sHi);
+                break;
+            case 5:
+                SuffixesInRegisters<TP, Registers5>(x, table, prefixX, prefixTable, next, t, stride, sLo, sHi);
+                break;
+            case 6:
+                SuffixesInRegisters<TP, Registers6>(x, table, prefixX, prefixTable, next, t, stride, sLo, sHi);
+                break;
+            case 7:
+                SuffixesInRegisters<TP, Registers7>(x, table, prefixX, prefixTable, next, t, stride, sLo, sHi);
+                break;
+            default:
+                SuffixesInRegisters<TP, Registers8>(x, table, prefixX, prefixTable, next, t, stride, sLo, sHi);
+                break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SuffixesInRegisters<TP, TW>(double* x, TP* table, double* prefixX, TP* prefixTable, double* next, int t, long stride, long sLo, long sHi)
+        where TP : unmanaged, INumberBase<TP>
+        where TW : struct, IRegisterCount
+    {
+        int lastLanes = t - (4 * (TW.Vectors - 1));
         Vector256<long> mask64 = Vector256.Create(-1L, lastLanes > 1 ? -1L : 0L, lastLanes > 2 ? -1L : 0L, lastLanes > 3 ? -1L : 0L);
         Vector128<int> mask32 = Vector128.Create(-1, lastLanes > 1 ? -1 : 0, lastLanes > 2 ? -1 : 0, lastLanes > 3 ? -1 : 0);
-        int last = 4 * (vectors - 1);
+        if (lastLanes == 4)
+        {
+            for (long s = sLo; s < sHi; s++)
+            {
+                SuffixInRegisters<TP, TW>(x, table, prefixX, prefixTable, next, t, stride, s, maskedLoads: false, maskedStore: false, mask32, mask64);
+            }
+
+            return;
+        }
+
+        if (sLo >= sHi)
+        {
+            return;
+        }
+
+        for (long s = sLo; s < sHi - 1; s++)
+        {
+            SuffixInRegisters<TP, TW>(x, table, prefixX, prefixTable, next, t, stride, s, maskedLoads: false, maskedStore: false, mask32, mask64);
+        }
+
+        if (sHi == stride)
+        {
+            SuffixInRegisters<TP, TW>(x, table, prefixX, prefixTable, next, t, stride, sHi - 1, maskedLoads: true, maskedStore: true, mask32, mask64);
+        }
+        else
+        {
+            SuffixInRegisters<TP, TW>(x, table, prefixX, prefixTable, next, t, stride, sHi - 1, maskedLoads: false, maskedStore: true, mask32, mask64);
+        }
+    }
+
+    /// <summary>The T targets of suffix <paramref name="s"/> in <typeparamref name="TW"/> registers (see <see cref="FullLengthTargetsInRegisters"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SuffixInRegisters<TP, TW>(double* x, TP* table, double* prefixX, TP* prefixTable, double* next, int t, long stride, long s, bool maskedLoads, bool maskedStore, Vector128<int> mask32, Vector256<long> mask64)
+        where TP : unmanaged, INumberBase<TP>
+        where TW : struct, IRegisterCount
+    {
+        int v = TW.Vectors;
+        Vector256<double> a0 = Vector256<double>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        if (prefixX is not null)
+        {
+            // A prefix row never ends the table (the full-length rows follow it): plain loads.
+            var w = Vector256.Create(prefixX[s]);
+            TP* p = prefixTable + (s * t);
+            a0 = Avx.Multiply(w, Load4(p));
+            a1 = v > 1 ? Avx.Multiply(w, Load4(p + 4)) : a1;
+            a2 = v > 2 ? Avx.Multiply(w, Load4(p + 8)) : a2;
+            a3 = v > 3 ? Avx.Multiply(w, Load4(p + 12)) : a3;
+            a4 = v > 4 ? Avx.Multiply(w, Load4(p + 16)) : a4;
+            a5 = v > 5 ? Avx.Multiply(w, Load4(p + 20)) : a5;
+            a6 = v > 6 ? Avx.Multiply(w, Load4(p + 24)) : a6;
+            a7 = v > 7 ? Avx.Multiply(w, Load4(p + 28)) : a7;
+        }
+
+        TP* row = table + (s * t * t);
+        double* source = x + s;
+        for (int b = 0; b < t; b++, row += t, source += stride)
+        {
+            var w = Vector256.Create(*source);
+            a0 = Term(a0, w, row, maskedLoads && v == 1, mask32, mask64);
+            a1 = v > 1 ? Term(a1, w, row + 4, maskedLoads && v == 2, mask32, mask64) : a1;
+            a2 = v > 2 ? Term(a2, w, row + 8, maskedLoads && v == 3, mask32, mask64) : a2;
+            a3 = v > 3 ? Term(a3, w, row + 12, maskedLoads && v == 4, mask32, mask64) : a3;
+            a4 = v > 4 ? Term(a4, w, row + 16, maskedLoads && v == 5, mask32, mask64) : a4;
+            a5 = v > 5 ? Term(a5, w, row + 20, maskedLoads && v == 6, mask32, mask64) : a5;
+            a6 = v > 6 ? Term(a6, w, row + 24, maskedLoads && v == 7, mask32, mask64) : a6;
+            a7 = v > 7 ? Term(a7, w, row + 28, maskedLoads && v == 8, mask32, mask64) : a7;
+        }
+
+        double* target = next + (s * t);
+        Put(target, a0, v == 1 && maskedStore, mask64);
+        if (v > 1)
+        {
+            Put(target + 4, a1, v == 2 && maskedStore, mask64);
+        }
+
+        if (v > 2)
+        {
+            Put(target + 8, a2, v == 3 && maskedStore, mask64);
+        }
+
+        if (v > 3)
+        {
+            Put(target + 12, a3, v == 4 && maskedStore, mask64);
+        }
+
+        if (v > 4)
+        {
+            Put(target + 16, a4, v == 5 && maskedStore, mask64);
+        }
+
+        if (v > 5)
+        {
+            Put(target + 20, a5, v == 6 && maskedStore, mask64);
+        }
+
+        if (v > 6)
+        {
+            Put(target + 24, a6, v == 7 && maskedStore, mask64);
+        }
+
+        if (v > 7)
+        {
+            Put(target + 28, a7, maskedStore, mask64);
+        }
+    }
+
+    /// <summary>sum + w·source[0..3] (a multiply, then an add), the source read through the masks when <paramref name="masked"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Term<TP>(Vector256<double> sum, Vector256<double> w, TP* source, bool masked, Vector128<int> mask32, Vector256<long> mask64)
+        where TP : unmanaged => Avx.Add(sum, Avx.Multiply(w, masked ? LoadMasked(source, mask32, mask64) : Load4(source)));
+
+    /// <summary>Stores four targets, or only the lanes set in <paramref name="mask64"/> when <paramref name="masked"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put(double* destination, Vector256<double> value, bool masked, Vector256<long> mask64)
+    {
+        if (masked)
+        {
+            Avx.MaskStore(destination, mask64.AsDouble(), value);
+        }
+        else
+        {
+            Avx.Store(destination, value);
+        }
+    }
+
+    /// <summary>
+    /// T &gt; <see cref="MaxRegisterVocabulary"/>: the T targets of suffix s start as the prefix's contribution (or 0),
+    /// then each source row b = 0..T−1 is added into them in memory (the targets stay in L1; the table is read as one
+    /// sequential stream, which on the measured machine beat reading two or four rows side by side and register tiles
+    /// of 16 targets over strided row slices).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WideTargets<TP>(double* x, TP* table, double* prefixX, TP* prefixTable, double* next, int t, long stride, long sLo, long sHi)
+        where TP : unmanaged, INumberBase<TP>
+    {
         for (long s = sLo; s < sHi; s++)
         {
-            Vector256<double> a0, a1 = default, a2 = default, a3 = default;
+            double* target = next + (s * t);
             if (prefixX is not null)
             {
-                var w = Vector256.Create(prefixX[s]);
-                TP* prefixRow = prefixTable + (s * t);
-                a0 = Avx.Multiply(w, vectors == 1 ? LoadMasked(prefixRow, mask32, mask64) : Load4(prefixRow));
-                if (vectors > 1)
-                {
-                    a1 = Avx.Multiply(w, vectors == 2 ? LoadMasked(prefixRow + 4, mask32, mask64) : Load4(prefixRow + 4));
-                }
-
-                if (vectors > 2)
-                {
-                    a2 = Avx.Multiply(w, vectors == 3 ? LoadMasked(prefixRow + 8, mask32, mask64) : Load4(prefixRow + 8));
-                }
-
-                if (vectors > 3)
-                {
-                    a3 = Avx.Multiply(w, LoadMasked(prefixRow + 12, mask32, mask64));
-                }
+                Scale(prefixX[s], prefixTable + (s * t), target, t);
             }
             else
             {
-                a0 = Vector256<double>.Zero;
-                a1 = Vector256<double>.Zero;
-                a2 = Vector256<double>.Zero;
-                a3 = Vector256<double>.Zero;
+                new Span<double>(target, t).Clear();
             }
 
             TP* row = table + (s * t * t);
-            for (int b = 0; b < t; b++, row += t)
+            double* source = x + s;
+            for (int b = 0; b < t; b++, row += t, source += stride)
             {
-                var w = Vector256.Create(x[(b * stride) + s]);
-                a0 = Avx.Add(a0, Avx.Multiply(w, vectors == 1 ? LoadMasked(row, mask32, mask64) : Load4(row)));
-                if (vectors > 1)
-                {
-                    a1 = Avx.Add(a1, Avx.Multiply(w, vectors == 2 ? LoadMasked(row + 4, mask32, mask64) : Load4(row + 4)));
-                }
-
-                if (vectors > 2)
-                {
-                    a2 = Avx.Add(a2, Avx.Multiply(w, vectors == 3 ? LoadMasked(row + 8, mask32, mask64) : Load4(row + 8)));
-                }
-
-                if (vectors > 3)
-                {
-                    a3 = Avx.Add(a3, Avx.Multiply(w, LoadMasked(row + 12, mask32, mask64)));
-                }
+                AddScaled(*source, row, target, t);
             }
-
-            double* target = next + (s * t);
-            Vector256<double> lastValue = vectors switch { 1 => a0, 2 => a1, 3 => a2, _ => a3 };
-            if (vectors > 1)
-            {
-                Avx.Store(target, a0);
-            }
-
-            if (vectors > 2)
-            {
-                Avx.Store(target + 4, a1);
-            }
-
-            if (vectors > 3)
-            {
-                Avx.Store(target + 8, a2);
-            }
-
-            Avx.MaskStore(target + last, mask64.AsDouble(), lastValue);
         }
+    }
+
+    /// <summary>A register count known to the compiler, so that each kernel width is compiled as its own loop.</summary>
+    private interface IRegisterCount
+    {
+        static abstract int Vectors { get; }
+    }
+
+    private readonly struct Registers1 : IRegisterCount
+    {
+        public static int Vectors => 1;
+    }
+
+    private readonly struct Registers2 : IRegisterCount
+    {
+        public static int Vectors => 2;
+    }
+
+    private readonly struct Registers3 : IRegisterCount
+    {
+        public static int Vectors => 3;
+    }
+
+    private readonly struct Registers4 : IRegisterCount
+    {
+        public static int Vectors => 4;
+    }
+
+    private readonly struct Registers5 : IRegisterCount
+    {
+        public static int Vectors => 5;
+    }
+
+    private readonly struct Registers6 : IRegisterCount
+    {
+        public static int Vectors => 6;
+    }
+
+    private readonly struct Registers7 : IRegisterCount
+    {
+        public static int Vectors => 7;
+    }
+
+    private readonly struct Registers8 : IRegisterCount
+    {
+        public static int Vectors => 8;
     }
 
     /// <summary>Four table entries widened to double, of which only the lanes set in the masks are read (the others are 0).</summary>
