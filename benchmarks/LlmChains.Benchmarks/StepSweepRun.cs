@@ -31,7 +31,7 @@ internal static class StepSweepRun
         var copyTo = new double[CopyLength];
         Array.Fill(copyFrom, 1.0);
         Array.Fill(copyTo, 2.0);
-        Console.WriteLine($"{{\"side\":\"llmchains\",\"runtime\":\"{RuntimeInformation.FrameworkDescription}\",\"threads\":{Environment.ProcessorCount}}}");
+        Console.WriteLine($"{{\"side\":\"llmchains\",\"runtime\":\"{RuntimeInformation.FrameworkDescription}\",\"threads\":{Environment.ProcessorCount},\"vector512\":{(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "true" : "false")}}}");
         foreach (string shape in shapes.Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
             string[] parts = shape.Split(':');

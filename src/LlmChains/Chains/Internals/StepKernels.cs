@@ -32,6 +32,12 @@ internal static unsafe class StepKernels
     /// </summary>
     private const int MaxRegisterVocabulary = 32;
 
+    /// <summary>The smallest T summed in AVX-512 registers (below it a 256-bit register holds a whole row).</summary>
+    private const int MinZmmVocabulary = 5;
+
+    /// <summary>The largest T summed in AVX-512 registers (16 registers of eight doubles, half the 32).</summary>
+    private const int MaxZmmVocabulary = 128;
+
     /// <summary>Targets [T + mLo, T + mHi) of length 2..K−1 (m indexes the table of the parents of length 1..K−2).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ShortTargets<TP>(double* x, TP* table, double* next, int t, long mLo, long mHi)
@@ -85,6 +91,16 @@ internal static unsafe class StepKernels
 
         if (Avx2.IsSupported)
         {
+            if (t >= MinZmmVocabulary && t <= MaxZmmVocabulary && Vector512.IsHardwareAccelerated && Avx512F.IsSupported)
+            {
+                // The 512-bit kernel stores whole registers; the suffixes whose last register would reach past the item
+                // (or whose last row ends the table) are left to the 256-bit and in-memory kernels, which mask there.
+                int reach = 8 * ((t + 7) / 8);
+                long fastEnd = Math.Max(sLo, sHi - ((reach + t - 1) / t) + 1);
+                FullLengthTargetsInZmm(x, table, prefixX, prefixTable, next, t, stride, sLo, fastEnd);
+                sLo = fastEnd;
+            }
+
             if (t <= MaxRegisterVocabulary)
             {
                 FullLengthTargetsInRegisters(x, table, prefixX, prefixTable, next, t, stride, sLo, sHi);
@@ -300,6 +316,213 @@ internal static unsafe class StepKernels
     }
 
     /// <summary>
+    /// <see cref="MinZmmVocabulary"/> ≤ T ≤ <see cref="MaxZmmVocabulary"/> with AVX-512: the T targets of each suffix in
+    /// [sLo, sHi) summed in ⌈T/8⌉ 512-bit registers over the prefix and the T consecutive source rows, as
+    /// <see cref="SuffixInRegisters"/> does with 256-bit ones (the same products and additions, so the same bits). Every
+    /// load and store is a whole register: the caller passes only suffixes whose last register stays inside the item's
+    /// targets and the table.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void FullLengthTargetsInZmm<TP>(double* x, TP* table, double* prefixX, TP* prefixTable, double* next, int t, long stride, long sLo, long sHi)
+        where TP : unmanaged, INumberBase<TP>
+    {
+        switch ((t + 7) / 8)
+        {
+            case 1:
+                SuffixesInZmm<TP, Registers1>(x, table, prefixX, prefixTable, next, t, stride, sLo, sHi);
+                break;
+            case 2:
+                SuffixesInZmm<TP, Registers2>(x, table, prefixX, prefixTable, next, t, stride, sLo, sHi);
+                break;
+            case 3:
+                SuffixesInZmm<TP, Registers3>(x, table, prefixX, prefixTable, next, t, stride, sLo, sHi);
+                break;
+            case 4:
+                SuffixesInZmm<TP, Registers4>(x, table, prefixX, prefixTable, next, t, stride, sLo, sHi);
+                break;
+            case 5:
+                SuffixesInZmm<TP, Registers5>(x, table, prefixX, prefixTable, next, t, stride, sLo, sHi);
+                break;
+            case 6:
+                SuffixesInZmm<TP, Registers6>(x, table, prefixX, prefixTable, next, t, stride, sLo, sHi);
+                break;
+            case 7:
+                SuffixesInZmm<TP, Registers7>(x, table, prefixX, prefixTable, next, t, stride, sLo, sHi);
+                break;
+            case 8:
+                SuffixesInZmm<TP, Registers8>(x, table, prefixX, prefixTable, next, t, stride, sLo, sHi);
+                break;
+            case 9:
+                SuffixesInZmm<TP, Registers9>(x, table, prefixX, prefixTable, next, t, stride, sLo, sHi);
+                break;
+            case 10:
+                SuffixesInZmm<TP, Registers10>(x, table, prefixX, prefixTable, next, t, stride, sLo, sHi);
+                break;
+            case 11:
+                SuffixesInZmm<TP, Registers11>(x, table, prefixX, prefixTable, next, t, stride, sLo, sHi);
+                break;
+            case 12:
+                SuffixesInZmm<TP, Registers12>(x, table, prefixX, prefixTable, next, t, stride, sLo, sHi);
+                break;
+            case 13:
+                SuffixesInZmm<TP, Registers13>(x, table, prefixX, prefixTable, next, t, stride, sLo, sHi);
+                break;
+            case 14:
+                SuffixesInZmm<TP, Registers14>(x, table, prefixX, prefixTable, next, t, stride, sLo, sHi);
+                break;
+            case 15:
+                SuffixesInZmm<TP, Registers15>(x, table, prefixX, prefixTable, next, t, stride, sLo, sHi);
+                break;
+            default:
+                SuffixesInZmm<TP, Registers16>(x, table, prefixX, prefixTable, next, t, stride, sLo, sHi);
+                break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SuffixesInZmm<TP, TW>(double* x, TP* table, double* prefixX, TP* prefixTable, double* next, int t, long stride, long sLo, long sHi)
+        where TP : unmanaged, INumberBase<TP>
+        where TW : struct, IRegisterCount
+    {
+        int v = TW.Vectors;
+        for (long s = sLo; s < sHi; s++)
+        {
+            Vector512<double> z0 = Vector512<double>.Zero, z1 = z0, z2 = z0, z3 = z0, z4 = z0, z5 = z0, z6 = z0, z7 = z0, z8 = z0, z9 = z0, z10 = z0, z11 = z0, z12 = z0, z13 = z0, z14 = z0, z15 = z0;
+            if (prefixX is not null)
+            {
+                var w = Vector512.Create(prefixX[s]);
+                TP* p = prefixTable + (s * t);
+                z0 = Avx512F.Multiply(w, Load8(p));
+                z1 = v > 1 ? Avx512F.Multiply(w, Load8(p + 8)) : z1;
+                z2 = v > 2 ? Avx512F.Multiply(w, Load8(p + 16)) : z2;
+                z3 = v > 3 ? Avx512F.Multiply(w, Load8(p + 24)) : z3;
+                z4 = v > 4 ? Avx512F.Multiply(w, Load8(p + 32)) : z4;
+                z5 = v > 5 ? Avx512F.Multiply(w, Load8(p + 40)) : z5;
+                z6 = v > 6 ? Avx512F.Multiply(w, Load8(p + 48)) : z6;
+                z7 = v > 7 ? Avx512F.Multiply(w, Load8(p + 56)) : z7;
+                z8 = v > 8 ? Avx512F.Multiply(w, Load8(p + 64)) : z8;
+                z9 = v > 9 ? Avx512F.Multiply(w, Load8(p + 72)) : z9;
+                z10 = v > 10 ? Avx512F.Multiply(w, Load8(p + 80)) : z10;
+                z11 = v > 11 ? Avx512F.Multiply(w, Load8(p + 88)) : z11;
+                z12 = v > 12 ? Avx512F.Multiply(w, Load8(p + 96)) : z12;
+                z13 = v > 13 ? Avx512F.Multiply(w, Load8(p + 104)) : z13;
+                z14 = v > 14 ? Avx512F.Multiply(w, Load8(p + 112)) : z14;
+                z15 = v > 15 ? Avx512F.Multiply(w, Load8(p + 120)) : z15;
+            }
+
+            TP* row = table + (s * t * t);
+            double* source = x + s;
+            for (int b = 0; b < t; b++, row += t, source += stride)
+            {
+                var w = Vector512.Create(*source);
+                z0 = Avx512F.Add(z0, Avx512F.Multiply(w, Load8(row)));
+                z1 = v > 1 ? Avx512F.Add(z1, Avx512F.Multiply(w, Load8(row + 8))) : z1;
+                z2 = v > 2 ? Avx512F.Add(z2, Avx512F.Multiply(w, Load8(row + 16))) : z2;
+                z3 = v > 3 ? Avx512F.Add(z3, Avx512F.Multiply(w, Load8(row + 24))) : z3;
+                z4 = v > 4 ? Avx512F.Add(z4, Avx512F.Multiply(w, Load8(row + 32))) : z4;
+                z5 = v > 5 ? Avx512F.Add(z5, Avx512F.Multiply(w, Load8(row + 40))) : z5;
+                z6 = v > 6 ? Avx512F.Add(z6, Avx512F.Multiply(w, Load8(row + 48))) : z6;
+                z7 = v > 7 ? Avx512F.Add(z7, Avx512F.Multiply(w, Load8(row + 56))) : z7;
+                z8 = v > 8 ? Avx512F.Add(z8, Avx512F.Multiply(w, Load8(row + 64))) : z8;
+                z9 = v > 9 ? Avx512F.Add(z9, Avx512F.Multiply(w, Load8(row + 72))) : z9;
+                z10 = v > 10 ? Avx512F.Add(z10, Avx512F.Multiply(w, Load8(row + 80))) : z10;
+                z11 = v > 11 ? Avx512F.Add(z11, Avx512F.Multiply(w, Load8(row + 88))) : z11;
+                z12 = v > 12 ? Avx512F.Add(z12, Avx512F.Multiply(w, Load8(row + 96))) : z12;
+                z13 = v > 13 ? Avx512F.Add(z13, Avx512F.Multiply(w, Load8(row + 104))) : z13;
+                z14 = v > 14 ? Avx512F.Add(z14, Avx512F.Multiply(w, Load8(row + 112))) : z14;
+                z15 = v > 15 ? Avx512F.Add(z15, Avx512F.Multiply(w, Load8(row + 120))) : z15;
+            }
+
+            double* target = next + (s * t);
+            Avx512F.Store(target, z0);
+            if (v > 1)
+            {
+                Avx512F.Store(target + 8, z1);
+            }
+
+            if (v > 2)
+            {
+                Avx512F.Store(target + 16, z2);
+            }
+
+            if (v > 3)
+            {
+                Avx512F.Store(target + 24, z3);
+            }
+
+            if (v > 4)
+            {
+                Avx512F.Store(target + 32, z4);
+            }
+
+            if (v > 5)
+            {
+                Avx512F.Store(target + 40, z5);
+            }
+
+            if (v > 6)
+            {
+                Avx512F.Store(target + 48, z6);
+            }
+
+            if (v > 7)
+            {
+                Avx512F.Store(target + 56, z7);
+            }
+
+            if (v > 8)
+            {
+                Avx512F.Store(target + 64, z8);
+            }
+
+            if (v > 9)
+            {
+                Avx512F.Store(target + 72, z9);
+            }
+
+            if (v > 10)
+            {
+                Avx512F.Store(target + 80, z10);
+            }
+
+            if (v > 11)
+            {
+                Avx512F.Store(target + 88, z11);
+            }
+
+            if (v > 12)
+            {
+                Avx512F.Store(target + 96, z12);
+            }
+
+            if (v > 13)
+            {
+                Avx512F.Store(target + 104, z13);
+            }
+
+            if (v > 14)
+            {
+                Avx512F.Store(target + 112, z14);
+            }
+
+            if (v > 15)
+            {
+                Avx512F.Store(target + 120, z15);
+            }
+        }
+    }
+
+    /// <summary>Eight table entries widened to double (reads exactly eight entries).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> Load8<TP>(TP* source)
+        where TP : unmanaged
+    {
+        return typeof(TP) == typeof(float)
+            ? Avx512F.ConvertToVector512Double(Avx.LoadVector256((float*)source))
+            : Avx512F.LoadVector512((double*)source);
+    }
+
+    /// <summary>
     /// T &gt; <see cref="MaxRegisterVocabulary"/>: the T targets of suffix s start as the prefix's contribution (or 0),
     /// then each source row b = 0..T−1 is added into them in memory (the targets stay in L1; the table is read as one
     /// sequential stream, which on the measured machine beat reading two or four rows side by side and register tiles
@@ -374,6 +597,46 @@ internal static unsafe class StepKernels
     private readonly struct Registers8 : IRegisterCount
     {
         public static int Vectors => 8;
+    }
+
+    private readonly struct Registers9 : IRegisterCount
+    {
+        public static int Vectors => 9;
+    }
+
+    private readonly struct Registers10 : IRegisterCount
+    {
+        public static int Vectors => 10;
+    }
+
+    private readonly struct Registers11 : IRegisterCount
+    {
+        public static int Vectors => 11;
+    }
+
+    private readonly struct Registers12 : IRegisterCount
+    {
+        public static int Vectors => 12;
+    }
+
+    private readonly struct Registers13 : IRegisterCount
+    {
+        public static int Vectors => 13;
+    }
+
+    private readonly struct Registers14 : IRegisterCount
+    {
+        public static int Vectors => 14;
+    }
+
+    private readonly struct Registers15 : IRegisterCount
+    {
+        public static int Vectors => 15;
+    }
+
+    private readonly struct Registers16 : IRegisterCount
+    {
+        public static int Vectors => 16;
     }
 
     /// <summary>Four table entries widened to double, of which only the lanes set in the masks are read (the others are 0).</summary>
