@@ -28,7 +28,7 @@ public sealed class StepSweepTests
     public static TheoryData<int, bool> Widths()
     {
         var data = new TheoryData<int, bool>();
-        foreach (int t in new[] { 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 15, 16, 17, 19, 29, 31, 32, 33, 50, 64, 100, 256 })
+        foreach (int t in new[] { 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 15, 16, 17, 19, 29, 31, 32, 33, 50, 64, 100, 127, 128, 130, 200, 256 })
         {
             data.Add(t, false);
             data.Add(t, true);

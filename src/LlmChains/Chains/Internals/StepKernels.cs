@@ -35,7 +35,7 @@ internal static unsafe class StepKernels
     /// <summary>The smallest T summed in AVX-512 registers (below it a 256-bit register holds a whole row).</summary>
     private const int MinZmmVocabulary = 5;
 
-    /// <summary>The largest T summed in AVX-512 registers (16 registers of eight doubles, half the 32).</summary>
+    /// <summary>The largest T summed in AVX-512 registers at once (16 registers of eight doubles, half the 32); larger T in tiles of this many targets.</summary>
     private const int MaxZmmVocabulary = 128;
 
     /// <summary>Targets [T + mLo, T + mHi) of length 2..K−1 (m indexes the table of the parents of length 1..K−2).</summary>
@@ -91,13 +91,21 @@ internal static unsafe class StepKernels
 
         if (Avx2.IsSupported)
         {
-            if (t >= MinZmmVocabulary && t <= MaxZmmVocabulary && Vector512.IsHardwareAccelerated && Avx512F.IsSupported)
+            if (t >= MinZmmVocabulary && Vector512.IsHardwareAccelerated && Avx512F.IsSupported)
             {
                 // The 512-bit kernel stores whole registers; the suffixes whose last register would reach past the item
                 // (or whose last row ends the table) are left to the 256-bit and in-memory kernels, which mask there.
                 int reach = 8 * ((t + 7) / 8);
                 long fastEnd = Math.Max(sLo, sHi - ((reach + t - 1) / t) + 1);
-                FullLengthTargetsInZmm(x, table, prefixX, prefixTable, next, t, stride, sLo, fastEnd);
+                if (t <= MaxZmmVocabulary)
+                {
+                    FullLengthTargetsInZmm(x, table, prefixX, prefixTable, next, t, stride, sLo, fastEnd);
+                }
+                else
+                {
+                    WideTargetsInZmm(x, table, prefixX, prefixTable, next, t, stride, sLo, fastEnd);
+                }
+
                 sLo = fastEnd;
             }
 
@@ -384,131 +392,210 @@ internal static unsafe class StepKernels
         where TP : unmanaged, INumberBase<TP>
         where TW : struct, IRegisterCount
     {
-        int v = TW.Vectors;
         for (long s = sLo; s < sHi; s++)
         {
-            Vector512<double> z0 = Vector512<double>.Zero, z1 = z0, z2 = z0, z3 = z0, z4 = z0, z5 = z0, z6 = z0, z7 = z0, z8 = z0, z9 = z0, z10 = z0, z11 = z0, z12 = z0, z13 = z0, z14 = z0, z15 = z0;
-            if (prefixX is not null)
+            TileInZmm<TP, TW>(x, table, prefixX, prefixTable, next, t, stride, s, 0);
+        }
+    }
+
+    /// <summary>
+    /// T &gt; <see cref="MaxZmmVocabulary"/> with AVX-512: the targets of each suffix in tiles of 128 (16 registers), each
+    /// tile summed over all T source rows (a contiguous slice of every row), the last tile in as many registers as it
+    /// needs. Per target the same products and order of additions as the scalar loop.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WideTargetsInZmm<TP>(double* x, TP* table, double* prefixX, TP* prefixTable, double* next, int t, long stride, long sLo, long sHi)
+        where TP : unmanaged, INumberBase<TP>
+    {
+        for (long s = sLo; s < sHi; s++)
+        {
+            int column = 0;
+            for (; column + MaxZmmVocabulary <= t; column += MaxZmmVocabulary)
             {
-                var w = Vector512.Create(prefixX[s]);
-                TP* p = prefixTable + (s * t);
-                z0 = Avx512F.Multiply(w, Load8(p));
-                z1 = v > 1 ? Avx512F.Multiply(w, Load8(p + 8)) : z1;
-                z2 = v > 2 ? Avx512F.Multiply(w, Load8(p + 16)) : z2;
-                z3 = v > 3 ? Avx512F.Multiply(w, Load8(p + 24)) : z3;
-                z4 = v > 4 ? Avx512F.Multiply(w, Load8(p + 32)) : z4;
-                z5 = v > 5 ? Avx512F.Multiply(w, Load8(p + 40)) : z5;
-                z6 = v > 6 ? Avx512F.Multiply(w, Load8(p + 48)) : z6;
-                z7 = v > 7 ? Avx512F.Multiply(w, Load8(p + 56)) : z7;
-                z8 = v > 8 ? Avx512F.Multiply(w, Load8(p + 64)) : z8;
-                z9 = v > 9 ? Avx512F.Multiply(w, Load8(p + 72)) : z9;
-                z10 = v > 10 ? Avx512F.Multiply(w, Load8(p + 80)) : z10;
-                z11 = v > 11 ? Avx512F.Multiply(w, Load8(p + 88)) : z11;
-                z12 = v > 12 ? Avx512F.Multiply(w, Load8(p + 96)) : z12;
-                z13 = v > 13 ? Avx512F.Multiply(w, Load8(p + 104)) : z13;
-                z14 = v > 14 ? Avx512F.Multiply(w, Load8(p + 112)) : z14;
-                z15 = v > 15 ? Avx512F.Multiply(w, Load8(p + 120)) : z15;
+                TileInZmm<TP, Registers16>(x, table, prefixX, prefixTable, next, t, stride, s, column);
             }
 
-            TP* row = table + (s * t * t);
-            double* source = x + s;
-            for (int b = 0; b < t; b++, row += t, source += stride)
+            switch ((t - column + 7) / 8)
             {
-                var w = Vector512.Create(*source);
-                z0 = Avx512F.Add(z0, Avx512F.Multiply(w, Load8(row)));
-                z1 = v > 1 ? Avx512F.Add(z1, Avx512F.Multiply(w, Load8(row + 8))) : z1;
-                z2 = v > 2 ? Avx512F.Add(z2, Avx512F.Multiply(w, Load8(row + 16))) : z2;
-                z3 = v > 3 ? Avx512F.Add(z3, Avx512F.Multiply(w, Load8(row + 24))) : z3;
-                z4 = v > 4 ? Avx512F.Add(z4, Avx512F.Multiply(w, Load8(row + 32))) : z4;
-                z5 = v > 5 ? Avx512F.Add(z5, Avx512F.Multiply(w, Load8(row + 40))) : z5;
-                z6 = v > 6 ? Avx512F.Add(z6, Avx512F.Multiply(w, Load8(row + 48))) : z6;
-                z7 = v > 7 ? Avx512F.Add(z7, Avx512F.Multiply(w, Load8(row + 56))) : z7;
-                z8 = v > 8 ? Avx512F.Add(z8, Avx512F.Multiply(w, Load8(row + 64))) : z8;
-                z9 = v > 9 ? Avx512F.Add(z9, Avx512F.Multiply(w, Load8(row + 72))) : z9;
-                z10 = v > 10 ? Avx512F.Add(z10, Avx512F.Multiply(w, Load8(row + 80))) : z10;
-                z11 = v > 11 ? Avx512F.Add(z11, Avx512F.Multiply(w, Load8(row + 88))) : z11;
-                z12 = v > 12 ? Avx512F.Add(z12, Avx512F.Multiply(w, Load8(row + 96))) : z12;
-                z13 = v > 13 ? Avx512F.Add(z13, Avx512F.Multiply(w, Load8(row + 104))) : z13;
-                z14 = v > 14 ? Avx512F.Add(z14, Avx512F.Multiply(w, Load8(row + 112))) : z14;
-                z15 = v > 15 ? Avx512F.Add(z15, Avx512F.Multiply(w, Load8(row + 120))) : z15;
+                case 0:
+                    break;
+                case 1:
+                    TileInZmm<TP, Registers1>(x, table, prefixX, prefixTable, next, t, stride, s, column);
+                    break;
+                case 2:
+                    TileInZmm<TP, Registers2>(x, table, prefixX, prefixTable, next, t, stride, s, column);
+                    break;
+                case 3:
+                    TileInZmm<TP, Registers3>(x, table, prefixX, prefixTable, next, t, stride, s, column);
+                    break;
+                case 4:
+                    TileInZmm<TP, Registers4>(x, table, prefixX, prefixTable, next, t, stride, s, column);
+                    break;
+                case 5:
+                    TileInZmm<TP, Registers5>(x, table, prefixX, prefixTable, next, t, stride, s, column);
+                    break;
+                case 6:
+                    TileInZmm<TP, Registers6>(x, table, prefixX, prefixTable, next, t, stride, s, column);
+                    break;
+                case 7:
+                    TileInZmm<TP, Registers7>(x, table, prefixX, prefixTable, next, t, stride, s, column);
+                    break;
+                case 8:
+                    TileInZmm<TP, Registers8>(x, table, prefixX, prefixTable, next, t, stride, s, column);
+                    break;
+                case 9:
+                    TileInZmm<TP, Registers9>(x, table, prefixX, prefixTable, next, t, stride, s, column);
+                    break;
+                case 10:
+                    TileInZmm<TP, Registers10>(x, table, prefixX, prefixTable, next, t, stride, s, column);
+                    break;
+                case 11:
+                    TileInZmm<TP, Registers11>(x, table, prefixX, prefixTable, next, t, stride, s, column);
+                    break;
+                case 12:
+                    TileInZmm<TP, Registers12>(x, table, prefixX, prefixTable, next, t, stride, s, column);
+                    break;
+                case 13:
+                    TileInZmm<TP, Registers13>(x, table, prefixX, prefixTable, next, t, stride, s, column);
+                    break;
+                case 14:
+                    TileInZmm<TP, Registers14>(x, table, prefixX, prefixTable, next, t, stride, s, column);
+                    break;
+                default:
+                    TileInZmm<TP, Registers15>(x, table, prefixX, prefixTable, next, t, stride, s, column);
+                    break;
             }
+        }
+    }
 
-            double* target = next + (s * t);
-            Avx512F.Store(target, z0);
-            if (v > 1)
-            {
-                Avx512F.Store(target + 8, z1);
-            }
+    /// <summary>Targets [column, column + 8·<typeparamref name="TW"/>) of suffix <paramref name="s"/> in 512-bit registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TileInZmm<TP, TW>(double* x, TP* table, double* prefixX, TP* prefixTable, double* next, int t, long stride, long s, int column)
+        where TP : unmanaged, INumberBase<TP>
+        where TW : struct, IRegisterCount
+    {
+        int v = TW.Vectors;
+        Vector512<double> z0 = Vector512<double>.Zero, z1 = z0, z2 = z0, z3 = z0, z4 = z0, z5 = z0, z6 = z0, z7 = z0, z8 = z0, z9 = z0, z10 = z0, z11 = z0, z12 = z0, z13 = z0, z14 = z0, z15 = z0;
+        if (prefixX is not null)
+        {
+            var w = Vector512.Create(prefixX[s]);
+            TP* p = prefixTable + (s * t) + column;
+            z0 = Avx512F.Multiply(w, Load8(p));
+            z1 = v > 1 ? Avx512F.Multiply(w, Load8(p + 8)) : z1;
+            z2 = v > 2 ? Avx512F.Multiply(w, Load8(p + 16)) : z2;
+            z3 = v > 3 ? Avx512F.Multiply(w, Load8(p + 24)) : z3;
+            z4 = v > 4 ? Avx512F.Multiply(w, Load8(p + 32)) : z4;
+            z5 = v > 5 ? Avx512F.Multiply(w, Load8(p + 40)) : z5;
+            z6 = v > 6 ? Avx512F.Multiply(w, Load8(p + 48)) : z6;
+            z7 = v > 7 ? Avx512F.Multiply(w, Load8(p + 56)) : z7;
+            z8 = v > 8 ? Avx512F.Multiply(w, Load8(p + 64)) : z8;
+            z9 = v > 9 ? Avx512F.Multiply(w, Load8(p + 72)) : z9;
+            z10 = v > 10 ? Avx512F.Multiply(w, Load8(p + 80)) : z10;
+            z11 = v > 11 ? Avx512F.Multiply(w, Load8(p + 88)) : z11;
+            z12 = v > 12 ? Avx512F.Multiply(w, Load8(p + 96)) : z12;
+            z13 = v > 13 ? Avx512F.Multiply(w, Load8(p + 104)) : z13;
+            z14 = v > 14 ? Avx512F.Multiply(w, Load8(p + 112)) : z14;
+            z15 = v > 15 ? Avx512F.Multiply(w, Load8(p + 120)) : z15;
+        }
 
-            if (v > 2)
-            {
-                Avx512F.Store(target + 16, z2);
-            }
+        TP* row = table + (s * t * t) + column;
+        double* source = x + s;
+        for (int b = 0; b < t; b++, row += t, source += stride)
+        {
+            var w = Vector512.Create(*source);
+            z0 = Avx512F.Add(z0, Avx512F.Multiply(w, Load8(row)));
+            z1 = v > 1 ? Avx512F.Add(z1, Avx512F.Multiply(w, Load8(row + 8))) : z1;
+            z2 = v > 2 ? Avx512F.Add(z2, Avx512F.Multiply(w, Load8(row + 16))) : z2;
+            z3 = v > 3 ? Avx512F.Add(z3, Avx512F.Multiply(w, Load8(row + 24))) : z3;
+            z4 = v > 4 ? Avx512F.Add(z4, Avx512F.Multiply(w, Load8(row + 32))) : z4;
+            z5 = v > 5 ? Avx512F.Add(z5, Avx512F.Multiply(w, Load8(row + 40))) : z5;
+            z6 = v > 6 ? Avx512F.Add(z6, Avx512F.Multiply(w, Load8(row + 48))) : z6;
+            z7 = v > 7 ? Avx512F.Add(z7, Avx512F.Multiply(w, Load8(row + 56))) : z7;
+            z8 = v > 8 ? Avx512F.Add(z8, Avx512F.Multiply(w, Load8(row + 64))) : z8;
+            z9 = v > 9 ? Avx512F.Add(z9, Avx512F.Multiply(w, Load8(row + 72))) : z9;
+            z10 = v > 10 ? Avx512F.Add(z10, Avx512F.Multiply(w, Load8(row + 80))) : z10;
+            z11 = v > 11 ? Avx512F.Add(z11, Avx512F.Multiply(w, Load8(row + 88))) : z11;
+            z12 = v > 12 ? Avx512F.Add(z12, Avx512F.Multiply(w, Load8(row + 96))) : z12;
+            z13 = v > 13 ? Avx512F.Add(z13, Avx512F.Multiply(w, Load8(row + 104))) : z13;
+            z14 = v > 14 ? Avx512F.Add(z14, Avx512F.Multiply(w, Load8(row + 112))) : z14;
+            z15 = v > 15 ? Avx512F.Add(z15, Avx512F.Multiply(w, Load8(row + 120))) : z15;
+        }
 
-            if (v > 3)
-            {
-                Avx512F.Store(target + 24, z3);
-            }
+        double* target = next + (s * t) + column;
+        Avx512F.Store(target, z0);
+        if (v > 1)
+        {
+            Avx512F.Store(target + 8, z1);
+        }
 
-            if (v > 4)
-            {
-                Avx512F.Store(target + 32, z4);
-            }
+        if (v > 2)
+        {
+            Avx512F.Store(target + 16, z2);
+        }
 
-            if (v > 5)
-            {
-                Avx512F.Store(target + 40, z5);
-            }
+        if (v > 3)
+        {
+            Avx512F.Store(target + 24, z3);
+        }
 
-            if (v > 6)
-            {
-                Avx512F.Store(target + 48, z6);
-            }
+        if (v > 4)
+        {
+            Avx512F.Store(target + 32, z4);
+        }
 
-            if (v > 7)
-            {
-                Avx512F.Store(target + 56, z7);
-            }
+        if (v > 5)
+        {
+            Avx512F.Store(target + 40, z5);
+        }
 
-            if (v > 8)
-            {
-                Avx512F.Store(target + 64, z8);
-            }
+        if (v > 6)
+        {
+            Avx512F.Store(target + 48, z6);
+        }
 
-            if (v > 9)
-            {
-                Avx512F.Store(target + 72, z9);
-            }
+        if (v > 7)
+        {
+            Avx512F.Store(target + 56, z7);
+        }
 
-            if (v > 10)
-            {
-                Avx512F.Store(target + 80, z10);
-            }
+        if (v > 8)
+        {
+            Avx512F.Store(target + 64, z8);
+        }
 
-            if (v > 11)
-            {
-                Avx512F.Store(target + 88, z11);
-            }
+        if (v > 9)
+        {
+            Avx512F.Store(target + 72, z9);
+        }
 
-            if (v > 12)
-            {
-                Avx512F.Store(target + 96, z12);
-            }
+        if (v > 10)
+        {
+            Avx512F.Store(target + 80, z10);
+        }
 
-            if (v > 13)
-            {
-                Avx512F.Store(target + 104, z13);
-            }
+        if (v > 11)
+        {
+            Avx512F.Store(target + 88, z11);
+        }
 
-            if (v > 14)
-            {
-                Avx512F.Store(target + 112, z14);
-            }
+        if (v > 12)
+        {
+            Avx512F.Store(target + 96, z12);
+        }
 
-            if (v > 15)
-            {
-                Avx512F.Store(target + 120, z15);
-            }
+        if (v > 13)
+        {
+            Avx512F.Store(target + 104, z13);
+        }
+
+        if (v > 14)
+        {
+            Avx512F.Store(target + 112, z14);
+        }
+
+        if (v > 15)
+        {
+            Avx512F.Store(target + 120, z15);
         }
     }
 
