@@ -79,6 +79,14 @@ internal static unsafe class StepKernels
     /// <paramref name="prefixX"/> and <paramref name="prefixTable"/> at the first length-(K−1) state, or are null
     /// when there is no transient contribution (K = 1, or the block P_ℛ alone).
     /// </summary>
+    /// <remarks>
+    /// Kernels by T: 2, four suffixes at a time; with AVX-512, T ≥ 5 in ⌈T/8⌉ 512-bit registers (T ≤ 128) or tiles of 128
+    /// targets (T &gt; 128), whole-register loads and stores, for every suffix but the range's last one or two; the rest,
+    /// and everything without AVX-512, in ⌈T/4⌉ 256-bit registers (T ≤ 32, masked only on the range's last suffix) or
+    /// row by row into the targets (T &gt; 32). Without AVX2, scalar loops. All of them take, per target, the prefix's
+    /// product and then the T sources' in the order b = 0..T−1, each a multiply then an add: the same bits on every path,
+    /// for every partition of [sLo, sHi).
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void FullLengthTargets<TP>(double* x, TP* table, double* prefixX, TP* prefixTable, double* next, int t, long stride, long sLo, long sHi)
         where TP : unmanaged, INumberBase<TP>
