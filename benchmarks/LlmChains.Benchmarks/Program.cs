@@ -9,6 +9,8 @@ switch (args.Length > 0 ? args[0] : null)
         return StationaryRun.Run(args[1..]);
     case "compare":
         return CompareRun.Run(args[1..]);
+    case "stepsweep":
+        return StepSweepRun.Run(args[1..]);
     case "spectrum":
         return SpectrumRun.Run(args[1..]);
 }
