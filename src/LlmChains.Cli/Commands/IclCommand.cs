@@ -142,7 +142,7 @@ internal static class IclCommand
             else
             {
                 IclReport.WriteText(result, riskMetric, context.Output);
-                WrittenFiles(context.Output, ("csv", parse.GetValue(csv)), ("plot", parse.GetValue(plot)));
+                WrittenFiles.Write(context.Output, ("csv", parse.GetValue(csv)), ("plot", parse.GetValue(plot)));
             }
 
             return ExitCodes.Success;
@@ -208,18 +208,6 @@ internal static class IclCommand
         }
 
         return ((int)lo, (int)hi);
-    }
-
-    /// <summary>Names the files a command wrote, one "  label  path" line each, after its text output.</summary>
-    internal static void WrittenFiles(TextWriter output, params (string Label, string? Path)[] files)
-    {
-        foreach (var (label, path) in files)
-        {
-            if (path is not null)
-            {
-                output.WriteLine($"  {label,-12} wrote {Path.GetFullPath(path)}");
-            }
-        }
     }
 
     private static void WriteCsv(InContextExperimentResult result, string path)

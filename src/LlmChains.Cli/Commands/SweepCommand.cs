@@ -56,7 +56,7 @@ internal static class SweepCommand
             else
             {
                 WriteText(points, description, truncation, context.Output);
-                IclCommand.WrittenFiles(context.Output, ("plot", parse.GetValue(plot)));
+                WrittenFiles.Write(context.Output, ("plot", parse.GetValue(plot)));
             }
 
             return ExitCodes.Success;

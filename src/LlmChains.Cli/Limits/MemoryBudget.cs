@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using LlmChains.Chains;
 
 namespace LlmChains.Cli.Limits;
 
@@ -64,7 +65,7 @@ internal sealed partial class MemoryBudget(long bytes, bool fromOption)
     {
         if (!(log10Estimate <= Math.Log10(Bytes)))
         {
-            Refuse(log10Estimate < 20 ? Format(Math.Pow(10, log10Estimate)) : string.Create(CultureInfo.InvariantCulture, $"10^{log10Estimate:0.#} B"), what);
+            Refuse(log10Estimate < 300 ? Format(Math.Pow(10, log10Estimate)) : string.Create(CultureInfo.InvariantCulture, $"10^{log10Estimate:F1} B"), what);
         }
     }
 
@@ -74,24 +75,8 @@ internal sealed partial class MemoryBudget(long bytes, bool fromOption)
         throw new CliException($"{what} needs about {estimate}, more than {budget}");
     }
 
-    /// <summary>Bytes in binary units, invariant: "1.5 GiB".</summary>
-    public static string Format(double bytes)
-    {
-        if (!double.IsFinite(bytes) || bytes >= 1e21)
-        {
-            return double.IsFinite(bytes) ? string.Create(CultureInfo.InvariantCulture, $"10^{Math.Log10(bytes):0.#} B") : "more bytes than a double holds";
-        }
-
-        string[] units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
-        int unit = 0;
-        while (bytes >= 1024 && unit < units.Length - 1)
-        {
-            bytes /= 1024;
-            unit++;
-        }
-
-        return string.Create(CultureInfo.InvariantCulture, $"{bytes:0.##} {units[unit]}");
-    }
+    /// <summary>Bytes in binary units, invariant ("1.5 GiB"; the library's format, also for sizes beyond a double).</summary>
+    public static string Format(double bytes) => double.IsFinite(bytes) ? LanguageModelChain.FormatBytes(bytes) : "more bytes than a double holds";
 
     [GeneratedRegex(@"^(?<n>([0-9]+(\.[0-9]*)?|\.[0-9]+))\s*(?<u>([KkMmGgTt](i?[Bb])?)?)\z", RegexOptions.CultureInvariant)]
     private static partial Regex Size();

@@ -214,6 +214,11 @@ public sealed class ChainAnalyzerTests
 
         var messages = logs.Entries.Select(e => e.Message).ToArray();
         messages.Should().NotBeEmpty();
+        var stages = new ChainAnalysisOptions { LoggerFactory = logs, Spectrum = new SpectrumOptions { Count = 3 } }.ForStages();
+        stages.Stationary.LoggerFactory.Should().BeSameAs(logs);
+        stages.Spectrum.LoggerFactory.Should().BeSameAs(logs);
+        stages.Spectrum.Count.Should().Be(3, "the stage's own options are kept");
+        stages.Convergence.LoggerFactory.Should().BeSameAs(logs);
         var own = new StationaryRecordingLoggerFactory();
         ChainAnalyzer.Analyze(chain, new ChainAnalysisOptions { LoggerFactory = logs, Stationary = new StationaryOptions { LoggerFactory = own } });
         own.Entries.Should().NotBeEmpty("a stage's own logger factory wins over the shared one");
@@ -229,6 +234,11 @@ public sealed class ChainAnalyzerTests
         one.MixingTime!.Value.Should().Be(all.MixingTime!.Value);
         one.Distances!.Distances.Should().Equal(all.Distances!.Distances);
         one.SampledDistances!.UncoupledCounts.Should().Equal(all.SampledDistances!.UncoupledCounts);
+        var stages = new ChainAnalysisOptions { MaxDegreeOfParallelism = 1, Sampling = new SamplingOptions { Trajectories = 64 } }.ForStages();
+        stages.Convergence.MaxDegreeOfParallelism.Should().Be(1);
+        stages.Sampling!.MaxDegreeOfParallelism.Should().Be(1);
+        new ChainAnalysisOptions { MaxDegreeOfParallelism = 1, Convergence = new ConvergenceOptions { MaxDegreeOfParallelism = 2 } }
+            .ForStages().Convergence.MaxDegreeOfParallelism.Should().Be(2, "a stage's own value wins");
         var act = () => ChainAnalyzer.Analyze(chain, new ChainAnalysisOptions { MaxDegreeOfParallelism = 0 });
         act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*MaxDegreeOfParallelism*");
     }

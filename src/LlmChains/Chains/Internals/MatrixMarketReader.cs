@@ -175,7 +175,7 @@ internal sealed class MatrixMarketReader
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         if (bytes > available)
         {
-            throw Error(_line, string.Create(CultureInfo.InvariantCulture, $"reading {rows} states and {entries} entries needs about {bytes / (1 << 20):F0} MiB, more than the {available / (1 << 20)} MiB available"));
+            throw Error(_line, string.Create(CultureInfo.InvariantCulture, $"reading {rows} states and {entries} entries needs about {LanguageModelChain.FormatBytes(bytes)}, more than the {LanguageModelChain.FormatBytes(available)} available"));
         }
 
         return ((int)rows, entries);

@@ -28,7 +28,7 @@ internal static class InContextGuard
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         if (entries > Array.MaxLength || bytes > available)
         {
-            throw new ArgumentOutOfRangeException(paramName, Inv($"A dense chain of d = {stateCount} states needs {entries:G3} entries ({bytes / (1 << 30):G3} GiB while it is generated); at most {Array.MaxLength:N0} entries and the {available / (1 << 30):G3} GiB available fit."));
+            throw new ArgumentOutOfRangeException(paramName, Inv($"A dense chain of d = {stateCount} states needs {entries:G3} entries ({Chains.LanguageModelChain.FormatBytes(bytes)} while it is generated); at most {Array.MaxLength:N0} entries and the {Chains.LanguageModelChain.FormatBytes(available)} available fit."));
         }
     }
 
