@@ -12,7 +12,7 @@ internal static class ResourceEstimate
 {
     /// <summary>
     /// The probability table of the chain of T and K (|V_K^*|·T entries) and the few vectors of length |V_K^*| the
-    /// analysis keeps (π, d(t) propagation, solver work vectors); a double so that a chain beyond any memory still has an estimate.
+    /// analysis keeps (π, d(t) propagation, solver work vectors), in log10 so that a chain beyond any memory still has an estimate.
     /// </summary>
     /// <returns>log10 of the bytes (finite for every T and K, where the bytes themselves may overflow a double).</returns>
     public static double Log10Chain(StateSpaceSize size, bool single)
