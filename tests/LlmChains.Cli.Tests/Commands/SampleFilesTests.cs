@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -8,7 +7,22 @@ namespace LlmChains.Cli.Tests.Commands;
 /// <summary>The files in samples/ are what samples/README.md and the README say they are.</summary>
 public sealed partial class SampleFilesTests
 {
-    private static string Samples([CallerFilePath] string thisFile = "") => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", "..", "..", "samples"));
+    /// <summary>
+    /// samples/ at the repository root, searched upwards from the test binaries (not from the compile-time source path:
+    /// deterministic builds, as on a CI server, map that path to /_/).
+    /// </summary>
+    private static string Samples()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "LlmChains.sln")))
+            {
+                return Path.Combine(directory.FullName, "samples");
+            }
+        }
+
+        throw new DirectoryNotFoundException("LlmChains.sln not found above the test binaries " + AppContext.BaseDirectory);
+    }
 
     [Fact]
     public void ThreeState_Analyze_IsAnErgodicChainWithTheStatedStationaryDistribution()
