@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using LlmChains.Analysis;
+using LlmChains.Analysis.Spectral;
 using LlmChains.Chains;
 using LlmChains.Models;
 using MathNet.Numerics.LinearAlgebra;

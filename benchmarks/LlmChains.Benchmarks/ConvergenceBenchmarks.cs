@@ -1,5 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using LlmChains.Analysis;
+using LlmChains.Analysis.Convergence;
+using LlmChains.Analysis.Spectral;
 using LlmChains.Benchmarks.Internals;
 using LlmChains.Chains;
 using LlmChains.Models;
@@ -8,7 +10,7 @@ namespace LlmChains.Benchmarks;
 
 /// <summary>
 /// The exact worst-case curve d(t) = max_x TV(Q^t(x, ·), π), t = 0..50, over every start state of the whole chain
-/// Q_f (<see cref="Convergence.WorstCaseDistances"/>: 16 starts per pass over the rows, blocks in parallel) for
+/// Q_f (<see cref="TotalVariation.WorstCaseDistances"/>: 16 starts per pass over the rows, blocks in parallel) for
 /// <see cref="RandomLogitsModel"/> chains of 1,110 to 9,840 states (the limit is 10,000), on one thread (baseline) and
 /// on both cores. π is computed in the setup.
 /// </summary>
@@ -33,8 +35,8 @@ public class ConvergenceBenchmarks
     }
 
     [Benchmark(Baseline = true)]
-    public TotalVariationCurve WorstCaseOneThread() => Convergence.WorstCaseDistances(_chain, _stationary, Steps, OneThread);
+    public TotalVariationCurve WorstCaseOneThread() => TotalVariation.WorstCaseDistances(_chain, _stationary, Steps, OneThread);
 
     [Benchmark]
-    public TotalVariationCurve WorstCase() => Convergence.WorstCaseDistances(_chain, _stationary, Steps);
+    public TotalVariationCurve WorstCase() => TotalVariation.WorstCaseDistances(_chain, _stationary, Steps);
 }

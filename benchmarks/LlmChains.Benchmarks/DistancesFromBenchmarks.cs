@@ -1,5 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using LlmChains.Analysis;
+using LlmChains.Analysis.Convergence;
+using LlmChains.Analysis.Spectral;
 using LlmChains.Benchmarks.Internals;
 using LlmChains.Chains;
 using LlmChains.Models;
@@ -8,7 +10,7 @@ namespace LlmChains.Benchmarks;
 
 /// <summary>
 /// d(t) = TV(δ_∅ Q_f^t, π) from one start (the empty prompt, state 0) for t = 0..50 on large chains
-/// (<see cref="Convergence.DistancesFromState"/>: 50 steps and 51 total-variation passes), with float64 (baseline)
+/// (<see cref="TotalVariation.DistancesFromState"/>: 50 steps and 51 total-variation passes), with float64 (baseline)
 /// and float32 probability tables. π (of the float64 chain) is computed in the setup.
 /// </summary>
 [MemoryDiagnoser]
@@ -34,8 +36,8 @@ public class DistancesFromBenchmarks
     }
 
     [Benchmark(Baseline = true)]
-    public TotalVariationCurve FromStateFloat64() => Convergence.DistancesFromState(_chain64, 0, _stationary, Steps);
+    public TotalVariationCurve FromStateFloat64() => TotalVariation.DistancesFromState(_chain64, 0, _stationary, Steps);
 
     [Benchmark]
-    public TotalVariationCurve FromStateFloat32() => Convergence.DistancesFromState(_chain32, 0, _stationary, Steps);
+    public TotalVariationCurve FromStateFloat32() => TotalVariation.DistancesFromState(_chain32, 0, _stationary, Steps);
 }

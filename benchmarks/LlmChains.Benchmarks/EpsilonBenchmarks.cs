@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using LlmChains.Analysis;
+using LlmChains.Analysis.Convergence;
 using LlmChains.Benchmarks.Internals;
 using LlmChains.Chains;
 using LlmChains.Models;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using LlmChains.Analysis;
+using LlmChains.Analysis.Spectral;
 using LlmChains.Benchmarks.Baselines;
 using LlmChains.Chains;
 

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using LlmChains.Analysis;
+using LlmChains.Analysis.Convergence;
+using LlmChains.Analysis.Spectral;
 using LlmChains.Chains;
 using LlmChains.Models;
 
@@ -16,7 +18,7 @@ namespace LlmChains.Benchmarks;
 /// n doubles between two arrays on every core (2 × 8n bytes); one step x·Q reads x (8n), the table
 /// (T·n·4 or T·n·8) and writes y (8n). With <c>--full</c>: π by <c>StationaryDistribution.Compute</c> (Auto,
 /// tolerance 1e−8 on the L1 residual), then d(t) from the uniform start for 50 steps by
-/// <c>Convergence.DistancesFrom</c>.
+/// <c>TotalVariation.DistancesFrom</c>.
 /// </remarks>
 internal static class ScaleRun
 {
@@ -82,7 +84,7 @@ internal static class ScaleRun
 
             clock.Restart();
             Array.Fill(x, 1.0 / n);
-            var curve = Convergence.DistancesFrom(chain, x, stationary.Distribution, 50);
+            var curve = TotalVariation.DistancesFrom(chain, x, stationary.Distribution, 50);
             double tv = clock.Elapsed.TotalSeconds;
             Say($"d(t) from uniform, 50 steps: {tv:F1} s; d(0) = {curve[0]:F6}, d(10) = {curve[10]:F6}, d(50) = {curve[50]:E3}");
         }

@@ -2,6 +2,7 @@ using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using LlmChains.Analysis;
+using LlmChains.Analysis.Spectral;
 using LlmChains.Benchmarks.Internals;
 using LlmChains.Chains;
 using LlmChains.Models;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
 using LlmChains.Analysis;
+using LlmChains.Analysis.Spectral;
 using LlmChains.Chains;
 using LlmChains.Models;
 

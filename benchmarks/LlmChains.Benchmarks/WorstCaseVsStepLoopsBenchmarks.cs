@@ -1,6 +1,8 @@
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using LlmChains.Analysis;
+using LlmChains.Analysis.Convergence;
+using LlmChains.Analysis.Spectral;
 using LlmChains.Benchmarks.Baselines;
 using LlmChains.Benchmarks.Internals;
 using LlmChains.Chains;
@@ -57,5 +59,5 @@ public class WorstCaseVsStepLoopsBenchmarks
     public double[] StepLoops() => StepLoopWorstCase.Distances(_chain, _stationary, Steps);
 
     [Benchmark]
-    public TotalVariationCurve Batched() => Convergence.WorstCaseDistances(_chain, _stationary, Steps);
+    public TotalVariationCurve Batched() => TotalVariation.WorstCaseDistances(_chain, _stationary, Steps);
 }

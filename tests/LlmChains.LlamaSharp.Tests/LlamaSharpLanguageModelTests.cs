@@ -1,5 +1,7 @@
 using FluentAssertions;
 using LlmChains.Analysis;
+using LlmChains.Analysis.Convergence;
+using LlmChains.Analysis.Spectral;
 using LlmChains.Chains;
 using LlmChains.Gguf;
 using LlmChains.LlamaSharp.Tests.Support;
@@ -184,7 +186,7 @@ public sealed class LlamaSharpLanguageModelTests(ModelFixture fixture, Xunit.Abs
         var epsilon = ConvergenceBound.Epsilon(chain);
         epsilon.Epsilon.Should().BeInRange(double.Epsilon, 1.0 / 81);
 
-        var curve = Convergence.WorstCaseDistances(chain, pi, 30);
+        var curve = TotalVariation.WorstCaseDistances(chain, pi, 30);
         curve.Distances[0].Should().BeInRange(0.5, 1);
         curve.Distances.Zip(curve.Distances.Skip(1)).Should().OnlyContain(p => p.Second <= p.First + 1e-12);
         curve.Distances[^1].Should().BeLessThan(curve.Distances[0]);

@@ -1,4 +1,5 @@
 using LlmChains.Analysis;
+using LlmChains.Analysis.Spectral;
 using LlmChains.Chains;
 using LlmChains.Models;
 

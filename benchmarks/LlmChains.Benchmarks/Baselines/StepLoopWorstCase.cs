@@ -1,10 +1,11 @@
+using LlmChains.Analysis.Convergence;
 using LlmChains.Chains;
 
 namespace LlmChains.Benchmarks.Baselines;
 
 /// <summary>
 /// The worst-case curve d(t) = max_x TV(Q^t(x, ·), π) the plain way: n separate loops of <see cref="IMarkovChain.Step"/>
-/// from the one-hot starts, the total variation taken after every step (what <c>Convergence.WorstCaseDistances</c>
+/// from the one-hot starts, the total variation taken after every step (what <c>TotalVariation.WorstCaseDistances</c>
 /// does with 16 starts per pass over the rows). The baseline of <see cref="WorstCaseVsStepLoopsBenchmarks"/>.
 /// </summary>
 internal static class StepLoopWorstCase

@@ -3,6 +3,7 @@ using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Engines;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
+using LlmChains.Analysis.Spectral.Internals;
 
 namespace LlmChains.Benchmarks.Internals;
 

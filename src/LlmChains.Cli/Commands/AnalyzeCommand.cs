@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LlmChains.Analysis;
+using LlmChains.Analysis.Convergence;
 using LlmChains.Chains;
 using LlmChains.Cli.Limits;
 using LlmChains.Cli.Output;
@@ -32,7 +33,7 @@ internal static class AnalyzeCommand
         var tvSteps = new Option<int>("--tv-steps") { Description = "Number of steps of d(t) to report", DefaultValueFactory = _ => 50 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout" };
         var plot = new Option<string?>("--plot") { Description = "Write d(t) with the Prop. 3.4 bound and the spectrum to this PNG file" };
-        var sample = new Option<int?>("--sample") { Description = $"Simulate N trajectories (pairs) for sampled diagnostics over --tv-steps steps: a coupling upper estimate and a separating-event lower bound of TV(μQ^t, π), and repetition-loop rates, with confidence intervals. On by itself (N = {AutomaticSampleSize}) above the exact worst case's limit, n² doubles within a quarter of the memory available or --max-memory (here {Convergence.DefaultMaxWorstCaseStates:N0} states by default); 0 turns it off" };
+        var sample = new Option<int?>("--sample") { Description = $"Simulate N trajectories (pairs) for sampled diagnostics over --tv-steps steps: a coupling upper estimate and a separating-event lower bound of TV(μQ^t, π), and repetition-loop rates, with confidence intervals. On by itself (N = {AutomaticSampleSize}) above the exact worst case's limit, n² doubles within a quarter of the memory available or --max-memory (here {TotalVariation.DefaultMaxWorstCaseStates:N0} states by default); 0 turns it off" };
         var confidence = new Option<double>("--confidence") { Description = "Confidence level of the sampled intervals, in (0, 1)", DefaultValueFactory = _ => 0.95 };
         var burnIn = new Option<int>("--burn-in") { Description = "Steps of burn-in of the reference copy of the sampled coupling (a stand-in for π)", DefaultValueFactory = _ => SamplingOptions.Default.BurnIn };
         var sampleSeed = new Option<int>("--sample-seed") { Description = "Seed of the sampled diagnostics", DefaultValueFactory = _ => 0 };
@@ -80,7 +81,7 @@ internal static class AnalyzeCommand
             }
 
             var budget = context.Memory(parse);
-            sampling = sampling with { WorstCaseBytes = budget.FromOption ? budget.Bytes : Convergence.DefaultWorstCaseMemoryBytes };
+            sampling = sampling with { WorstCaseBytes = budget.FromOption ? budget.Bytes : TotalVariation.DefaultWorstCaseMemoryBytes };
             budget.Require(ResourceEstimate.DistanceCurve(steps), $"--tv-steps {steps}: d(0..{steps})");
             if (sampling.Trajectories is > 0 and int pairs)
             {
@@ -197,10 +198,10 @@ internal sealed record AnalyzeReport(
 internal sealed record SamplingRequest(int? Trajectories, SamplingOptions Options)
 {
     /// <summary>The budget of the exact worst case (n² doubles): --max-memory, or by default a quarter of the available memory.</summary>
-    public long WorstCaseBytes { get; init; } = Convergence.DefaultWorstCaseMemoryBytes;
+    public long WorstCaseBytes { get; init; } = TotalVariation.DefaultWorstCaseMemoryBytes;
 
     /// <summary>The largest chain whose worst case is computed exactly; above it sampling is on by itself.</summary>
-    public int WorstCaseMaxStates => Convergence.MaxWorstCaseStatesFor(WorstCaseBytes);
+    public int WorstCaseMaxStates => TotalVariation.MaxWorstCaseStatesFor(WorstCaseBytes);
 
     public static SamplingRequest Parse(int? trajectories, double confidence, int burnIn, int seed, int maxLoopPeriod, int steps, int? projectionTokens = null)
     {

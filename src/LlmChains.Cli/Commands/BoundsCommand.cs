@@ -1,11 +1,13 @@
-using LlmChains.Gguf;
 using System.CommandLine;
 using System.Globalization;
+using LlmChains.Analysis.Convergence;
+using LlmChains.Analysis.Spectral.Internals;
 using LlmChains.Bounds;
 using LlmChains.Bounds.Internals;
 using LlmChains.Chains;
 using LlmChains.Cli.Parsing;
 using LlmChains.Cli.Plots;
+using LlmChains.Gguf;
 
 namespace LlmChains.Cli.Commands;
 

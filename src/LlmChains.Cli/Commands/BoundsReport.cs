@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using LlmChains.Analysis.Spectral.Internals;
 
 namespace LlmChains.Cli.Commands;
 

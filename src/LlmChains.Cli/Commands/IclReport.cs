@@ -1,4 +1,5 @@
 using System.Globalization;
+using LlmChains.Analysis.Convergence;
 using LlmChains.InContext;
 
 namespace LlmChains.Cli.Commands;

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using LlmChains.Analysis;
+using LlmChains.Analysis.Convergence;
+using LlmChains.Analysis.Spectral;
 using LlmChains.Chains;
 using LlmChains.Cli.Commands;
 
@@ -176,7 +178,7 @@ internal static class AnalyzeOutput
         Line(o, string.Empty, string.Join("  ", times.Select(t => F($"{t}: {tv.Separation[t].Estimate:G3} ({tv.LowerLimit(t):G3})"))));
         Line(o, "bracket", F($"TV(μQ^t, νQ^t) ∈ [lower, upper limit], each t at {tv.Confidence * 100:G4}%:"));
         Line(o, string.Empty, string.Join("  ", times.Select(t => F($"{t}: [{tv.LowerLimit(t):G3}, {tv.UpperLimit(t):G3}]"))));
-        int? below = tv.FirstStepBelow(Convergence.DefaultThreshold);
+        int? below = tv.FirstStepBelow(TotalVariation.DefaultThreshold);
         Line(o, "t_mix ≤", below is { } b
             ? F($"{b} from μ (upper confidence limit of P(T > t) ≤ 1/4 from t = {b}; against ν, i.e. against π up to the burn-in error)")
             : F($"not within {n} steps (no upper confidence limit ≤ 1/4; raise --tv-steps)"));

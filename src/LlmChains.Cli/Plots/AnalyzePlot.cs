@@ -1,5 +1,7 @@
 using System.Globalization;
 using LlmChains.Analysis;
+using LlmChains.Analysis.Convergence;
+using LlmChains.Analysis.Spectral;
 
 namespace LlmChains.Cli.Plots;
 

@@ -1,4 +1,5 @@
 using LlmChains.Analysis;
+using LlmChains.Analysis.Convergence;
 
 namespace LlmChains.Cli.Plots;
 

@@ -1,3 +1,6 @@
+using LlmChains.Analysis.Convergence;
+using LlmChains.Analysis.Spectral;
+
 namespace LlmChains.Analysis;
 
 /// <summary>
@@ -71,8 +74,8 @@ public sealed class ChainAnalysis
 
     /// <summary>
     /// TV(μQ^t, π) from the uniform start μ, for chains above the worst-case limit (where it replaces d(t)); otherwise
-    /// <see langword="null"/>. It is ≤ d(t) term by term, so t_mix or t_min read from it (<see cref="Convergence.MixingTime"/>,
-    /// <see cref="Convergence.TMin"/>) are lower bounds, flagged with <c>IsWorstCase = false</c>.
+    /// <see langword="null"/>. It is ≤ d(t) term by term, so t_mix or t_min read from it (<see cref="TotalVariation.MixingTime"/>,
+    /// <see cref="TotalVariation.TMin"/>) are lower bounds, flagged with <c>IsWorstCase = false</c>.
     /// </summary>
     public TotalVariationCurve? UniformStartDistances { get; }
 

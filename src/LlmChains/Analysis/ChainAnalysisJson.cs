@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using LlmChains.Analysis.Convergence;
+using LlmChains.Analysis.Spectral;
 using LlmChains.Chains;
 
 namespace LlmChains.Analysis;
@@ -213,7 +215,7 @@ public static class ChainAnalysisJson
         Array(w, "couplingTailUpper", tv.Tail.Select(e => e.Upper));
         w.WriteNumber("simultaneousHalfWidth", tv.SimultaneousHalfWidth);
         w.WriteNumber("coupledCount", tv.CoupledCount);
-        if (tv.FirstStepBelow(Convergence.DefaultThreshold) is { } below)
+        if (tv.FirstStepBelow(TotalVariation.DefaultThreshold) is { } below)
         {
             w.WriteNumber("tMixUpperEstimate", below);
         }

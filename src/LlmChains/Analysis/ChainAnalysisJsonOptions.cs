@@ -1,3 +1,5 @@
+using LlmChains.Analysis.Spectral;
+
 namespace LlmChains.Analysis;
 
 /// <summary>Options of <see cref="ChainAnalysisJson"/>: how much of the analysis of a large chain is written out.</summary>

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Logging;
 using System.Globalization;
 using LlmChains.Chains;
 using LlmChains.Internals;
+using LlmChains.Analysis.Convergence;
+using LlmChains.Analysis.Spectral;
 
 namespace LlmChains.Analysis;
 
@@ -14,12 +16,12 @@ public sealed record ChainAnalysisOptions
 
     /// <summary>
     /// Up to this many states d(t), t_mix and t_min are the exact worst case over all starts
-    /// (<see cref="Convergence.AnalyzeMixing"/>). Above it t_mix and t_min are not computed (NaN with
+    /// (<see cref="TotalVariation.AnalyzeMixing"/>). Above it t_mix and t_min are not computed (NaN with
     /// <see cref="MixingTimeStatus.TooLargeForWorstCase"/>: they are worst-case quantities, and a figure from one start
     /// would only bound them from below) and the curve is measured from the uniform start
     /// (<see cref="ChainAnalysis.UniformStartDistances"/>); set <see cref="Sampling"/> for sampled estimates with
     /// confidence intervals. <see langword="null"/> (default): as many states as the worst-case memory budget allows,
-    /// <see cref="ConvergenceOptions.MaxWorstCaseStates"/> of <see cref="Convergence"/> (n² doubles within
+    /// <see cref="ConvergenceOptions.MaxWorstCaseStates"/> of <see cref="TotalVariation"/> (n² doubles within
     /// <see cref="ConvergenceOptions.WorstCaseMemoryLimitBytes"/>, by default a quarter of the available memory). A value
     /// above that limit fails in <see cref="Validate"/>.
     /// </summary>
@@ -27,7 +29,7 @@ public sealed record ChainAnalysisOptions
 
     /// <summary>
     /// Steps of d(t) computed: from the uniform start on large chains; on small ones the worst-case curve covers at least
-    /// this many steps (the first horizon of <see cref="Convergence.AnalyzeMixing"/> is raised to it). Default 100.
+    /// this many steps (the first horizon of <see cref="TotalVariation.AnalyzeMixing"/> is raised to it). Default 100.
     /// </summary>
     public int DistanceSteps { get; init; } = 100;
 
@@ -62,18 +64,18 @@ public sealed record ChainAnalysisOptions
 
     /// <summary>
     /// The state limit in effect: <see cref="WorstCaseMaxStates"/>, or <see cref="ConvergenceOptions.MaxWorstCaseStates"/>
-    /// of <see cref="Convergence"/> (the defaults when <see langword="null"/>).
+    /// of <see cref="TotalVariation"/> (the defaults when <see langword="null"/>).
     /// </summary>
     public int EffectiveWorstCaseMaxStates => WorstCaseMaxStates ?? (Convergence ?? ConvergenceOptions.Default).MaxWorstCaseStates;
 
     /// <summary>
     /// Logger factory of every stage whose own options (<see cref="Stationary"/>, <see cref="Spectrum"/>,
-    /// <see cref="Convergence"/>) do not set one; <see langword="null"/> (default) logs nothing.
+    /// <see cref="TotalVariation"/>) do not set one; <see langword="null"/> (default) logs nothing.
     /// </summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 
     /// <summary>
-    /// Largest number of threads of the stages whose own options (<see cref="Convergence"/>, <see cref="Sampling"/>) do
+    /// Largest number of threads of the stages whose own options (<see cref="TotalVariation"/>, <see cref="Sampling"/>) do
     /// not set one; <see langword="null"/> (default) uses every processor. Results do not depend on it.
     /// </summary>
     public int? MaxDegreeOfParallelism { get; init; }
@@ -108,12 +110,12 @@ public sealed record ChainAnalysisOptions
             }
 
             long budget = convergence.WorstCaseBudgetBytes;
-            int limit = LlmChains.Analysis.Convergence.MaxWorstCaseStatesFor(budget);
+            int limit = LlmChains.Analysis.Convergence.TotalVariation.MaxWorstCaseStatesFor(budget);
             if (states > limit)
             {
                 throw Invalid.OutOfRange(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"WorstCaseMaxStates = {states:N0} is more than the exact worst case can do: {states:N0} states need n² doubles, {LanguageModelChain.FormatBytes(LlmChains.Analysis.Convergence.WorstCaseBytes(states))}, and the worst-case budget of {LanguageModelChain.FormatBytes(budget)} (ConvergenceOptions.WorstCaseMemoryLimitBytes{(convergence.WorstCaseMemoryLimitBytes is null ? ", default a quarter of the available memory" : string.Empty)}) allows at most {limit:N0} states. Lower WorstCaseMaxStates, leave it null, or raise the budget."));
+                    $"WorstCaseMaxStates = {states:N0} is more than the exact worst case can do: {states:N0} states need n² doubles, {LanguageModelChain.FormatBytes(LlmChains.Analysis.Convergence.TotalVariation.WorstCaseBytes(states))}, and the worst-case budget of {LanguageModelChain.FormatBytes(budget)} (ConvergenceOptions.WorstCaseMemoryLimitBytes{(convergence.WorstCaseMemoryLimitBytes is null ? ", default a quarter of the available memory" : string.Empty)}) allows at most {limit:N0} states. Lower WorstCaseMaxStates, leave it null, or raise the budget."));
             }
         }
 

@@ -1,12 +1,14 @@
-using LlmChains.Analysis.Internals;
+using LlmChains.Analysis.Convergence;
+using LlmChains.Analysis.Spectral;
 using LlmChains.Chains;
+using LlmChains.Internals;
 
 namespace LlmChains.Analysis;
 
 /// <summary>
 /// Runs the whole analysis of a chain in one call: <see cref="ChainStructure"/>, <see cref="StationaryDistribution"/>
 /// (every recurrent class), <see cref="Spectrum"/>, ε and the Prop. 3.4 bound (<see cref="ConvergenceBound"/>) for a
-/// model's chain, d(t), t_mix and t_min (<see cref="Convergence"/>), and on request the sampled diagnostics of
+/// model's chain, d(t), t_mix and t_min (<see cref="TotalVariation"/>), and on request the sampled diagnostics of
 /// <see cref="SampledConvergence"/> (<see cref="ChainAnalysisOptions.Sampling"/>).
 /// </summary>
 /// <remarks>
@@ -62,7 +64,7 @@ public static class ChainAnalyzer
             {
                 // the worst-case curve covers at least DistanceSteps (periodic chains too: d(t) is computed, not only d(0))
                 var convergence = convergenceBase with { InitialSteps = Math.Max(convergenceBase.InitialSteps, options.DistanceSteps) };
-                var result = Convergence.AnalyzeMixing(chain, pi, options.MixingThreshold, convergence, Band(progress, "mixing", 0.7, 0.85), cancellationToken);
+                var result = TotalVariation.AnalyzeMixing(chain, pi, options.MixingThreshold, convergence, Band(progress, "mixing", 0.7, 0.85), cancellationToken);
                 distances = result.Curve;
                 mixing = result.MixingTime;
                 tMin = result.TMin;
@@ -72,7 +74,7 @@ public static class ChainAnalyzer
                 // t_mix and t_min are worst-case quantities: not computed here rather than read off the uniform start
                 var uniform = new double[chain.StateCount];
                 Array.Fill(uniform, 1.0 / chain.StateCount);
-                uniformStart = distances = Convergence.DistancesFrom(chain, uniform, pi, options.DistanceSteps, Band(progress, "mixing", 0.7, 0.85), cancellationToken);
+                uniformStart = distances = TotalVariation.DistancesFrom(chain, uniform, pi, options.DistanceSteps, Band(progress, "mixing", 0.7, 0.85), cancellationToken);
                 mixing = new MixingTimeResult(double.NaN, options.MixingThreshold, options.DistanceSteps, MixingTimeStatus.TooLargeForWorstCase, false);
                 tMin = new TMinResult(double.NaN, -1, double.NaN, options.DistanceSteps, MixingTimeStatus.TooLargeForWorstCase, false, false);
             }

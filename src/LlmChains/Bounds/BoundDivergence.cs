@@ -1,3 +1,5 @@
+using LlmChains.Analysis.Convergence;
+
 namespace LlmChains.Bounds;
 
 /// <summary>The divergence in which a pre-training risk is measured.</summary>

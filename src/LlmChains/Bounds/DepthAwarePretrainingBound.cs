@@ -1,3 +1,4 @@
+using LlmChains.Analysis.Convergence;
 using LlmChains.Bounds.Internals;
 
 namespace LlmChains.Bounds;

@@ -1,4 +1,5 @@
 using LlmChains.Analysis;
+using LlmChains.Analysis.Convergence;
 using LlmChains.Bounds.Internals;
 using LlmChains.Chains;
 
@@ -124,7 +125,7 @@ public sealed class InContextBound : IGeneralizationBound
 
     /// <summary>
     /// The bound for a given input chain P: d = its number of states, p_min = min_{x,y} P(x, y) and t_min computed by
-    /// <see cref="Convergence.AnalyzeMixing"/> from π (given, or by GTH elimination): the worst-case d(t) and our closed
+    /// <see cref="TotalVariation.AnalyzeMixing"/> from π (given, or by GTH elimination): the worst-case d(t) and our closed
     /// form t_min = min_t t·((2 − 2d(t))/(1 − 2d(t)))² of the paper's infimum.
     /// </summary>
     /// <remarks>
@@ -150,7 +151,7 @@ public sealed class InContextBound : IGeneralizationBound
         int worstCaseLimit = (options ?? ConvergenceOptions.Default).MaxWorstCaseStates;
         if (n > (stationaryDistribution is null ? DenseChain.MaxStates : worstCaseLimit))
         {
-            throw new ArgumentOutOfRangeException(null, BoundText.Inv($"The chain has {n:N0} states; t_min is computed for at most {DenseChain.MaxStates:N0} states without π (dense GTH) and {worstCaseLimit:N0} with it (the exact worst case: n² doubles, {LanguageModelChain.FormatBytes(Convergence.WorstCaseBytes(n))} here, within ConvergenceOptions.WorstCaseMemoryLimitBytes)."));
+            throw new ArgumentOutOfRangeException(null, BoundText.Inv($"The chain has {n:N0} states; t_min is computed for at most {DenseChain.MaxStates:N0} states without π (dense GTH) and {worstCaseLimit:N0} with it (the exact worst case: n² doubles, {LanguageModelChain.FormatBytes(TotalVariation.WorstCaseBytes(n))} here, within ConvergenceOptions.WorstCaseMemoryLimitBytes)."));
         }
 
         var columns = new long[Math.Max(1, chain.MaxRowNonZeros)];
@@ -179,7 +180,7 @@ public sealed class InContextBound : IGeneralizationBound
         double[] pi = stationaryDistribution?.ToArray()
             ?? DenseChain.StationaryGth(DenseChain.ToDense(chain, nameof(chain)), (int)n)
             ?? throw new ArgumentException("The chain is reducible; pass its stationary distribution.", nameof(chain));
-        var mixing = Convergence.AnalyzeMixing(chain, pi, options: options, cancellationToken: cancellationToken);
+        var mixing = TotalVariation.AnalyzeMixing(chain, pi, options: options, cancellationToken: cancellationToken);
         var tMin = mixing.TMin;
         if (!tMin.IsFinite)
         {

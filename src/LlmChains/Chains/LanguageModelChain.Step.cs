@@ -1,5 +1,6 @@
 using System.Numerics;
 using LlmChains.Chains.Internals;
+using LlmChains.Internals.Numerics;
 
 namespace LlmChains.Chains;
 

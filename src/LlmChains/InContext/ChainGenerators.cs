@@ -1,4 +1,5 @@
 using LlmChains.Analysis;
+using LlmChains.Analysis.Convergence;
 using LlmChains.InContext.Internals;
 using MathNet.Numerics.Distributions;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,7 @@
 using System.Globalization;
 using LlmChains.Analysis;
+using LlmChains.Analysis.Convergence;
+using LlmChains.Analysis.Spectral;
 using LlmChains.Chains;
 using LlmChains.InContext.Internals;
 using LlmChains.Models;
@@ -161,7 +163,7 @@ public sealed class GeneratedChain
 
     /// <summary>
     /// t_min of the chain (as defined with Thm. 4.3, in our closed form over d(t)) by
-    /// <see cref="Convergence.AnalyzeMixing"/> on the worst-case
+    /// <see cref="TotalVariation.AnalyzeMixing"/> on the worst-case
     /// TV curve, with π by <see cref="StationaryDistribution.Gth(double[,])"/>. A periodic chain (the constrained and
     /// polygonal walks) gives +∞ with <see cref="MixingTimeStatus.Periodic"/>, a reducible one with
     /// <see cref="MixingTimeStatus.NotErgodicUnichain"/>.
@@ -180,7 +182,7 @@ public sealed class GeneratedChain
         }
 
         double[] pi = StationaryDistribution.Gth(ToArray());
-        return Convergence.AnalyzeMixing(chain, pi, options: options, cancellationToken: cancellationToken).TMin;
+        return TotalVariation.AnalyzeMixing(chain, pi, options: options, cancellationToken: cancellationToken).TMin;
     }
 
     /// <inheritdoc/>

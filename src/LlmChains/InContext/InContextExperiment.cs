@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using LlmChains.Analysis;
+using LlmChains.Analysis.Convergence;
 using LlmChains.Bounds;
 using LlmChains.InContext.Internals;
 using MathNet.Numerics.Distributions;

@@ -1,5 +1,6 @@
 using FluentAssertions;
 using LlmChains.Chains;
+using LlmChains.Internals;
 using LlmChains.Models;
 
 namespace LlmChains.LlamaSharp.Tests.Chains;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LlmChains.Analysis;
+using LlmChains.Analysis.Spectral;
 using LlmChains.Chains;
 using LlmChains.Models;
 

@@ -1,6 +1,10 @@
 using LlmChains.Analysis;
+using LlmChains.Analysis.Convergence;
+using LlmChains.Analysis.Spectral;
 using LlmChains.Chains;
 using LlmChains.Models;
+using LlmChains.Tests.Analysis.Convergence;
+using LlmChains.Tests.Analysis.Spectral;
 
 namespace LlmChains.Tests.Analysis;
 
@@ -90,7 +94,7 @@ public sealed class ChainAnalyzerTests
         uniform.Start.Should().Be(TotalVariationStart.Distribution);
         analysis.Distances.Should().BeSameAs(uniform);
         double[] pi = analysis.Stationary!.Distribution;
-        uniform.Distances.Should().Equal(Convergence.DistancesFrom(chain, Enumerable.Repeat(1.0 / 12, 12).ToArray(), pi, 30).Distances);
+        uniform.Distances.Should().Equal(TotalVariation.DistancesFrom(chain, Enumerable.Repeat(1.0 / 12, 12).ToArray(), pi, 30).Distances);
 
         // at the limit the worst case is exact
         var exact = ChainAnalyzer.Analyze(chain, options with { WorstCaseMaxStates = 12 });
@@ -137,13 +141,13 @@ public sealed class ChainAnalyzerTests
     [Fact]
     public void DefaultLimit_ComesFromAvailableMemory()
     {
-        long budget = Convergence.DefaultWorstCaseMemoryBytes;
+        long budget = TotalVariation.DefaultWorstCaseMemoryBytes;
         budget.Should().Be(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4);
-        ChainAnalysisOptions.Default.EffectiveWorstCaseMaxStates.Should().Be(Convergence.DefaultMaxWorstCaseStates);
-        Convergence.DefaultMaxWorstCaseStates.Should().Be(Convergence.MaxWorstCaseStatesFor(budget));
+        ChainAnalysisOptions.Default.EffectiveWorstCaseMaxStates.Should().Be(TotalVariation.DefaultMaxWorstCaseStates);
+        TotalVariation.DefaultMaxWorstCaseStates.Should().Be(TotalVariation.MaxWorstCaseStatesFor(budget));
         if (budget >= 1L << 30)
         {
-            Convergence.DefaultMaxWorstCaseStates.Should().BeGreaterThan(11_110, "1 GiB holds the n² doubles of 11,110 states");
+            TotalVariation.DefaultMaxWorstCaseStates.Should().BeGreaterThan(11_110, "1 GiB holds the n² doubles of 11,110 states");
         }
     }
 
@@ -158,11 +162,11 @@ public sealed class ChainAnalyzerTests
     [InlineData(long.MaxValue)]
     public void MaxWorstCaseStatesFor_IsTheLargestFittingCount(long budget)
     {
-        int n = Convergence.MaxWorstCaseStatesFor(budget);
-        Convergence.WorstCaseBytes(n).Should().BeLessThanOrEqualTo(budget);
+        int n = TotalVariation.MaxWorstCaseStatesFor(budget);
+        TotalVariation.WorstCaseBytes(n).Should().BeLessThanOrEqualTo(budget);
         if (n < int.MaxValue)
         {
-            Convergence.WorstCaseBytes(n + 1L).Should().BeGreaterThan(budget);
+            TotalVariation.WorstCaseBytes(n + 1L).Should().BeGreaterThan(budget);
         }
 
         // brute force on small budgets: 8·n·16⌈n/16⌉ by counting
@@ -183,11 +187,11 @@ public sealed class ChainAnalyzerTests
     {
         // every state moves to state 0, which loops: d(0) = 1 − 1/n… from state 1, d(1) = 0
         const int n = 11_110;
-        Convergence.WorstCaseBytes(n).Should().BeLessThanOrEqualTo(1L << 30);
+        TotalVariation.WorstCaseBytes(n).Should().BeLessThanOrEqualTo(1L << 30);
         var chain = SparseMarkovChain.FromCsr(Enumerable.Range(0, n + 1).Select(i => (long)i).ToArray(), new int[n], Enumerable.Repeat(1.0, n).ToArray());
         double[] pi = new double[n];
         pi[0] = 1;
-        var curve = Convergence.WorstCaseDistances(chain, pi, 1, new ConvergenceOptions { WorstCaseMemoryLimitBytes = 1L << 30 });
+        var curve = TotalVariation.WorstCaseDistances(chain, pi, 1, new ConvergenceOptions { WorstCaseMemoryLimitBytes = 1L << 30 });
         curve[0].Should().Be(1);
         curve[1].Should().Be(0);
     }

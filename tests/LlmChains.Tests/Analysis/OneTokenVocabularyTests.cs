@@ -1,4 +1,6 @@
 using LlmChains.Analysis;
+using LlmChains.Analysis.Convergence;
+using LlmChains.Analysis.Spectral;
 using LlmChains.Chains;
 using LlmChains.Models;
 

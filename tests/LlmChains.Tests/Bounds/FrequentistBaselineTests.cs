@@ -1,3 +1,4 @@
+using LlmChains.Analysis.Spectral;
 using LlmChains.Bounds;
 using LlmChains.Chains;
 using MathNet.Numerics.LinearAlgebra;

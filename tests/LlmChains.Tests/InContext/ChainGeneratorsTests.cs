@@ -1,4 +1,5 @@
 using LlmChains.Analysis;
+using LlmChains.Analysis.Convergence;
 using LlmChains.InContext;
 
 namespace LlmChains.Tests.InContext;

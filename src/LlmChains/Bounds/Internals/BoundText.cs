@@ -1,4 +1,5 @@
 using System.Globalization;
+using LlmChains.Analysis.Convergence;
 
 namespace LlmChains.Bounds.Internals;
 

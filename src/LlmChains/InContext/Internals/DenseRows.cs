@@ -1,3 +1,5 @@
+using LlmChains.Analysis.Convergence;
+
 namespace LlmChains.InContext.Internals;
 
 /// <summary>Small helpers on row-major dense probability rows.</summary>

@@ -1,0 +1,130 @@
+namespace LlmChains.Analysis.Spectral;
+
+/// <summary>
+/// The stationary distribution π of one recurrent class, with the evidence of its accuracy: the residual
+/// ‖π·Q − π‖₁ computed independently after the solve (one extra step), the method, the number of matrix–vector
+/// products, the status and, for iterative methods, an error estimate.
+/// </summary>
+/// <remarks>
+/// π is stored on the class only; <see cref="Distribution"/> materialises the full-length vector (zeros off the
+/// class, Prop. 3.3 for a model's chain) on first access and returns the same array afterwards.
+/// </remarks>
+public sealed class StationaryResult
+{
+    private readonly double[] _classValues;
+    private readonly int[]? _states;      // the class's states ascending, or null when they are contiguous
+    private readonly long _firstState;    // first state of a contiguous class
+    private double[]? _full;
+
+    internal StationaryResult(
+        long stateCount,
+        CommunicatingClass recurrentClass,
+        double[] classValues,
+        int[]? states,
+        long firstState,
+        StationaryMethod method,
+        SolveStatus status,
+        int iterations,
+        double residual,
+        double? errorEstimate,
+        double clampedMass,
+        TimeSpan elapsed)
+    {
+        StateCount = stateCount;
+        Class = recurrentClass;
+        _classValues = classValues;
+        _states = states;
+        _firstState = firstState;
+        Method = method;
+        Status = status;
+        Iterations = iterations;
+        Residual = residual;
+        ErrorEstimate = errorEstimate;
+        ClampedMass = clampedMass;
+        Elapsed = elapsed;
+    }
+
+    /// <summary>The number of states of the whole chain (the length of <see cref="Distribution"/>).</summary>
+    public long StateCount { get; }
+
+    /// <summary>The recurrent class this distribution lives on.</summary>
+    public CommunicatingClass Class { get; }
+
+    /// <summary>
+    /// π over all states of the chain: non-negative, summing to 1, zero off <see cref="Class"/> (on transient
+    /// states and other recurrent classes). Allocated on first access (8 bytes per state of the chain); the same
+    /// array is returned afterwards, so do not modify it.
+    /// </summary>
+#pragma warning disable CA1819 // the contract exposes π as an array; it is created once and cached
+    public double[] Distribution
+#pragma warning restore CA1819
+    {
+        get
+        {
+            if (_full is { } full)
+            {
+                return full;
+            }
+
+            var values = new double[StateCount];
+            if (_states is null)
+            {
+                _classValues.CopyTo(values.AsSpan(checked((int)_firstState)));
+            }
+            else
+            {
+                for (int j = 0; j < _states.Length; j++)
+                {
+                    values[_states[j]] = _classValues[j];
+                }
+            }
+
+            return Interlocked.CompareExchange(ref _full, values, null) ?? values;
+        }
+    }
+
+    /// <summary>π on the states of <see cref="Class"/> only, in ascending state order (see <see cref="GetClassStates"/>).</summary>
+    public ReadOnlyMemory<double> ClassDistribution => _classValues;
+
+    /// <summary>The residual ‖π·Q − π‖₁ of the returned (clamped, normalised) π, computed by one extra step after the solve.</summary>
+    public double Residual { get; }
+
+    /// <summary>
+    /// An estimate of the error ‖π − π_exact‖₁, or <see langword="null"/> when none is available. Power iteration:
+    /// the residual over 1 − ρ, with ρ the observed rate at which the residual decays (the geometric tail of the
+    /// remaining steps). GMRES-DR: the residual over the smallest harmonic Ritz value of I − Q + 1uᵀ, an estimate of
+    /// the spectral gap 1 − λ₂ (exact in the limit for a normal Q; an estimate otherwise). GTH: <see langword="null"/>;
+    /// GTH computes every component with small relative error whatever the conditioning (O'Cinneide 1993).
+    /// </summary>
+    public double? ErrorEstimate { get; }
+
+    /// <summary>The method that produced π (<see cref="StationaryMethod.Auto"/> is resolved to the method it chose last).</summary>
+    public StationaryMethod Method { get; }
+
+    /// <summary>The number of matrix–vector products x ↦ x·Q, including the final residual check.</summary>
+    public int Iterations { get; }
+
+    /// <summary>How the solve ended. Non-convergence is a status, not an exception.</summary>
+    public SolveStatus Status { get; }
+
+    /// <summary>
+    /// The total mass of negative round-off entries that were set to 0 before the final normalisation (0 when
+    /// none). GTH never produces negative entries; GMRES can, at the level of its residual.
+    /// </summary>
+    public double ClampedMass { get; }
+
+    /// <summary>The wall-clock time of the solve of this class (excluding the classification of the chain).</summary>
+    public TimeSpan Elapsed { get; }
+
+    /// <summary>The states of <see cref="Class"/>, ascending (allocates a new array).</summary>
+    public long[] GetClassStates()
+    {
+        var states = new long[_classValues.Length];
+        for (int j = 0; j < states.Length; j++)
+        {
+            states[j] = _states is null ? _firstState + j : _states[j];
+        }
+
+        return states;
+    }
+}
