@@ -122,7 +122,7 @@ internal static class AnalyzeCommand
         var (model, description) = models.CreateModel(parse, budget);
         using var ownedModel = model as IDisposable;
         LanguageModelChain chain;
-        using (var progress = new StderrProgress<ChainBuildProgress>(context.Error, "building chain", p => p.Fraction))
+        using (var progress = new StderrProgress<Progress>(context.Error, "building chain", p => p.Fraction))
         {
             chain = LanguageModelChain.Build(model, decoding, models.BuildOptions(parse, budget), progress);
         }
@@ -132,7 +132,7 @@ internal static class AnalyzeCommand
         IReadOnlyList<TemperaturePoint>? sweep = null;
         if (toy)
         {
-            using var progress = new StderrProgress<(int Done, int Count)>(context.Error, "temperature table", p => (double)p.Done / p.Count);
+            using var progress = new StderrProgress<Progress>(context.Error, "temperature table", p => p.Fraction);
             sweep = TemperatureSweep.Run(model, ToyTemperatures, options: AnalysisOptions(steps, sampling.WorstCaseBytes), progress: progress);
         }
 
@@ -161,7 +161,7 @@ internal static class AnalyzeCommand
 
     private static ChainAnalysis Analyze(IMarkovChain chain, int steps, SamplingRequest sampling, CommandContext context)
     {
-        using var progress = new StderrProgress<AnalysisProgress>(context.Error, "analysing", p => p.Fraction);
+        using var progress = new StderrProgress<Progress>(context.Error, "analysing", p => p.Fraction, p => p.Total > 0 ? p.Stage : p.ToString());
         return ChainAnalyzer.Analyze(chain, AnalysisOptions(steps, sampling.WorstCaseBytes) with { Sampling = sampling.For(chain) }, progress);
     }
 

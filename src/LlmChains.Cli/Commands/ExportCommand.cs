@@ -89,7 +89,7 @@ internal static class ExportCommand
             if (matrixPath is not null)
             {
                 LanguageModelChain chain;
-                using (var progress = new StderrProgress<ChainBuildProgress>(context.Error, "building chain", p => p.Fraction))
+                using (var progress = new StderrProgress<Progress>(context.Error, "building chain", p => p.Fraction))
                 {
                     chain = LanguageModelChain.Build(table ?? model, decoding, models.BuildOptions(parse, budget), progress);
                 }

@@ -104,7 +104,7 @@ internal static class IclCommand
                     FitMaximumLength = fitMax,
                     MaxDegreeOfParallelism = parse.GetValue(threads),
                 };
-                using var progress = new StderrProgress<InContextProgress>(context.Error, "icl repetitions", p => p.Fraction);
+                using var progress = new StderrProgress<Progress>(context.Error, "icl repetitions", p => p.Fraction);
                 result = InContextExperiment.Run(source, predictors, options, progress);
             }
             catch (ArgumentException e) when (e.ParamName is { } name && OptionOf.TryGetValue(name, out string? option))

@@ -140,7 +140,7 @@ public static partial class TotalVariation
         ReadOnlySpan<double> stationary,
         double epsilon = DefaultThreshold,
         ConvergenceOptions? options = null,
-        IProgress<ConvergenceProgress>? progress = null,
+        IProgress<Progress>? progress = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chain);

@@ -19,8 +19,3 @@ public enum SolveStatus
     /// </summary>
     Stagnated = 2,
 }
-
-/// <summary>Throttled progress of an iterative solver.</summary>
-/// <param name="Iterations">Matrix–vector products so far.</param>
-/// <param name="Residual">The latest residual (for stationary distributions ‖x·Q − x‖₁ of the normalised iterate).</param>
-public readonly record struct SolverProgress(int Iterations, double Residual);

@@ -49,7 +49,7 @@ public static partial class Spectrum
     public static SpectrumResult Compute(
         IMarkovChain chain,
         SpectrumOptions? options = null,
-        IProgress<SpectrumProgress>? progress = null,
+        IProgress<Progress>? progress = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chain);

@@ -383,7 +383,7 @@ public sealed class StationaryDistributionTests
     {
         var chain = LanguageModelChain.Build(new RandomLogitsModel(2, 6, 1.0, seed: 1), new DecodingOptions { Temperature = 0.3 });
         var logs = new StationaryRecordingLoggerFactory();
-        var progress = new RecordingProgress<SolverProgress>();
+        var progress = new RecordingProgress<Progress>();
 
         StationaryDistribution.Compute(chain, new StationaryOptions { Method = StationaryMethod.Power, MaxIterations = 3, LoggerFactory = logs }, progress);
 
@@ -392,7 +392,9 @@ public sealed class StationaryDistributionTests
         logs.Entries.Should().Contain(e => e.Level == LogLevel.Warning && e.Message.Contains("MaxIterationsReached", StringComparison.Ordinal));
         logs.Entries.Should().Contain(e => e.Level == LogLevel.Debug && e.Message.Contains("Power iteration 1", StringComparison.Ordinal));
         progress.Reports.Should().NotBeEmpty();
-        progress.Reports[^1].Iterations.Should().Be(4);
+        progress.Reports[^1].Done.Should().Be(4);
+        progress.Reports[^1].Stage.Should().Be("stationary");
+        progress.Reports[^1].Detail.Should().StartWith("residual ");
     }
 
     [Fact]

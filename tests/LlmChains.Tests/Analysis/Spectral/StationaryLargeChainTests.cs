@@ -60,7 +60,7 @@ public sealed class StationaryLargeChainTests
         var chain = HugeChain.Value;
         using var source = new CancellationTokenSource();
         var clock = new Stopwatch();
-        var progress = new Progress<SolverProgress>(_ => { });
+        var progress = new Progress<LlmChains.Progress>(_ => { });
         source.CancelAfter(TimeSpan.FromMilliseconds(200));
         clock.Start();
 
