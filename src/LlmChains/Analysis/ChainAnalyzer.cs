@@ -1,3 +1,4 @@
+using System.Globalization;
 using LlmChains.Analysis.Convergence;
 using LlmChains.Analysis.Spectral;
 using LlmChains.Chains;
@@ -39,14 +40,17 @@ public static class ChainAnalyzer
         var structure = ChainStructure.Analyze(chain, cancellationToken);
 
         progress?.Report(new Progress("stationary", 0, 0));
-        var stationaryOptions = stationaryBase with { Structure = structure };
-        var stationary = StationaryDistribution.ComputeAll(chain, stationaryOptions, progress, cancellationToken);
+        var stationarySolver = options.StationarySolver ?? new StationarySolver(stationaryBase);
+        var stationary = stationarySolver.ComputeAll(chain, structure, progress, cancellationToken);
+        CheckStationary(stationarySolver, stationary, chain, structure);
 
         SpectrumResult? spectrum = null;
         if (options.ComputeSpectrum)
         {
             progress?.Report(new Progress("spectrum", 0, 0));
-            spectrum = Spectrum.Compute(chain, spectrumOptions, progress, cancellationToken);
+            var spectrumSolver = options.SpectrumSolver ?? new SpectrumSolver(spectrumOptions);
+            spectrum = spectrumSolver.Compute(chain, progress, cancellationToken)
+                ?? throw new InvalidOperationException($"The spectrum solver {spectrumSolver} returned null.");
         }
 
         EpsilonResult? epsilon = null;
@@ -100,6 +104,24 @@ public static class ChainAnalyzer
 
         progress?.Report(new Progress("done", 1, 1));
         return new ChainAnalysis(structure, stationary, spectrum, epsilon, options.BoundTarget, distances, mixing, tMin, sampledDistances, sampledRepetition, uniformStart);
+    }
+
+    /// <summary>A solver of the user's: one result per recurrent class, in class order, on this chain.</summary>
+    private static void CheckStationary(IStationarySolver solver, IReadOnlyList<StationaryResult>? results, IMarkovChain chain, ChainStructure structure)
+    {
+        var classes = structure.RecurrentClasses;
+        if (results is null || results.Count != classes.Count)
+        {
+            throw new InvalidOperationException(FormattableString.Invariant($"The stationary solver {solver} returned {results?.Count.ToString(CultureInfo.InvariantCulture) ?? "null"} results for a chain with {classes.Count} recurrent classes; it must return one per class, in class order."));
+        }
+
+        for (int i = 0; i < results.Count; i++)
+        {
+            if (results[i] is null || results[i].StateCount != chain.StateCount || results[i].Class.Id != classes[i].Id)
+            {
+                throw new InvalidOperationException(FormattableString.Invariant($"The stationary solver {solver} returned, as result {i}, {(results[i] is null ? "null" : $"a distribution of class {results[i].Class.Id} over {results[i].StateCount} states")}; expected recurrent class {classes[i].Id} over the chain's {chain.StateCount} states."));
+            }
+        }
     }
 
     /// <summary>Passes a stage's own progress on under the analysis' name for the stage.</summary>

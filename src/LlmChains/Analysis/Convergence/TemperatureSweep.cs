@@ -50,13 +50,20 @@ public static class TemperatureSweep
             cancellationToken.ThrowIfCancellationRequested();
             var decoding = truncation with { Temperature = temperatures[i] };
             var chain = LanguageModelChain.Build(cached, decoding, chainOptions, null, cancellationToken);
-            var stationary = options.Stationary ?? new StationaryOptions();
-            if (previous is not null && decoding.KeepsEveryToken && stationary.InitialGuess is null)
+            var pointOptions = options;
+            if (options.StationarySolver is null)
             {
-                stationary = stationary with { InitialGuess = previous };
+                // the library's solver starts from the previous temperature's π (a solver of the user's starts as it likes)
+                var stationary = options.Stationary ?? new StationaryOptions();
+                if (previous is not null && decoding.KeepsEveryToken && stationary.InitialGuess is null)
+                {
+                    stationary = stationary with { InitialGuess = previous };
+                }
+
+                pointOptions = options with { Stationary = stationary };
             }
 
-            var analysis = ChainAnalyzer.Analyze(chain, options with { Stationary = stationary }, null, cancellationToken);
+            var analysis = ChainAnalyzer.Analyze(chain, pointOptions, null, cancellationToken);
             previous = analysis.Stationary?.Distribution;
             points.Add(new TemperaturePoint(temperatures[i], analysis));
             progress?.Report(new Progress("temperature", i + 1, temperatures.Count) { Detail = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"τ = {temperatures[i]:R}") });

@@ -18,4 +18,10 @@ public enum SolveStatus
     /// is above the tolerance.
     /// </summary>
     Stagnated = 2,
+
+    /// <summary>
+    /// The result comes from a solver outside the library (<see cref="StationaryResult.FromDistribution"/>) and its
+    /// residual, measured by the library with one step of the chain, is above the tolerance it was given.
+    /// </summary>
+    AboveTolerance = 3,
 }

@@ -112,7 +112,7 @@ public static partial class Spectrum
         return result;
     }
 
-    private static void Validate(SpectrumOptions options)
+    internal static void Validate(SpectrumOptions options)
     {
         if (options.Count <= 0)
         {
