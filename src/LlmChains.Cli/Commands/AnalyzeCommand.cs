@@ -146,8 +146,8 @@ internal static class AnalyzeCommand
         var chain = MatrixMarket.Read(path);
         RequireSamplingFits(chain, sampling, steps, budget);
         var analysis = Analyze(chain, steps, sampling, context);
-        long bytes = ((chain.StateCount + 1) * sizeof(long)) + (chain.NonZeroCount * (sizeof(int) + sizeof(double)));
-        return new AnalyzeReport($"MatrixMarket chain {path}", Path.GetFileName(path), chain, null, analysis, chain.NonZeroCount, bytes, ProbabilityPrecision.Float64, steps, null, null, null, sampling.IsAutomatic(chain), WorstCaseMaxStates: sampling.WorstCaseMaxStates);
+        long bytes = ((chain.StateCount + 1) * sizeof(long)) + (chain.StoredTransitionCount * (sizeof(int) + sizeof(double)));
+        return new AnalyzeReport($"MatrixMarket chain {path}", Path.GetFileName(path), chain, null, analysis, chain.StoredTransitionCount, bytes, ProbabilityPrecision.Float64, steps, null, null, null, sampling.IsAutomatic(chain), WorstCaseMaxStates: sampling.WorstCaseMaxStates);
     }
 
     /// <summary>The automatic sampling (no --sample, a large chain) is sized only once the chain is known.</summary>

@@ -60,7 +60,7 @@ public sealed class ExportCommandTests : IDisposable
         var read = MatrixMarket.Read(mtx);
         var built = LanguageModelChain.Build(new RandomLogitsModel(4, 2, 1.0, 9), new DecodingOptions { Temperature = 1, TopP = 0.8 });
         read.StateCount.Should().Be(built.StateCount);
-        read.NonZeroCount.Should().Be(built.CountNonZeros());
+        read.StoredTransitionCount.Should().Be(built.CountNonZeros());
         var (c1, p1, c2, p2) = (new long[4], new double[4], new long[4], new double[4]);
         for (long s = 0; s < built.StateCount; s++)
         {
@@ -117,7 +117,7 @@ public sealed class ExportCommandTests : IDisposable
         root.GetProperty("logits").GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()).Should().Equal(30, 2);
         root.GetProperty("logits").GetProperty("bytes").GetInt64().Should().Be(new FileInfo(In("both.npy")).Length);
         int nonZeros = root.GetProperty("matrix").GetProperty("nonZeros").GetInt32();
-        MatrixMarket.Read(In("both.mtx")).NonZeroCount.Should().Be(nonZeros);
+        MatrixMarket.Read(In("both.mtx")).StoredTransitionCount.Should().Be(nonZeros);
 
         CliRunner.Run(["export", .. random, "--matrix-out", In("alone.mtx")]).ExitCode.Should().Be(0);
         File.ReadAllBytes(In("both.mtx")).Should().Equal(File.ReadAllBytes(In("alone.mtx")));

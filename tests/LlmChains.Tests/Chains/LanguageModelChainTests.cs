@@ -32,7 +32,7 @@ public sealed class LanguageModelChainTests
         chain.VocabularySize.Should().Be(t);
         chain.ContextWindow.Should().Be(k);
         chain.MaxRowNonZeros.Should().Be(t);
-        chain.StoredProbabilityCount.Should().Be(reference.Count * t);
+        chain.StoredTransitionCount.Should().Be(reference.Count * t);
         chain.ProbabilityBytes.Should().Be(reference.Count * t * 8);
         chain.Precision.Should().Be(ProbabilityPrecision.Float64);
         chain.Decoding.Should().Be(decoding);

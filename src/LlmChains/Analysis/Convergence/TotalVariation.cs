@@ -2,6 +2,7 @@ using System.Globalization;
 using LlmChains.Analysis.Convergence.Internals;
 using LlmChains.Analysis.Spectral;
 using LlmChains.Chains;
+using LlmChains.Chains.Internals;
 using LlmChains.Internals;
 
 namespace LlmChains.Analysis.Convergence;
@@ -242,7 +243,7 @@ public static partial class TotalVariation
     /// <summary>Ergodicity when it is cheap to know: Prop. 3.3 for untruncated model chains, a graph search up to <see cref="DefaultMaxWorstCaseStates"/> states; otherwise unknown.</summary>
     private static bool? KnownErgodicity(IMarkovChain chain)
     {
-        if (chain is LanguageModelChain model && model.AllTransitionsPositive())
+        if (chain is IChainFacts { KnownErgodic: true })
         {
             return true;
         }

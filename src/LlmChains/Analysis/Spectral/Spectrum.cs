@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
 using LlmChains.Chains;
+using LlmChains.Chains.Internals;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -63,11 +64,11 @@ public static partial class Spectrum
         IMarkovChain target = chain;
         long transientZeros = 0;
         bool knownErgodic = false;
-        if (chain is LanguageModelChain model)
+        if (chain is IChainFacts facts)
         {
-            target = model.RecurrentBlock;
-            transientZeros = model.StateCount - target.StateCount;
-            knownErgodic = model.AllTransitionsPositive(); // Prop. 3.3: P_ℛ is irreducible and aperiodic
+            target = facts.ClosedBlock ?? chain;
+            transientZeros = chain.StateCount - target.StateCount;
+            knownErgodic = facts.KnownErgodic; // Prop. 3.3: P_ℛ is irreducible and aperiodic
         }
 
         if (target.StateCount > int.MaxValue)
