@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
+using LlmChains.Analysis.Spectral.Internals;
 using LlmChains.Chains;
 using LlmChains.Internals.Numerics;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Numerics;
+using LlmChains.Analysis.Spectral.Internals;
 using LlmChains.Chains;
 using LlmChains.Chains.Internals;
 using Microsoft.Extensions.Logging;
