@@ -1,7 +1,12 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
-using LlmChains.Cli.Commands;
+using LlmChains.Cli.Commands.Analyze;
+using LlmChains.Cli.Commands.Bounds;
+using LlmChains.Cli.Commands.Export;
+using LlmChains.Cli.Commands.Gguf;
+using LlmChains.Cli.Commands.Icl;
+using LlmChains.Cli.Commands.Sweep;
 using LlmChains.Cli.Limits;
 using LlmChains.Cli.Parsing;
 
@@ -90,7 +95,9 @@ internal static class CliApplication
         }
         catch (ArgumentException e)
         {
-            WriteError(error, OptionMessages.For(e, parse));
+            // the options are checked by the commands (their errors name the option); what the library refuses beyond
+            // that (a file's chain, a model's vocabulary) it says in its own words
+            WriteError(error, OptionMessages.Clean(e.Message, e.ParamName));
             return ExitCodes.InputError;
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or FormatException or OverflowException)

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using LlmChains.Chains;
 
 namespace LlmChains.Cli.Limits;
 
@@ -75,8 +74,29 @@ internal sealed partial class MemoryBudget(long bytes, bool fromOption)
         throw new CliException($"{what} needs about {estimate}, more than {budget}");
     }
 
-    /// <summary>Bytes in binary units, invariant ("1.5 GiB"; the library's format, also for sizes beyond a double).</summary>
-    public static string Format(double bytes) => double.IsFinite(bytes) ? LanguageModelChain.FormatBytes(bytes) : "more bytes than a double holds";
+    /// <summary>
+    /// Bytes in binary units, invariant ("1.5 GiB", "10^21.3 B" beyond 1024 EiB): the format of the library's memory
+    /// messages, so that the tool's own estimates and the library's read alike.
+    /// </summary>
+    public static string Format(double bytes)
+    {
+        if (!double.IsFinite(bytes))
+        {
+            return "more bytes than a double holds";
+        }
+
+        string[] units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+        int unit = 0;
+        while (bytes >= 1024 && unit < units.Length - 1)
+        {
+            bytes /= 1024;
+            unit++;
+        }
+
+        return unit == units.Length - 1 && bytes >= 1024
+            ? string.Create(CultureInfo.InvariantCulture, $"10^{Math.Log10(bytes) + 18.06:F1} B")
+            : string.Create(CultureInfo.InvariantCulture, $"{bytes:0.##} {units[unit]}");
+    }
 
     [GeneratedRegex(@"^(?<n>([0-9]+(\.[0-9]*)?|\.[0-9]+))\s*(?<u>([KkMmGgTt](i?[Bb])?)?)\z", RegexOptions.CultureInvariant)]
     private static partial Regex Size();

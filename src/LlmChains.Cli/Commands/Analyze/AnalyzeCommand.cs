@@ -2,12 +2,12 @@ using System.CommandLine;
 using LlmChains.Analysis;
 using LlmChains.Analysis.Convergence;
 using LlmChains.Chains;
+using LlmChains.Cli.Commands.Shared;
 using LlmChains.Cli.Limits;
 using LlmChains.Cli.Output;
-using LlmChains.Cli.Plots;
 using LlmChains.Models;
 
-namespace LlmChains.Cli.Commands;
+namespace LlmChains.Cli.Commands.Analyze;
 
 /// <summary>
 /// <c>llmchains analyze</c>: builds the chain of a model (or reads one from MatrixMarket) and reports its structure,
@@ -19,7 +19,9 @@ internal static class AnalyzeCommand
     /// <summary>Where the main job (no options) writes its plot when --plot is not given.</summary>
     public const string DefaultPlotPath = "llmchains-analyze.png";
 
-    /// <summary>Trajectories of the sampled diagnostics when the chain is too large for the exact worst case and --sample is not given.</summary>
+    /// <summary>
+    /// Trajectories of the sampled diagnostics when the chain is too large for the exact worst case and --sample is not given.
+    /// </summary>
     public const int AutomaticSampleSize = 1000;
 
     /// <summary>The temperatures of the toy example's table (paper Fig. 5).</summary>
@@ -28,20 +30,61 @@ internal static class AnalyzeCommand
     public static Command Create(CommandContext context)
     {
         var models = new ModelOptions();
-        var temperature = new Option<double>("--temperature") { Description = "Softmax temperature τ ≥ 0; 0 = greedy", DefaultValueFactory = _ => 1.0 };
-        var matrix = new Option<string?>("--matrix") { Description = "Analyse a row-stochastic chain in MatrixMarket format instead of a model" };
+        var temperature = new Option<double>("--temperature")
+        {
+            Description = "Softmax temperature τ ≥ 0; 0 = greedy",
+            DefaultValueFactory = _ => 1.0,
+        };
+        var matrix = new Option<string?>("--matrix")
+        {
+            Description = "Analyse a row-stochastic chain in MatrixMarket format instead of a model",
+        };
         var tvSteps = new Option<int>("--tv-steps") { Description = "Number of steps of d(t) to report", DefaultValueFactory = _ => 50 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout" };
-        var plot = new Option<string?>("--plot") { Description = "Write d(t) with the Prop. 3.4 bound and the spectrum to this PNG file" };
-        var sample = new Option<int?>("--sample") { Description = $"Simulate N trajectories (pairs) for sampled diagnostics over --tv-steps steps: a coupling upper estimate and a separating-event lower bound of TV(μQ^t, π), and repetition-loop rates, with confidence intervals. On by itself (N = {AutomaticSampleSize}) above the exact worst case's limit, n² doubles within a quarter of the memory available or --max-memory (here {TotalVariation.DefaultMaxWorstCaseStates:N0} states by default); 0 turns it off" };
-        var confidence = new Option<double>("--confidence") { Description = "Confidence level of the sampled intervals, in (0, 1)", DefaultValueFactory = _ => 0.95 };
-        var burnIn = new Option<int>("--burn-in") { Description = "Steps of burn-in of the reference copy of the sampled coupling (a stand-in for π)", DefaultValueFactory = _ => SamplingOptions.Default.BurnIn };
+        var plot = new Option<string?>("--plot")
+        {
+            Description = "Write d(t) with the Prop. 3.4 bound and the spectrum to this PNG file",
+        };
+        var sample = new Option<int?>("--sample")
+        {
+            Description = "Simulate N trajectories (pairs) for sampled diagnostics over --tv-steps steps: a coupling upper estimate "
+                + "and a separating-event lower bound of TV(μQ^t, π), and repetition-loop rates, with confidence intervals. "
+                + $"On by itself (N = {AutomaticSampleSize}) above the exact worst case's limit, n² doubles within a quarter of "
+                + "the memory available or --max-memory "
+                + $"(here {TotalVariation.DefaultMaxWorstCaseStates:N0} states by default); 0 turns it off",
+        };
+        var confidence = new Option<double>("--confidence")
+        {
+            Description = "Confidence level of the sampled intervals, in (0, 1)",
+            DefaultValueFactory = _ => 0.95,
+        };
+        var burnIn = new Option<int>("--burn-in")
+        {
+            Description = "Steps of burn-in of the reference copy of the sampled coupling (a stand-in for π)",
+            DefaultValueFactory = _ => SamplingOptions.Default.BurnIn,
+        };
         var sampleSeed = new Option<int>("--sample-seed") { Description = "Seed of the sampled diagnostics", DefaultValueFactory = _ => 0 };
-        var maxLoopPeriod = new Option<int>("--max-loop-period") { Description = "Longest repetition loop (in states) the sampled diagnostics look for", DefaultValueFactory = _ => SamplingOptions.Default.MaxLoopPeriod };
-        var allClasses = new Option<bool>("--all-classes") { Description = "List every communicating class in the JSON; by default the transient classes of one state (the prompts shorter than K of a model's chain) are only counted" };
-        var projectionTokens = new Option<int?>("--projection-tokens") { Description = "The sampled lower bound on TV looks for a separating event on the last m tokens of the window and whether it is full (default: the state itself on small chains, otherwise the state hashed into min(4N, 16,384) buckets); models only" };
+        var maxLoopPeriod = new Option<int>("--max-loop-period")
+        {
+            Description = "Longest repetition loop (in states) the sampled diagnostics look for",
+            DefaultValueFactory = _ => SamplingOptions.Default.MaxLoopPeriod,
+        };
+        var allClasses = new Option<bool>("--all-classes")
+        {
+            Description = "List every communicating class in the JSON; by default the transient classes of one state "
+                + "(the prompts shorter than K of a model's chain) are only counted",
+        };
+        var projectionTokens = new Option<int?>("--projection-tokens")
+        {
+            Description = "The sampled lower bound on TV looks for a separating event on the last m tokens of the window and "
+                + "whether it is full (default: the state itself on small chains, otherwise the state hashed into "
+                + "min(4N, 16,384) buckets); models only",
+        };
 
-        var command = new Command("analyze", "Build the Markov chain Q_f of a model (Prop. 3.2) and analyse it: structure (Prop. 3.3), π, spectrum, ε and the Prop. 3.4 bound, d(t), t_mix, t_min. With no options: the paper's toy example.");
+        var command = new Command(
+            "analyze",
+            "Build the Markov chain Q_f of a model (Prop. 3.2) and analyse it: structure (Prop. 3.3), π, spectrum, ε and the "
+                + "Prop. 3.4 bound, d(t), t_mix, t_min. With no options: the paper's toy example.");
         foreach (var option in models.All)
         {
             command.Add(option);
@@ -65,7 +108,8 @@ internal static class AnalyzeCommand
             string? matrixPath = parse.GetValue(matrix);
             if (matrixPath is not null && models.AnyModelOptionGiven(parse))
             {
-                throw new CliException("--matrix analyses a given chain; it cannot be combined with --model, --vocab or --context", ExitCodes.UsageError);
+                throw new CliException(
+                    "--matrix analyses a given chain; it cannot be combined with --model, --vocab or --context", ExitCodes.UsageError);
             }
 
             int steps = parse.GetValue(tvSteps);
@@ -74,7 +118,9 @@ internal static class AnalyzeCommand
                 throw new CliException($"--tv-steps {steps}: the number of steps must be ≥ 0", ExitCodes.UsageError);
             }
 
-            var sampling = SamplingRequest.Parse(parse.GetValue(sample), parse.GetValue(confidence), parse.GetValue(burnIn), parse.GetValue(sampleSeed), parse.GetValue(maxLoopPeriod), steps, parse.GetValue(projectionTokens));
+            var sampling = SamplingRequest.Parse(
+                parse.GetValue(sample), parse.GetValue(confidence), parse.GetValue(burnIn), parse.GetValue(sampleSeed),
+                parse.GetValue(maxLoopPeriod), steps, parse.GetValue(projectionTokens));
             if (matrixPath is not null && sampling.Options.Projection is not null)
             {
                 throw new CliException("--projection-tokens needs a model's chain; a MatrixMarket chain has no tokens", ExitCodes.UsageError);
@@ -85,7 +131,10 @@ internal static class AnalyzeCommand
             budget.Require(ResourceEstimate.DistanceCurve(steps), $"--tv-steps {steps}: d(0..{steps})");
             if (sampling.Trajectories is > 0 and int pairs)
             {
-                budget.Require(ResourceEstimate.Sampling(pairs, steps, sampling.Options.MaxLoopPeriod), $"--sample {pairs} over {steps} steps with --max-loop-period {sampling.Options.MaxLoopPeriod}");
+                int period = sampling.Options.MaxLoopPeriod;
+                budget.Require(
+                    ResourceEstimate.Sampling(pairs, steps, period),
+                    $"--sample {pairs} over {steps} steps with --max-loop-period {period}");
             }
 
             bool toy = matrixPath is null && models.IsDefaultModel(parse);
@@ -98,25 +147,19 @@ internal static class AnalyzeCommand
             report = report with { AllClasses = parse.GetValue(allClasses) };
             if (plotPath is not null)
             {
-                AnalyzePlot.Save(report.Analysis, report.Chain is LanguageModelChain lm ? lm.ContextWindow : 1, Math.Max(steps, 1), report.Title, plotPath);
+                int window = report.Chain is LanguageModelChain lm ? lm.ContextWindow : 1;
+                AnalyzePlot.Save(report.Analysis, window, Math.Max(steps, 1), report.Title, plotPath);
                 report = report with { PlotPath = plotPath };
             }
 
-            if (asJson)
-            {
-                AnalyzeOutput.WriteJson(report, context.Output);
-            }
-            else
-            {
-                AnalyzeOutput.WriteText(report, context.Output);
-            }
-
-            return ExitCodes.Success;
+            return CommandReport.Print(report, asJson, context.Output);
         });
         return command;
     }
 
-    private static AnalyzeReport AnalyzeModel(ModelOptions models, ParseResult parse, double temperature, int steps, SamplingRequest sampling, bool toy, MemoryBudget budget, CommandContext context)
+    private static AnalyzeReport AnalyzeModel(
+        ModelOptions models, ParseResult parse, double temperature, int steps, SamplingRequest sampling, bool toy, MemoryBudget budget,
+        CommandContext context)
     {
         var decoding = models.Decoding(parse, temperature);
         var (model, description) = models.CreateModel(parse, budget);
@@ -137,7 +180,9 @@ internal static class AnalyzeCommand
         }
 
         string title = toy ? "The paper's toy example (T = 2, K = 3), τ = 1" : $"T = {chain.VocabularySize}, K = {chain.ContextWindow}, {decoding}";
-        return new AnalyzeReport(description, title, chain, decoding, analysis, chain.CountNonZeros(), chain.ProbabilityBytes, chain.Precision, steps, toy ? model as NGramModel : null, sweep, null, sampling.IsAutomatic(chain), WorstCaseMaxStates: sampling.WorstCaseMaxStates);
+        return new AnalyzeReport(
+            description, title, chain, decoding, analysis, chain.CountNonZeros(), chain.ProbabilityBytes, chain.Precision, steps,
+            toy ? model as NGramModel : null, sweep, null, sampling.IsAutomatic(chain), WorstCaseMaxStates: sampling.WorstCaseMaxStates);
     }
 
     private static AnalyzeReport AnalyzeMatrix(string path, int steps, SamplingRequest sampling, MemoryBudget budget, CommandContext context)
@@ -147,7 +192,9 @@ internal static class AnalyzeCommand
         RequireSamplingFits(chain, sampling, steps, budget);
         var analysis = Analyze(chain, steps, sampling, context);
         long bytes = ((chain.StateCount + 1) * sizeof(long)) + (chain.NonZeroCount * (sizeof(int) + sizeof(double)));
-        return new AnalyzeReport($"MatrixMarket chain {path}", Path.GetFileName(path), chain, null, analysis, chain.NonZeroCount, bytes, ProbabilityPrecision.Float64, steps, null, null, null, sampling.IsAutomatic(chain), WorstCaseMaxStates: sampling.WorstCaseMaxStates);
+        return new AnalyzeReport(
+            $"MatrixMarket chain {path}", Path.GetFileName(path), chain, null, analysis, chain.NonZeroCount, bytes, ProbabilityPrecision.Float64,
+            steps, null, null, null, sampling.IsAutomatic(chain), WorstCaseMaxStates: sampling.WorstCaseMaxStates);
     }
 
     /// <summary>The automatic sampling (no --sample, a large chain) is sized only once the chain is known.</summary>
@@ -155,93 +202,26 @@ internal static class AnalyzeCommand
     {
         if (sampling.Trajectories is null && sampling.For(chain) is { } automatic)
         {
-            budget.Require(ResourceEstimate.Sampling(automatic.Trajectories, steps, automatic.MaxLoopPeriod), $"the automatic sampling ({automatic.Trajectories} pairs) over --tv-steps {steps} with --max-loop-period {automatic.MaxLoopPeriod}");
+            budget.Require(
+                ResourceEstimate.Sampling(automatic.Trajectories, steps, automatic.MaxLoopPeriod),
+                $"the automatic sampling ({automatic.Trajectories} pairs) over --tv-steps {steps} with --max-loop-period {automatic.MaxLoopPeriod}");
         }
     }
 
     private static ChainAnalysis Analyze(IMarkovChain chain, int steps, SamplingRequest sampling, CommandContext context)
     {
         using var progress = new StderrProgress<AnalysisProgress>(context.Error, "analysing", p => p.Fraction);
-        return ChainAnalyzer.Analyze(chain, AnalysisOptions(steps, sampling.WorstCaseBytes) with { Sampling = sampling.For(chain) }, progress);
+        var options = AnalysisOptions(steps, sampling.WorstCaseBytes) with { Sampling = sampling.For(chain) };
+        return ChainAnalyzer.Analyze(chain, options, progress);
     }
 
-    /// <summary>The analysis of d(0..steps), with the exact worst case allowed n² doubles within <paramref name="worstCaseBytes"/> (--max-memory, or a quarter of the memory available).</summary>
+    /// <summary>
+    /// The analysis of d(0..steps), with the exact worst case allowed n² doubles within <paramref name="worstCaseBytes"/>
+    /// (--max-memory, or a quarter of the memory available).
+    /// </summary>
     private static ChainAnalysisOptions AnalysisOptions(int steps, long worstCaseBytes) => new()
     {
         DistanceSteps = steps,
         Convergence = new ConvergenceOptions { InitialSteps = Math.Max(64, steps), WorstCaseMemoryLimitBytes = worstCaseBytes },
-    };
-}
-
-/// <summary>What <c>analyze</c> computed, for the text and JSON writers.</summary>
-internal sealed record AnalyzeReport(
-    string Description,
-    string Title,
-    IMarkovChain Chain,
-    DecodingOptions? Decoding,
-    ChainAnalysis Analysis,
-    long NonZeros,
-    long Bytes,
-    ProbabilityPrecision Precision,
-    int TvSteps,
-    NGramModel? ToyModel,
-    IReadOnlyList<TemperaturePoint>? TemperatureTable,
-    string? PlotPath,
-    bool SamplingAutomatic = false,
-    bool AllClasses = false,
-    int WorstCaseMaxStates = 0);
-
-/// <summary>
-/// The sampled diagnostics asked for on the command line: --sample N (0 = off), or, without it, N =
-/// <see cref="AnalyzeCommand.AutomaticSampleSize"/> when the chain has more states than the exact worst case handles.
-/// </summary>
-internal sealed record SamplingRequest(int? Trajectories, SamplingOptions Options)
-{
-    /// <summary>The budget of the exact worst case (n² doubles): --max-memory, or by default a quarter of the available memory.</summary>
-    public long WorstCaseBytes { get; init; } = TotalVariation.DefaultWorstCaseMemoryBytes;
-
-    /// <summary>The largest chain whose worst case is computed exactly; above it sampling is on by itself.</summary>
-    public int WorstCaseMaxStates => TotalVariation.MaxWorstCaseStatesFor(WorstCaseBytes);
-
-    public static SamplingRequest Parse(int? trajectories, double confidence, int burnIn, int seed, int maxLoopPeriod, int steps, int? projectionTokens = null)
-    {
-        if (trajectories is < 0)
-        {
-            throw new CliException($"--sample {trajectories}: the number of trajectories must be ≥ 0 (0 turns sampling off)", ExitCodes.UsageError);
-        }
-
-        if (!(confidence > 0 && confidence < 1))
-        {
-            throw new CliException(FormattableString.Invariant($"--confidence {confidence}: the confidence level must lie in (0, 1)"), ExitCodes.UsageError);
-        }
-
-        if (burnIn < 0)
-        {
-            throw new CliException($"--burn-in {burnIn}: the burn-in must be ≥ 0", ExitCodes.UsageError);
-        }
-
-        if (maxLoopPeriod < 1)
-        {
-            throw new CliException($"--max-loop-period {maxLoopPeriod}: the period must be ≥ 1", ExitCodes.UsageError);
-        }
-
-        if (projectionTokens is < 1)
-        {
-            throw new CliException($"--projection-tokens {projectionTokens}: the number of tokens must be ≥ 1", ExitCodes.UsageError);
-        }
-
-        var projection = projectionTokens is { } m ? SampledProjection.LastTokens(m) : null;
-        return new SamplingRequest(trajectories, new SamplingOptions { Confidence = confidence, BurnIn = burnIn, Seed = seed, Steps = steps, MaxLoopPeriod = maxLoopPeriod, Projection = projection });
-    }
-
-    /// <summary>Whether sampling runs only because the chain is large (no --sample given).</summary>
-    public bool IsAutomatic(IMarkovChain chain) => Trajectories is null && chain.StateCount > WorstCaseMaxStates;
-
-    /// <summary>The options for <paramref name="chain"/>, or null when nothing is sampled.</summary>
-    public SamplingOptions? For(IMarkovChain chain) => Trajectories switch
-    {
-        > 0 and int n => Options with { Trajectories = n },
-        null when IsAutomatic(chain) => Options with { Trajectories = AnalyzeCommand.AutomaticSampleSize },
-        _ => null,
     };
 }

@@ -2,8 +2,9 @@ using System.Globalization;
 using LlmChains.Analysis;
 using LlmChains.Analysis.Convergence;
 using LlmChains.Analysis.Spectral;
+using LlmChains.Cli.Plots;
 
-namespace LlmChains.Cli.Plots;
+namespace LlmChains.Cli.Commands.Analyze;
 
 /// <summary>
 /// The figure of <c>llmchains analyze --plot</c>: the total-variation curve d(t) with the Prop. 3.4 bound (log scale) on the

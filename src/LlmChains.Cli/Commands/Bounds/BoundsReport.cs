@@ -1,15 +1,14 @@
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using LlmChains.Analysis.Spectral.Internals;
+using LlmChains.Cli.Output;
 
-namespace LlmChains.Cli.Commands;
+namespace LlmChains.Cli.Commands.Bounds;
 
 /// <summary>
 /// What a <c>llmchains bounds</c> subcommand prints: named inputs and results (the same names in the text and the
 /// JSON), the assumptions, and for <c>catalog</c> one row per model. Non-finite numbers are JSON <c>null</c>.
 /// </summary>
-internal sealed class BoundsReport(string bound, string theorem)
+internal sealed class BoundsReport(string bound, string theorem) : ICommandReport
 {
     public string Bound { get; } = bound;
 
@@ -22,6 +21,9 @@ internal sealed class BoundsReport(string bound, string theorem)
     public List<string> Assumptions { get; } = [];
 
     public List<List<Field>>? Rows { get; set; }
+
+    /// <summary>Whether the text table shows the rows' approximation errors ×100 with four decimals (Fig. 1's axis; the JSON keeps ε).</summary>
+    public bool PercentRowsInText { get; set; }
 
     public BoundsReport Input(string json, string label, object? value, string? note = null)
     {
@@ -55,8 +57,9 @@ internal sealed class BoundsReport(string bound, string theorem)
 
         if (Rows is { Count: > 0 })
         {
-            var headers = Rows[0].Select(f => f.Label).ToArray();
-            var cells = Rows.Select(r => r.Select(f => FormatCell(f.Value)).ToArray()).ToArray();
+            var rows = PercentRowsInText ? Rows.Select(row => row.Select(Percent).ToList()).ToList() : Rows;
+            var headers = rows[0].Select(f => f.Label).ToArray();
+            var cells = rows.Select(r => r.Select(f => FormatCell(f.Value)).ToArray()).ToArray();
             var widths = headers.Select((h, i) => Math.Max(h.Length, cells.Max(c => c[i].Length)) + 2).ToArray();
             o.WriteLine();
             o.WriteLine("  " + string.Concat(headers.Select((h, i) => i == 0 ? h.PadRight(widths[i]) : h.PadLeft(widths[i]))));
@@ -77,48 +80,44 @@ internal sealed class BoundsReport(string bound, string theorem)
         }
     }
 
-    public void WriteJson(TextWriter o)
+    public void WriteJson(TextWriter o) => CommandReport.WriteJsonObject(o, w =>
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        w.WriteString("bound", Bound);
+        w.WriteString("theorem", Theorem);
+        foreach (var f in Inputs.Concat(Results))
         {
-            w.WriteStartObject();
-            w.WriteString("bound", Bound);
-            w.WriteString("theorem", Theorem);
-            foreach (var f in Inputs.Concat(Results))
-            {
-                WriteValue(w, f.Json, f.Value);
-            }
+            WriteValue(w, f.Json, f.Value);
+        }
 
-            if (Rows is not null)
+        if (Rows is not null)
+        {
+            w.WriteStartArray("models");
+            foreach (var row in Rows)
             {
-                w.WriteStartArray("models");
-                foreach (var row in Rows)
+                w.WriteStartObject();
+                foreach (var f in row)
                 {
-                    w.WriteStartObject();
-                    foreach (var f in row)
-                    {
-                        WriteValue(w, f.Json, f.Value);
-                    }
-
-                    w.WriteEndObject();
+                    WriteValue(w, f.Json, f.Value);
                 }
 
-                w.WriteEndArray();
-            }
-
-            w.WriteStartArray("assumptions");
-            foreach (var a in Assumptions)
-            {
-                w.WriteStringValue(a);
+                w.WriteEndObject();
             }
 
             w.WriteEndArray();
-            w.WriteEndObject();
         }
 
-        o.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
-    }
+        w.WriteStartArray("assumptions");
+        foreach (var a in Assumptions)
+        {
+            w.WriteStringValue(a);
+        }
+
+        w.WriteEndArray();
+    });
+
+    private static Field Percent(Field f) => f.Json is "approximationError" or "approximationErrorUnitConfidence" && f.Value is double v
+        ? f with { Value = (v * 100).ToString("F4", CultureInfo.InvariantCulture) }
+        : f;
 
     private static void WriteValue(Utf8JsonWriter w, string name, object? value)
     {

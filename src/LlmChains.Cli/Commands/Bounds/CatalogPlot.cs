@@ -1,7 +1,8 @@
 using System.Globalization;
 using LlmChains.Bounds;
+using LlmChains.Cli.Plots;
 
-namespace LlmChains.Cli.Plots;
+namespace LlmChains.Cli.Commands.Bounds;
 
 /// <summary>
 /// The catalog plot: approximation error ε(N) = 2B̄·√(log(2/δ)/N) against the number of training tokens N on log–log

@@ -1,13 +1,11 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using LlmChains.Chains;
+using LlmChains.Cli.Commands.Shared;
 using LlmChains.Cli.Limits;
 using LlmChains.Cli.Output;
 using LlmChains.Models;
 
-namespace LlmChains.Cli.Commands;
+namespace LlmChains.Cli.Commands.Export;
 
 /// <summary>
 /// <c>llmchains export</c>: writes a model's chain Q_f as MatrixMarket (<c>--matrix-out</c>, read back by
@@ -104,16 +102,7 @@ internal static class ExportCommand
                 report = report with { MatrixPath = matrixPath, MatrixBytes = new FileInfo(matrixPath).Length, States = chain.StateCount, NonZeros = nonZeros };
             }
 
-            if (parse.GetValue(json))
-            {
-                WriteJson(report, context.Output);
-            }
-            else
-            {
-                WriteText(report, context.Output);
-            }
-
-            return ExitCodes.Success;
+            return CommandReport.Print(report, parse.GetValue(json), context.Output);
         });
         return command;
     }
@@ -129,89 +118,5 @@ internal static class ExportCommand
             _ => "its float64 chain",
         };
         budget.RequireLog10(ResourceEstimate.Log10Export(size, single, logits, matrix), $"exporting {ResourceEstimate.DescribeChain(size)}: {what}");
-    }
-
-    private static void WriteText(ExportReport r, TextWriter o)
-    {
-        var inv = CultureInfo.InvariantCulture;
-        if (r.LogitsPath is not null)
-        {
-            o.WriteLine(string.Create(inv, $"wrote {r.LogitsPath}: logits of T = {r.VocabularySize}, K = {r.ContextWindow}, shape ({r.States}, {r.VocabularySize}) {(r.SingleLogits ? "float32" : "float64")}, {r.LogitsBytes:N0} bytes (NumPy .npy; --model table:{r.LogitsPath})"));
-        }
-
-        if (r.MatrixPath is not null)
-        {
-            o.WriteLine(string.Create(inv, $"wrote {r.MatrixPath}: chain Q_f of T = {r.VocabularySize}, K = {r.ContextWindow}, {r.Decoding}, {r.States:N0} states, {r.NonZeros:N0} non-zeros, {r.MatrixBytes:N0} bytes (MatrixMarket; analyze --matrix {r.MatrixPath})"));
-        }
-    }
-
-    private static void WriteJson(ExportReport r, TextWriter o)
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            w.WriteStartObject();
-            w.WriteString("source", r.Description);
-            w.WriteNumber("vocabularySize", r.VocabularySize);
-            w.WriteNumber("contextWindow", r.ContextWindow);
-            w.WriteNumber("stateCount", r.States);
-            if (r.MatrixPath is null)
-            {
-                w.WriteNull("matrix");
-            }
-            else
-            {
-                w.WriteStartObject("matrix");
-                w.WriteString("path", r.MatrixPath);
-                w.WriteString("format", "MatrixMarket coordinate real general");
-                w.WriteNumber("temperature", r.Decoding.Temperature);
-                AnalyzeOutput.Number(w, "topK", r.Decoding.TopK);
-                AnalyzeOutput.Number(w, "topP", r.Decoding.TopP);
-                AnalyzeOutput.Number(w, "minP", r.Decoding.MinP);
-                w.WriteNumber("nonZeros", r.NonZeros);
-                w.WriteNumber("bytes", r.MatrixBytes);
-                w.WriteEndObject();
-            }
-
-            if (r.LogitsPath is null)
-            {
-                w.WriteNull("logits");
-            }
-            else
-            {
-                w.WriteStartObject("logits");
-                w.WriteString("path", r.LogitsPath);
-                w.WriteString("format", "npy 1.0");
-                w.WriteString("dtype", r.SingleLogits ? "<f4" : "<f8");
-                w.WriteStartArray("shape");
-                w.WriteNumberValue(r.States);
-                w.WriteNumberValue(r.VocabularySize);
-                w.WriteEndArray();
-                w.WriteNumber("bytes", r.LogitsBytes);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndObject();
-        }
-
-        o.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
-    }
-
-    /// <summary>What export wrote, for the text and JSON writers.</summary>
-    private sealed record ExportReport(string Description, int VocabularySize, int ContextWindow, DecodingOptions Decoding)
-    {
-        public long States { get; init; }
-
-        public string? MatrixPath { get; init; }
-
-        public long MatrixBytes { get; init; }
-
-        public long NonZeros { get; init; }
-
-        public string? LogitsPath { get; init; }
-
-        public long LogitsBytes { get; init; }
-
-        public bool SingleLogits { get; init; }
     }
 }

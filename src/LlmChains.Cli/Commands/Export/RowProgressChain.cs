@@ -1,6 +1,6 @@
 using LlmChains.Chains;
 
-namespace LlmChains.Cli.Output;
+namespace LlmChains.Cli.Commands.Export;
 
 /// <summary>
 /// A chain that passes every call to <paramref name="inner"/> and reports, as a fraction of <paramref name="passes"/>

@@ -1,11 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using LlmChains.Cli.Output;
 using LlmChains.Gguf;
 
-namespace LlmChains.Cli.Commands;
+namespace LlmChains.Cli.Commands.Gguf;
 
 /// <summary>
 /// <c>llmchains gguf tiny OUT.gguf</c>: writes <see cref="TinyLlama"/>, the tiny llama-architecture model with random
@@ -16,15 +14,31 @@ namespace LlmChains.Cli.Commands;
 internal static class GgufCommand
 {
     /// <summary>The <c>general.description</c> written into the file.</summary>
-    public static string Description(int seed, bool mergedTen) => string.Create(CultureInfo.InvariantCulture, $"TEST MODEL with random weights (seed {seed}{(mergedTen ? ", merged token \"10\"" : string.Empty)}), written by 'llmchains gguf tiny' for trying and testing LlmChains. It is not trained: its predictions mean nothing.");
+    public static string Description(int seed, bool mergedTen)
+        => string.Create(CultureInfo.InvariantCulture, $"TEST MODEL with random weights (seed {seed}{(mergedTen ? ", merged token \"10\"" : string.Empty)}), ")
+            + "written by 'llmchains gguf tiny' for trying and testing LlmChains. It is not trained: its predictions mean nothing.";
 
     public static Command Create(CommandContext context)
     {
         var output = new Argument<string>("OUT.gguf") { Description = "The file to write" };
-        var seed = new Option<int>("--seed") { Description = "Seed of the random weights (the same seed gives the same file)", DefaultValueFactory = _ => 0 };
-        var mergedTen = new Option<bool>("--merged-ten") { Description = "Replace the token \"h\" by a merged token \"10\" that the tokenizer prefers, so that digit prompts need separators (what real tokenizers do to multi-digit numbers)" };
+        var seed = new Option<int>("--seed")
+        {
+            Description = "Seed of the random weights (the same seed gives the same file)",
+            DefaultValueFactory = _ => 0,
+        };
+        var mergedTen = new Option<bool>("--merged-ten")
+        {
+            Description = "Replace the token \"h\" by a merged token \"10\" that the tokenizer prefers, so that digit prompts need "
+                + "separators (what real tokenizers do to multi-digit numbers)",
+        };
         var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout" };
-        var tiny = new Command("tiny", $"Write a tiny llama-architecture GGUF model with RANDOM WEIGHTS, for testing only (not a trained model): embedding {TinyLlama.EmbeddingLength}, {TinyLlama.BlockCount} layers, {TinyLlama.HeadCount} heads, {TinyLlama.VocabularySize} tokens (the digits 0-9 among them), about 72 KB. It loads in llama.cpp: try 'analyze --model gguf:OUT.gguf --tokens digits:2 --context 2' and 'bounds pretrain --gguf OUT.gguf' without downloading a model.")
+        var tiny = new Command(
+            "tiny",
+            "Write a tiny llama-architecture GGUF model with RANDOM WEIGHTS, for testing only (not a trained model): "
+                + $"embedding {TinyLlama.EmbeddingLength}, {TinyLlama.BlockCount} layers, {TinyLlama.HeadCount} heads, "
+                + $"{TinyLlama.VocabularySize} tokens (the digits 0-9 among them), about 72 KB. It loads in llama.cpp: try "
+                + "'analyze --model gguf:OUT.gguf --tokens digits:2 --context 2' and 'bounds pretrain --gguf OUT.gguf' without "
+                + "downloading a model.")
         {
             output,
             seed,
@@ -39,36 +53,8 @@ internal static class GgufCommand
             var writer = TinyLlama.Build(s, new TinyLlamaOptions { MergedTen = merged });
             writer.Add("general.description", Description(s, merged));
             AtomicFile.Write(path, "the GGUF model", writer.Write);
-            long bytes = new FileInfo(path).Length;
-            if (parse.GetValue(json))
-            {
-                using var stream = new MemoryStream();
-                using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-                {
-                    w.WriteStartObject();
-                    w.WriteString("path", path);
-                    w.WriteString("name", TinyLlama.Name);
-                    w.WriteString("description", Description(s, merged));
-                    w.WriteBoolean("randomWeights", true);
-                    w.WriteNumber("seed", s);
-                    w.WriteBoolean("mergedTen", merged);
-                    w.WriteString("architecture", "llama");
-                    w.WriteNumber("vocabularySize", TinyLlama.VocabularySize);
-                    w.WriteNumber("embeddingLength", TinyLlama.EmbeddingLength);
-                    w.WriteNumber("blockCount", TinyLlama.BlockCount);
-                    w.WriteNumber("bytes", bytes);
-                    w.WriteEndObject();
-                }
-
-                context.Output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
-            }
-            else
-            {
-                context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {path}: {TinyLlama.Name}, a TEST model with random weights (seed {s}), not a trained model: llama architecture, {TinyLlama.VocabularySize} tokens, embedding {TinyLlama.EmbeddingLength}, {TinyLlama.BlockCount} layers, {bytes:N0} bytes"));
-                context.Output.WriteLine($"try: {CliApplication.ToolName} analyze --model gguf:{path} --tokens digits:2 --context 2");
-            }
-
-            return ExitCodes.Success;
+            var report = new GgufReport(path, s, merged, new FileInfo(path).Length);
+            return CommandReport.Print(report, parse.GetValue(json), context.Output);
         });
 
         return new Command("gguf", "GGUF model files: 'gguf tiny' writes a tiny random-weights test model") { tiny };

@@ -2,9 +2,10 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using LlmChains.Cli.Parsing;
 using LlmChains.Chains;
+using LlmChains.Cli.Commands.Shared;
 using LlmChains.InContext;
 
-namespace LlmChains.Cli.Commands;
+namespace LlmChains.Cli.Commands.Icl;
 
 /// <summary>Turns <c>--chain</c> and its parameters into a chain source for <c>llmchains icl</c>.</summary>
 internal static partial class IclChainSpec
@@ -37,18 +38,35 @@ internal static partial class IclChainSpec
         switch (kind)
         {
             case "random" when argument is null:
+                CheckStates(d);
                 return Random(p, d, "random (uniform-normalised rows, d = {0})", random => ChainGenerators.UniformRows(d, random));
             case "dirichlet" when argument is null:
-                return Random(p, d, "Dirichlet(α = " + p.Alpha.ToString("G4", CultureInfo.InvariantCulture) + ") rows, d = {0}", random => ChainGenerators.Dirichlet(d, p.Alpha, random));
+                CheckStates(d);
+                OptionCheck.Require(OptionCheck.IsPositive(p.Alpha), "--alpha", $"The Dirichlet concentration α must be finite and > 0; got {p.Alpha}.");
+                return Random(
+                    p, d, "Dirichlet(α = " + p.Alpha.ToString("G4", CultureInfo.InvariantCulture) + ") rows, d = {0}",
+                    random => ChainGenerators.Dirichlet(d, p.Alpha, random));
             case "tmin" when !string.IsNullOrEmpty(argument):
                 var (lo, hi) = ParseRange(argument, "--chain tmin:LO-HI");
-                return Random(p, d, "random with t_min in [" + lo.ToString("G4", CultureInfo.InvariantCulture) + ", " + hi.ToString("G4", CultureInfo.InvariantCulture) + "], d = {0}", random => ChainGenerators.WithMixingTimeInRange(d, lo, hi, random));
+                CheckStates(d);
+                OptionCheck.Require(
+                    lo >= 4 && !double.IsInfinity(lo),
+                    "--chain",
+                    $"The smallest t_min of a chain with two or more states is 4; the lower end must be finite and ≥ 4, got {lo}.");
+                OptionCheck.Require(hi >= lo && !double.IsInfinity(hi), "--chain", $"The upper end must be finite and ≥ the lower end {lo}; got {hi}.");
+                string range = "[" + lo.ToString("G4", CultureInfo.InvariantCulture) + ", " + hi.ToString("G4", CultureInfo.InvariantCulture) + "]";
+                return Random(p, d, "random with t_min in " + range + ", d = {0}", random => ChainGenerators.WithMixingTimeInRange(d, lo, hi, random));
             case "constrained" when argument is null:
+                CheckStates(d);
                 return Deterministic(p, ChainGenerators.ConstrainedRandomWalk(d));
             case "polygonal" when argument is null:
+                CheckStates(d);
+                OptionCheck.Require(d >= 3, "--states", $"The polygonal random walk needs d ≥ 3 states (for d = 2 the two neighbours coincide); got {d}.");
                 return Deterministic(p, ChainGenerators.PolygonalRandomWalk(d));
             case "clique" when argument is null:
-                return Deterministic(p, ChainGenerators.InnerCliqueOuterRim(d, p.Eta, ParseLabels(p.Labels), p.Perturbation));
+                var labels = ParseLabels(p.Labels);
+                CheckClique(d, p.Eta, p.Perturbation, labels);
+                return Deterministic(p, ChainGenerators.InnerCliqueOuterRim(d, p.Eta, labels, p.Perturbation));
             case "brownian" or "ou" or "gbm" or "gaussian-noise" or "uniform-noise" when argument is null:
                 return Process(p, kind);
             case "matrix" when !string.IsNullOrEmpty(argument):
@@ -72,8 +90,33 @@ internal static partial class IclChainSpec
         };
     }
 
+    /// <summary>d ≥ 2, and d×d within one array (the chains are stored densely).</summary>
+    private static void CheckStates(int d)
+    {
+        OptionCheck.Require(d >= 2, "--states", $"The number of states d must be ≥ 2; got {d}.");
+        OptionCheck.Require(
+            (double)d * d <= Array.MaxLength, "--states", $"A dense chain of d = {d} states needs {(double)d * d:G3} entries; at most {Array.MaxLength:N0} fit in one array.");
+    }
+
+    /// <summary>X_1 in 0..d − 1 (or null: drawn uniformly).</summary>
+    private static void CheckStart(int? start, int d)
+        => OptionCheck.Require(start is null || (uint)start < (uint)d, "--start", $"The start state must be in 0..{d - 1}; got {start}.");
+
+    /// <summary>The inner-clique/outer-rim chain's d = 3k (k ≥ 2), η ∈ (0, 3/4], ε ∈ [0, 1/4] and k labels.</summary>
+    private static void CheckClique(int d, double eta, double perturbation, bool[]? labels)
+    {
+        CheckStates(d);
+        OptionCheck.Require(d % 3 == 0 && d >= 6, "--states", $"The inner-clique/outer-rim chain needs d = 3k states with k ≥ 2 (6, 9, 12, …); got {d}.");
+        OptionCheck.Require(
+            eta > 0 && eta <= 0.75, "--eta", $"η must lie in (0, 3/4] (the clique self-loop is 3/4 − η, and η = 0 disconnects the clique); got {eta}.");
+        OptionCheck.Require(
+            perturbation >= 0 && perturbation <= 0.25, "--perturbation", $"The perturbation ε must lie in [0, 1/4] (entries (1 ± 4ε)/8 ≥ 0); got {perturbation}.");
+        OptionCheck.Require(labels is null || labels.Length == d / 3, "--labels", $"The label vector τ must have d/3 = {d / 3} entries; got {labels?.Length}.");
+    }
+
     private static (IChainSource, GeneratedChain?) Random(Parameters p, int d, string nameFormat, Func<System.Random, GeneratedChain> generator)
     {
+        CheckStart(p.Start, d);
         if (p.Resample)
         {
             string name = string.Format(CultureInfo.InvariantCulture, nameFormat, d) + ", a new chain per repetition";
@@ -91,6 +134,7 @@ internal static partial class IclChainSpec
             throw new CliException("--resample-chain applies to the random chains (random, dirichlet, tmin:…); this chain is deterministic", ExitCodes.UsageError);
         }
 
+        CheckStart(p.Start, chain.StateCount);
         return (ChainSource.Fixed(chain, p.Start), chain);
     }
 

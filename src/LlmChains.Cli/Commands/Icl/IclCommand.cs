@@ -6,7 +6,7 @@ using LlmChains.Cli.Parsing;
 using LlmChains.Cli.Plots;
 using LlmChains.InContext;
 
-namespace LlmChains.Cli.Commands;
+namespace LlmChains.Cli.Commands.Icl;
 
 /// <summary>
 /// <c>llmchains icl</c>: the in-context learning experiment of the paper (Section 5 and App. D): risk of one or
@@ -15,30 +15,6 @@ namespace LlmChains.Cli.Commands;
 /// </summary>
 internal static class IclCommand
 {
-    /// <summary>Library parameter names → the options that set them, for one-line errors.</summary>
-    private static readonly Dictionary<string, string> OptionOf = new(StringComparer.Ordinal)
-    {
-        ["stateCount"] = "--states",
-        ["Length"] = "--length",
-        ["Repetitions"] = "--repetitions",
-        ["concentration"] = "--alpha",
-        ["eta"] = "--eta",
-        ["perturbation"] = "--perturbation",
-        ["labels"] = "--labels",
-        ["minimum"] = "--chain",
-        ["maximum"] = "--chain",
-        ["startState"] = "--start",
-        ["smoothing"] = "--predictor",
-        ["tokens"] = "--predictor",
-        ["ConfidenceLevel"] = "--confidence",
-        ["Delta"] = "--delta",
-        ["UnembeddingNorm"] = "--unembedding-norm",
-        ["EvaluationPoints"] = "--points",
-        ["FitMinimumLength"] = "--fit-range",
-        ["FitMaximumLength"] = "--fit-range",
-        ["MaxDegreeOfParallelism"] = "--threads",
-    };
-
     public static Command Create(CommandContext context)
     {
         var chain = new Option<string>("--chain") { Description = IclChainSpec.Help, DefaultValueFactory = _ => "random" };
@@ -77,43 +53,39 @@ internal static class IclCommand
             bool asJson = parse.GetValue(json);
             var riskMetric = parse.GetValue(metric) == "running-mean" ? RiskMetric.RunningMean : RiskMetric.PerPosition;
             var riskAxis = parse.GetValue(axis) == "n-over-tmin" ? RiskAxis.ContextOverMixingTime : RiskAxis.ContextLength;
+            string? startText = parse.GetValue(start);
+            int? startState = ParseStart(startText);
+            var chainSpec = parse.GetValue(chain)!;
+            RequireApplicable(parse, chainSpec, (alpha, "dirichlet"), (eta, "clique"), (labels, "clique"), (perturbation, "clique"));
+            RequireFits(
+                context.Memory(parse), chainSpec, parse.GetValue(states), parse.GetValue(length), parse.GetValue(repetitions),
+                parse.GetValue(predictor) ?? [], parse.GetValue(points), parse.GetValue(resample), parse.GetValue(threads));
+            var (source, fixedChain) = IclChainSpec.Create(new IclChainSpec.Parameters(
+                chainSpec, parse.GetValue(states), parse.GetValue(alpha), parse.GetValue(eta), parse.GetValue(labels),
+                parse.GetValue(perturbation), parse.GetValue(resample), startState, startText is not null, parse.GetValue(seed)));
+            bool dirichlet = chainSpec.Trim().Equals("dirichlet", StringComparison.OrdinalIgnoreCase);
+            var predictors = IclPredictorSpec.Create(
+                parse.GetValue(predictor) ?? [], source.StateCount, fixedChain, dirichlet ? parse.GetValue(alpha) : 1.0);
+            (int? fitMin, int? fitMax) = ParseFitRange(parse.GetValue(fitRange));
+            var options = new InContextExperimentOptions
+            {
+                Length = parse.GetValue(length),
+                Repetitions = parse.GetValue(repetitions),
+                Seed = parse.GetValue(seed),
+                EvaluationPoints = parse.GetValue(points),
+                ConfidenceLevel = parse.GetValue(confidence),
+                Delta = parse.GetValue(delta),
+                UnembeddingNorm = parse.GetValue(unembedding),
+                FitMinimumLength = fitMin,
+                FitMaximumLength = fitMax,
+                MaxDegreeOfParallelism = parse.GetValue(threads),
+            };
+            CheckOptions(options);
             InContextExperimentResult result;
             try
             {
-                string? startText = parse.GetValue(start);
-                int? startState = ParseStart(startText);
-                var chainSpec = parse.GetValue(chain)!;
-                RequireApplicable(parse, chainSpec, (alpha, "dirichlet"), (eta, "clique"), (labels, "clique"), (perturbation, "clique"));
-                RequireFits(context.Memory(parse), chainSpec, parse.GetValue(states), parse.GetValue(length), parse.GetValue(repetitions), parse.GetValue(predictor) ?? [], parse.GetValue(points), parse.GetValue(resample), parse.GetValue(threads));
-                var (source, fixedChain) = IclChainSpec.Create(new IclChainSpec.Parameters(
-                    chainSpec, parse.GetValue(states), parse.GetValue(alpha), parse.GetValue(eta), parse.GetValue(labels),
-                    parse.GetValue(perturbation), parse.GetValue(resample), startState, startText is not null, parse.GetValue(seed)));
-                bool dirichlet = chainSpec.Trim().Equals("dirichlet", StringComparison.OrdinalIgnoreCase);
-                var predictors = IclPredictorSpec.Create(parse.GetValue(predictor) ?? [], source.StateCount, fixedChain, dirichlet ? parse.GetValue(alpha) : 1.0);
-                (int? fitMin, int? fitMax) = ParseFitRange(parse.GetValue(fitRange));
-                var options = new InContextExperimentOptions
-                {
-                    Length = parse.GetValue(length),
-                    Repetitions = parse.GetValue(repetitions),
-                    Seed = parse.GetValue(seed),
-                    EvaluationPoints = parse.GetValue(points),
-                    ConfidenceLevel = parse.GetValue(confidence),
-                    Delta = parse.GetValue(delta),
-                    UnembeddingNorm = parse.GetValue(unembedding),
-                    FitMinimumLength = fitMin,
-                    FitMaximumLength = fitMax,
-                    MaxDegreeOfParallelism = parse.GetValue(threads),
-                };
                 using var progress = new StderrProgress<InContextProgress>(context.Error, "icl repetitions", p => p.Fraction);
                 result = InContextExperiment.Run(source, predictors, options, progress);
-            }
-            catch (ArgumentException e) when (e.ParamName is { } name && OptionOf.TryGetValue(name, out string? option))
-            {
-                throw new CliException($"{option}: {OptionMessages.Clean(e.Message, e.ParamName)}");
-            }
-            catch (ArgumentException e)
-            {
-                throw new CliException(OptionMessages.Clean(e.Message, e.ParamName));
             }
             catch (InvalidOperationException e)
             {
@@ -122,32 +94,40 @@ internal static class IclCommand
 
             if (riskAxis == RiskAxis.ContextOverMixingTime && result.MeanMixingTime is null)
             {
-                throw new CliException("--x-axis n-over-tmin needs a finite t_min, and this chain has none (it does not mix, or it has more than 100 states)");
+                throw new CliException(
+                    "--x-axis n-over-tmin needs a finite t_min, and this chain has none (it does not mix, or it has more than 100 states)");
             }
 
-            if (parse.GetValue(csv) is { } csvPath)
+            string? csvPath = parse.GetValue(csv);
+            if (csvPath is not null)
             {
                 WriteCsv(result, csvPath);
             }
 
-            if (parse.GetValue(plot) is { } plotPath)
+            string? plotPath = parse.GetValue(plot);
+            if (plotPath is not null)
             {
                 IclPlot.Save(result, riskMetric, riskAxis, plotPath);
             }
 
-            if (asJson)
-            {
-                context.Output.WriteLine(result.ToJson());
-            }
-            else
-            {
-                IclReport.WriteText(result, riskMetric, context.Output);
-                WrittenFiles.Write(context.Output, ("csv", parse.GetValue(csv)), ("plot", parse.GetValue(plot)));
-            }
-
-            return ExitCodes.Success;
+            return CommandReport.Print(new IclReport(result, riskMetric, csvPath, plotPath), asJson, context.Output);
         });
         return command;
+    }
+
+    /// <summary>The experiment's options as the command line sets them, checked in the order the library checks them.</summary>
+    private static void CheckOptions(InContextExperimentOptions o)
+    {
+        OptionCheck.Require(o.Length >= 2, "--length", $"The context length N must be ≥ 2 (one observed transition at least); got {o.Length}.");
+        OptionCheck.Require(o.Repetitions >= 1, "--repetitions", $"The number of repetitions must be ≥ 1; got {o.Repetitions}.");
+        OptionCheck.Require(o.EvaluationPoints is null or >= 2, "--points", $"The number of context lengths reported must be ≥ 2; got {o.EvaluationPoints}.");
+        OptionCheck.Require(o.ConfidenceLevel is > 0 and < 1, "--confidence", $"The confidence level must lie in (0, 1); got {o.ConfidenceLevel}.");
+        OptionCheck.Require(o.Delta is > 0 and < 1, "--delta", $"δ must lie in (0, 1); got {o.Delta}.");
+        OptionCheck.Require(OptionCheck.IsNonNegative(o.UnembeddingNorm), "--unembedding-norm", $"B_U must be finite and ≥ 0; got {o.UnembeddingNorm}.");
+        OptionCheck.Require(
+            o.MaxDegreeOfParallelism is null or >= 1,
+            "--threads",
+            $"The number of repetitions run at once must be ≥ 1; got {o.MaxDegreeOfParallelism}.");
     }
 
     /// <summary>Refuses a chain option given with a chain that does not use it (it would otherwise be ignored).</summary>

@@ -1,7 +1,8 @@
 using System.Globalization;
+using LlmChains.Cli.Plots;
 using LlmChains.InContext;
 
-namespace LlmChains.Cli.Plots;
+namespace LlmChains.Cli.Commands.Icl;
 
 /// <summary>
 /// The in-context plot: mean risk against N (or N/t_min) on log–log axes, one line per predictor with its confidence

@@ -1,9 +1,10 @@
-using LlmChains.LlamaSharp;
+using LlmChains.Cli.Commands.Shared;
 using LlmChains.Cli.Parsing;
+using LlmChains.LlamaSharp;
 using LlmChains.InContext;
 using LlmChains.Models;
 
-namespace LlmChains.Cli.Commands;
+namespace LlmChains.Cli.Commands.Icl;
 
 /// <summary>Turns the <c>--predictor</c> values into in-context predictors.</summary>
 internal static class IclPredictorSpec
@@ -34,9 +35,14 @@ internal static class IclPredictorSpec
         switch (kind)
         {
             case "frequentist":
-                return new FrequentistEstimator(argument is null ? 0 : Number(argument, spec));
+                double smoothing = argument is null ? 0 : Number(argument, spec);
+                OptionCheck.Require(OptionCheck.IsNonNegative(smoothing), $"--predictor {spec}", $"The add-α smoothing must be finite and ≥ 0; got {smoothing}.");
+                return new FrequentistEstimator(smoothing);
             case "bayes":
-                return new BayesOptimalEstimator(argument is null ? bayesAlpha : Number(argument, spec));
+                // a bare "bayes" takes --alpha of a dirichlet chain, checked with the chain
+                double alpha = argument is null ? bayesAlpha : Number(argument, spec);
+                OptionCheck.Require(OptionCheck.IsPositive(alpha), $"--predictor {spec}", $"The Dirichlet concentration α must be finite and > 0; got {alpha}.");
+                return new BayesOptimalEstimator(alpha);
             case "model" when argument is not null:
                 return Model(argument, d, fixedChain, spec);
             case "gguf" when !string.IsNullOrEmpty(argument):
@@ -72,6 +78,9 @@ internal static class IclPredictorSpec
             string file = argument[6..];
             ModelSource.RequireFile(file);
             var table = TabularModel.FromNpy(file);
+            int t = table.VocabularySize;
+            OptionCheck.Require(
+                t >= d, $"--predictor {spec}", $"The model's vocabulary (T = {t}, ids 0..{t - 1}) lacks the token of state {t} (id {t}).");
             return new LanguageModelPredictor(table, StateTokenMap.Identity(d), name: $"model:table:{Path.GetFileName(file)} (K = {table.ContextWindow})");
         }
 

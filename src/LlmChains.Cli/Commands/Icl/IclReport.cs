@@ -1,13 +1,29 @@
 using System.Globalization;
 using LlmChains.Analysis.Convergence;
+using LlmChains.Cli.Output;
 using LlmChains.InContext;
 
-namespace LlmChains.Cli.Commands;
+namespace LlmChains.Cli.Commands.Icl;
 
-/// <summary>The readable report of <c>llmchains icl</c>.</summary>
-internal static class IclReport
+/// <summary>
+/// What <c>llmchains icl</c> computed, and its two renderers: the readable report and the JSON object (the library's
+/// <see cref="InContextExperimentResult.ToJson"/>, the contract of the experiment's results).
+/// </summary>
+/// <param name="Result">The experiment.</param>
+/// <param name="Metric">The risk shown in the headline of the text (--metric).</param>
+/// <param name="CsvPath">The CSV written, or null.</param>
+/// <param name="PlotPath">The PNG written, or null.</param>
+internal sealed record IclReport(InContextExperimentResult Result, RiskMetric Metric, string? CsvPath, string? PlotPath) : ICommandReport
 {
-    public static void WriteText(InContextExperimentResult r, RiskMetric metric, TextWriter o)
+    public void WriteJson(TextWriter o) => o.WriteLine(Result.ToJson());
+
+    public void WriteText(TextWriter o)
+    {
+        WriteExperiment(Result, Metric, o);
+        WrittenFiles.Write(o, ("csv", CsvPath), ("plot", PlotPath));
+    }
+
+    private static void WriteExperiment(InContextExperimentResult r, RiskMetric metric, TextWriter o)
     {
         var inv = CultureInfo.InvariantCulture;
         int last = r.ContextLengths.Count - 1;

@@ -1,9 +1,11 @@
 using System.CommandLine;
 using LlmChains.Chains;
 using LlmChains.Cli.Limits;
+using LlmChains.Cli.Parsing;
+using LlmChains.LlamaSharp;
 using LlmChains.Models;
 
-namespace LlmChains.Cli.Commands;
+namespace LlmChains.Cli.Commands.Shared;
 
 /// <summary>The options that choose a model and its decoding, shared by <c>analyze</c> and <c>sweep</c>.</summary>
 internal sealed class ModelOptions
@@ -44,7 +46,30 @@ internal sealed class ModelOptions
     public (ILanguageModel Model, string Description) CreateModel(ParseResult parse, MemoryBudget budget, Action<int, int>? requireFits = null)
     {
         RequireApplicable(parse);
-        return ModelSource.Create(parse.GetValue(Model), parse.GetValue(Vocabulary), parse.GetValue(Context), parse.GetValue(Seed), parse.GetValue(LogitScale), parse.GetValue(Tokens), parse.GetValue(Threads), requireFits ?? ((t, k) => RequireChainFits(parse, t, k, budget)));
+        double logitScale = parse.GetValue(LogitScale);
+        OptionCheck.Require(
+            OptionCheck.IsNonNegative(logitScale), "--logit-scale", $"the standard deviation of the logits must be finite and ≥ 0; got {logitScale}.");
+        if (parse.GetValue(Tokens) is { } tokens)
+        {
+            CheckTokens(tokens);
+        }
+
+        return ModelSource.Create(
+            parse.GetValue(Model), parse.GetValue(Vocabulary), parse.GetValue(Context), parse.GetValue(Seed), logitScale, parse.GetValue(Tokens),
+            parse.GetValue(Threads), requireFits ?? ((t, k) => RequireChainFits(parse, t, k, budget)));
+    }
+
+    /// <summary>The --tokens specification is well formed (whether its tokens are in the model's vocabulary is known once it is read).</summary>
+    private static void CheckTokens(string tokens)
+    {
+        try
+        {
+            _ = TokenSubset.Parse(tokens);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            throw new CliException($"--tokens: {OptionMessages.Clean(e.Message)}");
+        }
     }
 
     /// <summary>Whether the probabilities (and captured logits) are stored in float32 (<c>--precision float32</c>).</summary>
@@ -68,9 +93,14 @@ internal sealed class ModelOptions
     /// <summary>The decoding options at <paramref name="temperature"/> with the truncations given on the command line (validated).</summary>
     public DecodingOptions Decoding(ParseResult parse, double temperature)
     {
-        var decoding = new DecodingOptions { Temperature = temperature, TopK = parse.GetValue(TopK), TopP = parse.GetValue(TopP), MinP = parse.GetValue(MinP) };
-        decoding.Validate();
-        return decoding;
+        int? topK = parse.GetValue(TopK);
+        double? topP = parse.GetValue(TopP), minP = parse.GetValue(MinP);
+        OptionCheck.Require(
+            OptionCheck.IsNonNegative(temperature), "--temperature", $"τ must be a finite number ≥ 0 (0 = greedy); got {temperature}.");
+        OptionCheck.Require(topK is null or >= 1, "--top-k", $"k must be ≥ 1; got {topK}.");
+        OptionCheck.Require(topP is null or (> 0 and <= 1), "--top-p", $"p must lie in (0, 1]; got {topP}.");
+        OptionCheck.Require(minP is null or (>= 0 and <= 1), "--min-p", $"min-p must lie in [0, 1]; got {minP}.");
+        return new DecodingOptions { Temperature = temperature, TopK = topK, TopP = topP, MinP = minP };
     }
 
     /// <summary>The build options: the precision given, and the memory budget as the table's limit.</summary>

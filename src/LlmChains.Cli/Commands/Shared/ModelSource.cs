@@ -2,7 +2,7 @@ using System.Globalization;
 using LlmChains.LlamaSharp;
 using LlmChains.Models;
 
-namespace LlmChains.Cli.Commands;
+namespace LlmChains.Cli.Commands.Shared;
 
 /// <summary>Turns the <c>--model</c> specification and its size options into a model and a one-line description.</summary>
 internal static class ModelSource

@@ -1,7 +1,8 @@
 using LlmChains.Analysis;
 using LlmChains.Analysis.Convergence;
+using LlmChains.Cli.Plots;
 
-namespace LlmChains.Cli.Plots;
+namespace LlmChains.Cli.Commands.Sweep;
 
 /// <summary>
 /// The figure of <c>llmchains sweep --plot</c>: ε(τ) (left) and t_mix(τ) (right), both on log–log axes. Every requested

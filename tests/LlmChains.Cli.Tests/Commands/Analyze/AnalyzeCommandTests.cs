@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace LlmChains.Cli.Tests.Commands;
+namespace LlmChains.Cli.Tests.Commands.Analyze;
 
 public sealed class AnalyzeCommandTests
 {

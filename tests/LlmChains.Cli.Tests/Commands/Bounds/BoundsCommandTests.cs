@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
-using LlmChains.Cli.Commands;
+using LlmChains.Cli.Commands.Bounds;
 
-namespace LlmChains.Cli.Tests.Commands;
+namespace LlmChains.Cli.Tests.Commands.Bounds;
 
 public sealed class BoundsCommandTests
 {

@@ -2,7 +2,7 @@ using System.Text.Json;
 using LlmChains.Chains;
 using LlmChains.Models;
 
-namespace LlmChains.Cli.Tests.Commands;
+namespace LlmChains.Cli.Tests.Commands.Export;
 
 public sealed class ExportCommandTests : IDisposable
 {

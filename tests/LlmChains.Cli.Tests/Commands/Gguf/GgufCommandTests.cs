@@ -1,7 +1,7 @@
 using System.Text.Json;
 using LlmChains.Gguf;
 
-namespace LlmChains.Cli.Tests.Commands;
+namespace LlmChains.Cli.Tests.Commands.Gguf;
 
 /// <summary>The GGUF paths of the tool, on the tiny llama-architecture fixture written by <see cref="TinyLlama"/>.</summary>
 public sealed class GgufCommandTests

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using LlmChains.Gguf;
 
-namespace LlmChains.Cli.Tests.Commands;
+namespace LlmChains.Cli.Tests.Commands.Gguf;
 
 public sealed class GgufTinyCommandTests : IDisposable
 {
@@ -83,5 +83,5 @@ public sealed class GgufTinyCommandTests : IDisposable
         Directory.GetFileSystemEntries(_folder).Select(Path.GetFileName).Should().Equal("file.txt");
     }
 
-    private static string GgufDescription(int seed, bool mergedTen) => LlmChains.Cli.Commands.GgufCommand.Description(seed, mergedTen);
+    private static string GgufDescription(int seed, bool mergedTen) => LlmChains.Cli.Commands.Gguf.GgufCommand.Description(seed, mergedTen);
 }

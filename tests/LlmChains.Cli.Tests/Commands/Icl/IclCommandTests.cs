@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
-using LlmChains.Cli.Commands;
+using LlmChains.Cli.Commands.Icl;
 
-namespace LlmChains.Cli.Tests.Commands;
+namespace LlmChains.Cli.Tests.Commands.Icl;
 
 public sealed class IclCommandTests
 {
@@ -113,7 +113,7 @@ public sealed class IclCommandTests
     [InlineData("--chain dirichlet --alpha 0", "--alpha: The Dirichlet concentration α must be finite and > 0; got 0.")]
     [InlineData("--chain clique --eta 0.9", "--eta: η must lie in (0, 3/4]")]
     [InlineData("--chain clique --eta -1", "--eta: η must lie in (0, 3/4]")]
-    [InlineData("--predictor bayes:0", "--alpha: The Dirichlet concentration α must be finite and > 0; got 0.")]
+    [InlineData("--predictor bayes:0", "--predictor bayes:0: The Dirichlet concentration α must be finite and > 0; got 0.")]
     [InlineData("--predictor gguf:/nonexistent/model.gguf", "/nonexistent/model.gguf: no such file")]
     [InlineData("--predictor model:true --resample-chain", "model:true needs a fixed chain")]
     [InlineData("--chain brownian --states 3", "--states 3: the discretised processes have 700 states")]

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace LlmChains.Cli.Tests.Commands;
+namespace LlmChains.Cli.Tests.Commands.Sweep;
 
 public sealed class SweepCommandTests
 {
