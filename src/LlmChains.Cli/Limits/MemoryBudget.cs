@@ -12,7 +12,8 @@ internal sealed partial class MemoryBudget(long bytes, bool fromOption)
 {
     public const string OptionName = "--max-memory";
 
-    public const string Help = "Largest memory a command may allocate, e.g. 512M, 8G or 1.5GiB (K/M/G/T are powers of 1024); default: the memory available to the process. Work that would need more is refused before it starts";
+    public const string Help = "Largest memory a command may allocate, e.g. 512M, 8G or 1.5GiB (K/M/G/T are powers of 1024); default: the "
+        + "memory available to the process. Work that would need more is refused before it starts";
 
     /// <summary>The budget in bytes.</summary>
     public long Bytes { get; } = bytes;
@@ -34,11 +35,15 @@ internal sealed partial class MemoryBudget(long bytes, bool fromOption)
         var match = Size().Match(text);
         if (!match.Success)
         {
-            throw new CliException($"{OptionName} '{text}': give a size such as 512M, 8G or 1.5GiB (a number and K, M, G or T, powers of 1024; bytes without a unit)", ExitCodes.UsageError);
+            throw new CliException(
+                $"{OptionName} '{text}': give a size such as 512M, 8G or 1.5GiB "
+                    + "(a number and K, M, G or T, powers of 1024; bytes without a unit)",
+                ExitCodes.UsageError);
         }
 
         double number = double.Parse(match.Groups["n"].Value, NumberStyles.Float, CultureInfo.InvariantCulture);
-        int power = match.Groups["u"].Value.Length == 0 ? 0 : "KMGT".IndexOf(char.ToUpperInvariant(match.Groups["u"].Value[0]), StringComparison.Ordinal) + 1;
+        string unit = match.Groups["u"].Value;
+        int power = unit.Length == 0 ? 0 : "KMGT".IndexOf(char.ToUpperInvariant(unit[0]), StringComparison.Ordinal) + 1;
         double bytes = number * Math.Pow(1024, power);
         if (!(bytes >= 1 << 20) || bytes > long.MaxValue / 2)
         {
@@ -59,18 +64,26 @@ internal sealed partial class MemoryBudget(long bytes, bool fromOption)
         }
     }
 
-    /// <summary>Refuses 10^<paramref name="log10Estimate"/> bytes of <paramref name="what"/> when they exceed the budget (for sizes beyond a double).</summary>
+    /// <summary>
+    /// Refuses 10^<paramref name="log10Estimate"/> bytes of <paramref name="what"/> when they exceed the budget (for sizes beyond a
+    /// double).
+    /// </summary>
     public void RequireLog10(double log10Estimate, string what)
     {
         if (!(log10Estimate <= Math.Log10(Bytes)))
         {
-            Refuse(log10Estimate < 300 ? Format(Math.Pow(10, log10Estimate)) : string.Create(CultureInfo.InvariantCulture, $"10^{log10Estimate:F1} B"), what);
+            string estimate = log10Estimate < 300
+                ? Format(Math.Pow(10, log10Estimate))
+                : string.Create(CultureInfo.InvariantCulture, $"10^{log10Estimate:F1} B");
+            Refuse(estimate, what);
         }
     }
 
     private void Refuse(string estimate, string what)
     {
-        string budget = FromOption ? $"the {Format(Bytes)} of {OptionName}" : $"the {Format(Bytes)} available ({OptionName} sets another budget)";
+        string budget = FromOption
+            ? $"the {Format(Bytes)} of {OptionName}"
+            : $"the {Format(Bytes)} available ({OptionName} sets another budget)";
         throw new CliException($"{what} needs about {estimate}, more than {budget}");
     }
 

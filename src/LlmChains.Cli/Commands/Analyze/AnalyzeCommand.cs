@@ -123,7 +123,8 @@ internal static class AnalyzeCommand
                 parse.GetValue(maxLoopPeriod), steps, parse.GetValue(projectionTokens));
             if (matrixPath is not null && sampling.Options.Projection is not null)
             {
-                throw new CliException("--projection-tokens needs a model's chain; a MatrixMarket chain has no tokens", ExitCodes.UsageError);
+                throw new CliException(
+                    "--projection-tokens needs a model's chain; a MatrixMarket chain has no tokens", ExitCodes.UsageError);
             }
 
             var budget = context.Memory(parse);
@@ -175,17 +176,22 @@ internal static class AnalyzeCommand
         IReadOnlyList<TemperaturePoint>? sweep = null;
         if (toy)
         {
-            using var progress = new StderrProgress<(int Done, int Count)>(context.Error, "temperature table", p => (double)p.Done / p.Count);
-            sweep = TemperatureSweep.Run(model, ToyTemperatures, options: AnalysisOptions(steps, sampling.WorstCaseBytes), progress: progress);
+            using var progress = new StderrProgress<(int Done, int Count)>(
+                context.Error, "temperature table", p => (double)p.Done / p.Count);
+            sweep = TemperatureSweep.Run(
+                model, ToyTemperatures, options: AnalysisOptions(steps, sampling.WorstCaseBytes), progress: progress);
         }
 
-        string title = toy ? "The paper's toy example (T = 2, K = 3), τ = 1" : $"T = {chain.VocabularySize}, K = {chain.ContextWindow}, {decoding}";
+        string title = toy
+            ? "The paper's toy example (T = 2, K = 3), τ = 1"
+            : $"T = {chain.VocabularySize}, K = {chain.ContextWindow}, {decoding}";
         return new AnalyzeReport(
             description, title, chain, decoding, analysis, chain.CountNonZeros(), chain.ProbabilityBytes, chain.Precision, steps,
             toy ? model as NGramModel : null, sweep, null, sampling.IsAutomatic(chain), WorstCaseMaxStates: sampling.WorstCaseMaxStates);
     }
 
-    private static AnalyzeReport AnalyzeMatrix(string path, int steps, SamplingRequest sampling, MemoryBudget budget, CommandContext context)
+    private static AnalyzeReport AnalyzeMatrix(
+        string path, int steps, SamplingRequest sampling, MemoryBudget budget, CommandContext context)
     {
         ModelSource.RequireFile(path);
         var chain = MatrixMarket.Read(path);
@@ -193,8 +199,9 @@ internal static class AnalyzeCommand
         var analysis = Analyze(chain, steps, sampling, context);
         long bytes = ((chain.StateCount + 1) * sizeof(long)) + (chain.NonZeroCount * (sizeof(int) + sizeof(double)));
         return new AnalyzeReport(
-            $"MatrixMarket chain {path}", Path.GetFileName(path), chain, null, analysis, chain.NonZeroCount, bytes, ProbabilityPrecision.Float64,
-            steps, null, null, null, sampling.IsAutomatic(chain), WorstCaseMaxStates: sampling.WorstCaseMaxStates);
+            $"MatrixMarket chain {path}", Path.GetFileName(path), chain, null, analysis, chain.NonZeroCount, bytes,
+            ProbabilityPrecision.Float64, steps, null, null, null, sampling.IsAutomatic(chain),
+            WorstCaseMaxStates: sampling.WorstCaseMaxStates);
     }
 
     /// <summary>The automatic sampling (no --sample, a large chain) is sized only once the chain is known.</summary>
@@ -204,7 +211,8 @@ internal static class AnalyzeCommand
         {
             budget.Require(
                 ResourceEstimate.Sampling(automatic.Trajectories, steps, automatic.MaxLoopPeriod),
-                $"the automatic sampling ({automatic.Trajectories} pairs) over --tv-steps {steps} with --max-loop-period {automatic.MaxLoopPeriod}");
+                $"the automatic sampling ({automatic.Trajectories} pairs) over --tv-steps {steps} "
+                    + $"with --max-loop-period {automatic.MaxLoopPeriod}");
         }
     }
 

@@ -36,7 +36,8 @@ internal static class AnalyzePlot
             var ys = xs.Select(t => Math.Log10(Math.Max(ConvergenceBound.Bound((long)t, epsilon), Floor))).ToArray();
             minLog = Math.Min(minLog, ys.Min());
             var bound = left.Add.ScatterLine(xs, ys);
-            bound.LegendText = string.Create(CultureInfo.InvariantCulture, $"Prop. 3.4 bound (1 − 2ε)^(⌊n/{contextWindow}⌋ − 1), ε = {epsilon.Epsilon:G3}");
+            bound.LegendText = string.Create(
+                CultureInfo.InvariantCulture, $"Prop. 3.4 bound (1 − 2ε)^(⌊n/{contextWindow}⌋ − 1), ε = {epsilon.Epsilon:G3}");
             bound.LinePattern = ScottPlot.LinePattern.Dashed;
         }
 
@@ -58,7 +59,9 @@ internal static class AnalyzePlot
             var markers = right.Add.ScatterPoints(xs, ys);
             markers.MarkerSize = 8;
             // the description goes under the axis, not in a legend box that would cover part of the unit circle
-            right.XLabel(string.Create(CultureInfo.InvariantCulture, $"Re λ   ({xs.Length} eigenvalues, {spectrum.Method}; SLEM = {spectrum.Slem:G4})"));
+            string described = string.Create(
+                CultureInfo.InvariantCulture, $"{xs.Length} eigenvalues, {spectrum.Method}; SLEM = {spectrum.Slem:G4}");
+            right.XLabel($"Re λ   ({described})");
         }
         else
         {

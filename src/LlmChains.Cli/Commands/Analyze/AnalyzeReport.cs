@@ -44,11 +44,16 @@ internal sealed record AnalyzeReport(
             Line(o, "decoding", Decoding.ToString());
         }
 
-        string sizes = Chain is LanguageModelChain c ? F($"  (|V_K^*| = Σ_{{l=1..{c.ContextWindow}}} {c.VocabularySize}^l)") : string.Empty;
+        string sizes = Chain is LanguageModelChain c
+            ? F($"  (|V_K^*| = Σ_{{l=1..{c.ContextWindow}}} {c.VocabularySize}^l)")
+            : string.Empty;
         Line(o, "states", F($"{Chain.StateCount:N0}") + sizes);
         int classes = s.RecurrentClasses.Count;
         string periods = string.Join(", ", s.RecurrentClasses.Take(8).Select(x => x.Period)) + (classes > 8 ? ", …" : string.Empty);
-        Line(o, "recurrent", F($"{s.RecurrentStateCount:N0} in {classes:N0} class{(classes == 1 ? string.Empty : "es")} (periods {periods})"));
+        Line(
+            o,
+            "recurrent",
+            F($"{s.RecurrentStateCount:N0} in {classes:N0} class{(classes == 1 ? string.Empty : "es")} (periods {periods})"));
         Line(o, "transient", F($"{s.TransientStateCount:N0}"));
         Line(o, "ergodic", s.IsErgodicUnichain
             ? "yes: an ergodic unichain (one recurrent aperiodic class), so π is unique and every prompt is forgotten (Prop. 3.3)"
@@ -66,7 +71,8 @@ internal sealed record AnalyzeReport(
             string which = a.StationaryDistributions.Count > 1
                 ? F($" of class {pi.Class.Id} ({pi.Class.Size:N0} states from {Format(Chain, pi.Class.FirstState)})")
                 : string.Empty;
-            Line(o, "stationary", F($"{pi.Method}{which}: residual ‖πQ − π‖₁ = {pi.Residual:G2}, {pi.Iterations:N0} matrix-vector products, {pi.Status}"));
+            Line(o, "stationary", F($"{pi.Method}{which}: residual ‖πQ − π‖₁ = {pi.Residual:G2}, ")
+                + F($"{pi.Iterations:N0} matrix-vector products, {pi.Status}"));
         }
 
         if (a.StationaryDistributions.Count > 5)
@@ -83,7 +89,8 @@ internal sealed record AnalyzeReport(
         if (a.Epsilon is { } e)
         {
             Line(o, "epsilon", F($"ε = min_ij (Q^K)_ij over full-length states = {e.Epsilon:G4} (log10 ε = {e.Log10Epsilon:F3})"));
-            Line(o, "Prop. 3.4", F($"|(Qⁿ)_ij − π_j| ≤ (1 − 2ε)^(⌊n/K⌋ − 1) ≤ {a.BoundTarget:G3} once n ≥ {Num(a.BoundSteps ?? double.NaN)}"));
+            string steps = Num(a.BoundSteps ?? double.NaN);
+            Line(o, "Prop. 3.4", F($"|(Qⁿ)_ij − π_j| ≤ (1 − 2ε)^(⌊n/K⌋ − 1) ≤ {a.BoundTarget:G3} once n ≥ {steps}"));
         }
 
         if (a.MixingTime is { } mix && a.TMin is { } tMin)
@@ -207,7 +214,8 @@ internal sealed record AnalyzeReport(
         Line(o, string.Empty, string.Join("  ", times.Select(t => F($"{t}: [{tv.LowerLimit(t):G3}, {tv.UpperLimit(t):G3}]"))));
         int? below = tv.FirstStepBelow(TotalVariation.DefaultThreshold);
         Line(o, "t_mix ≤", below is { } b
-            ? F($"{b} from μ (upper confidence limit of P(T > t) ≤ 1/4 from t = {b}; against ν, i.e. against π up to the burn-in error)")
+            ? F($"{b} from μ (upper confidence limit of P(T > t) ≤ 1/4 from t = {b}; ")
+                + "against ν, i.e. against π up to the burn-in error)"
             : F($"not within {n} steps (no upper confidence limit ≤ 1/4; raise --tv-steps)"));
         var at = loops[loops.Steps];
         string mean = loops.MeanEntryTime switch

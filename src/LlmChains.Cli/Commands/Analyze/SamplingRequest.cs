@@ -16,16 +16,19 @@ internal sealed record SamplingRequest(int? Trajectories, SamplingOptions Option
     public int WorstCaseMaxStates => TotalVariation.MaxWorstCaseStatesFor(WorstCaseBytes);
 
     /// <summary>Reads and checks the sampling options (each error names its option).</summary>
-    public static SamplingRequest Parse(int? trajectories, double confidence, int burnIn, int seed, int maxLoopPeriod, int steps, int? projectionTokens = null)
+    public static SamplingRequest Parse(
+        int? trajectories, double confidence, int burnIn, int seed, int maxLoopPeriod, int steps, int? projectionTokens = null)
     {
         if (trajectories is < 0)
         {
-            throw new CliException($"--sample {trajectories}: the number of trajectories must be ≥ 0 (0 turns sampling off)", ExitCodes.UsageError);
+            throw new CliException(
+                $"--sample {trajectories}: the number of trajectories must be ≥ 0 (0 turns sampling off)", ExitCodes.UsageError);
         }
 
         if (!(confidence > 0 && confidence < 1))
         {
-            throw new CliException(FormattableString.Invariant($"--confidence {confidence}: the confidence level must lie in (0, 1)"), ExitCodes.UsageError);
+            throw new CliException(
+                FormattableString.Invariant($"--confidence {confidence}: the confidence level must lie in (0, 1)"), ExitCodes.UsageError);
         }
 
         if (burnIn < 0)

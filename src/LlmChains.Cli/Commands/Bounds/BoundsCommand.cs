@@ -37,7 +37,10 @@ internal static class BoundsCommand
         bool tv = divergence == BoundDivergence.TotalVariation;
         var vocab = new Option<int?>("--vocab") { Description = "Vocabulary size T ≥ 1 (required unless --gguf gives it)" };
         var gguf = new Option<string?>("--gguf") { Description = "Read T, r and the exact B_U = ‖W_U^⊤‖_{2,1} from a GGUF model file" };
-        var norm = new Option<double?>("--unembedding-norm") { Description = "B_U ≥ ‖W_U^⊤‖_{2,1}; default T√r when --embedding-dim is given" };
+        var norm = new Option<double?>("--unembedding-norm")
+        {
+            Description = "B_U ≥ ‖W_U^⊤‖_{2,1}; default T√r when --embedding-dim is given",
+        };
         var dim = new Option<int?>("--embedding-dim") { Description = "Embedding dimension r, for the default B_U = T√r (App. E.1.1)" };
         var common = new CommonOptions();
         var gammaMatrix = new Option<string?>("--gamma-matrix")
@@ -56,7 +59,8 @@ internal static class BoundsCommand
         };
         common.AddTo(
             command,
-            minProbDescription: "The language's minimum next-token probability c_0 ∈ (0, 1]; omitted: the log(1/c_0) term is dropped (App. E.1.1)",
+            minProbDescription: "The language's minimum next-token probability c_0 ∈ (0, 1]; omitted: the log(1/c_0) term is dropped (App. "
+                + "E.1.1)",
             tokensDescription: "Number of training tokens N ≥ 1");
         command.SetAction(parse => Print(context, parse.GetValue(common.Json), () =>
         {
@@ -68,14 +72,16 @@ internal static class BoundsCommand
                 if (parse.GetValue(vocab) is not null || parse.GetValue(dim) is not null || parse.GetValue(norm) is not null)
                 {
                     throw new CliException(
-                        "--gguf reads T, r and B_U from the file; it cannot be combined with --vocab, --embedding-dim or --unembedding-norm",
+                        "--gguf reads T, r and B_U from the file; it cannot be combined with --vocab, --embedding-dim or "
+                            + "--unembedding-norm",
                         ExitCodes.UsageError);
                 }
 
                 ModelSource.RequireFile(ggufPath);
                 var file = GgufFile.Read(ggufPath);
                 ggufNorm = GgufNorms.UnembeddingNorm(file);
-                ggufVocab = file.VocabularySize is { } v ? checked((int)v) : throw new CliException($"{ggufPath}: the file gives no vocabulary size");
+                ggufVocab = file.VocabularySize is { } v ? checked((int)v) : throw new CliException(
+                    $"{ggufPath}: the file gives no vocabulary size");
                 ggufDim = file.EmbeddingLength is { } e ? checked((int)e) : null;
             }
 
@@ -88,7 +94,8 @@ internal static class BoundsCommand
 
             double bu = ggufNorm?.Value ?? parse.GetValue(norm) ?? (r is { } rr
                 ? t * Math.Sqrt(rr)
-                : throw new CliException("give --unembedding-norm B_U, or --embedding-dim r for the paper's B_U = T√r", ExitCodes.UsageError));
+                : throw new CliException(
+                    "give --unembedding-norm B_U, or --embedding-dim r for the paper's B_U = T√r", ExitCodes.UsageError));
             var inputs = common.Read(parse);
             string? matrix = parse.GetValue(gammaMatrix);
             if (matrix is not null && parse.GetResult(common.GammaNorm) is { Implicit: false })
@@ -108,7 +115,8 @@ internal static class BoundsCommand
             string? normNote = ggufNorm is not null
                 ? $"‖W_U^⊤‖_2,1 read from {Path.GetFileName(ggufPath)}"
                 : parse.GetValue(norm) is null ? "T√r" : null;
-            var report = new BoundsReport(tv ? "pretrain" : "pretrain-kl", tv ? "Thm. 4.2 (total variation)" : "Thm. E.5 (Kullback–Leibler)")
+            var report = new BoundsReport(
+                tv ? "pretrain" : "pretrain-kl", tv ? "Thm. 4.2 (total variation)" : "Thm. E.5 (Kullback–Leibler)")
                 .Input("vocabularySize", "vocabulary T", t)
                 .Input("unembeddingNorm", "unembedding norm B_U", bu, normNote)
                 .Input("embeddingDimension", "embedding dimension r", r);
@@ -134,7 +142,9 @@ internal static class BoundsCommand
         return command;
     }
 
-    /// <summary>‖Γ‖ for Markov data from the chain in <paramref name="path"/> (--gamma-matrix), cut at N − 1 when --tokens is given.</summary>
+    /// <summary>
+    /// ‖Γ‖ for Markov data from the chain in <paramref name="path"/> (--gamma-matrix), cut at N − 1 when --tokens is given.
+    /// </summary>
     private static MixingMatrixNormBound GammaFromChain(string path, double? tokens)
     {
         ModelSource.RequireFile(path);
@@ -154,7 +164,8 @@ internal static class BoundsCommand
         return gamma.IsFinite
             ? gamma
             : throw new CliException(
-                $"{path}: the chain does not mix (d̄(t) = 1 for every t), so ‖Γ‖ has no finite bound; give --tokens to cut the sum at N − 1");
+                $"{path}: the chain does not mix (d̄(t) = 1 for every t), so ‖Γ‖ has no finite bound; "
+                    + "give --tokens to cut the sum at N − 1");
     }
 
     private static Command Depth(CommandContext context)
@@ -197,7 +208,8 @@ internal static class BoundsCommand
             var bound = new DepthAwarePretrainingBound(
                 norms, t, inputs.Temperature, inputs.MinProbability, inputs.GammaNorm,
                 isKl ? BoundDivergence.KullbackLeibler : BoundDivergence.TotalVariation);
-            var report = new BoundsReport("depth", isKl ? "Cor. E.6 (Kullback–Leibler, depth-aware)" : "Cor. E.3 (total variation, depth-aware)")
+            var report = new BoundsReport(
+                "depth", isKl ? "Cor. E.6 (Kullback–Leibler, depth-aware)" : "Cor. E.3 (total variation, depth-aware)")
                 .Input("vocabularySize", "vocabulary T", bound.VocabularySize)
                 .Input("embeddingDimension", "embedding dimension r", norms.EmbeddingDimension)
                 .Input("mlpWidth", "MLP width m", norms.FeedForwardWidth)
@@ -227,8 +239,14 @@ internal static class BoundsCommand
     {
         var states = new Option<int?>("--states") { Description = "Number of states d ≥ 1 of the chain in the prompt (not with --matrix)" };
         var norm = new Option<double>("--unembedding-norm") { Description = "B_U ≥ ‖W_U^⊤‖_{2,1}", Required = true };
-        var tMin = new Option<double?>("--t-min") { Description = "t_min of the chain (as defined with Thm. 4.3), > 0 (not with --matrix)" };
-        var matrix = new Option<string?>("--matrix") { Description = "Read the chain (MatrixMarket) and compute d, p_min = min P(x, y) and t_min from it" };
+        var tMin = new Option<double?>("--t-min")
+        {
+            Description = "t_min of the chain (as defined with Thm. 4.3), > 0 (not with --matrix)",
+        };
+        var matrix = new Option<string?>("--matrix")
+        {
+            Description = "Read the chain (MatrixMarket) and compute d, p_min = min P(x, y) and t_min from it",
+        };
         var common = new CommonOptions(includeGamma: false);
         var command = new Command(
             "icl",
@@ -251,7 +269,8 @@ internal static class BoundsCommand
                 if (parse.GetValue(states) is not null || parse.GetValue(tMin) is not null || inputs.MinProbability is not null)
                 {
                     throw new CliException(
-                        "--matrix computes d, p_min and t_min; it cannot be combined with --states, --min-prob or --t-min", ExitCodes.UsageError);
+                        "--matrix computes d, p_min and t_min; it cannot be combined with --states, --min-prob or --t-min",
+                        ExitCodes.UsageError);
                 }
 
                 ModelSource.RequireFile(file);
@@ -270,11 +289,17 @@ internal static class BoundsCommand
             }
             else
             {
-                var missing = new[] { ("--states", parse.GetValue(states) is null), ("--min-prob", inputs.MinProbability is null), ("--t-min", parse.GetValue(tMin) is null) }
+                var missing = new[]
+                    {
+                        ("--states", parse.GetValue(states) is null),
+                        ("--min-prob", inputs.MinProbability is null),
+                        ("--t-min", parse.GetValue(tMin) is null),
+                    }
                     .Where(m => m.Item2).Select(m => m.Item1).ToArray();
                 if (missing.Length > 0)
                 {
-                    throw new CliException($"give {string.Join(", ", missing)} (or --matrix FILE.mtx to compute them from a chain)", ExitCodes.UsageError);
+                    throw new CliException(
+                        $"give {string.Join(", ", missing)} (or --matrix FILE.mtx to compute them from a chain)", ExitCodes.UsageError);
                 }
 
                 int d = parse.GetValue(states)!.Value;
@@ -296,7 +321,10 @@ internal static class BoundsCommand
             .Input("unembeddingNorm", "unembedding norm B_U", bound.UnembeddingNorm)
             .Input("tMin", "t_min", bound.MixingTime, file is null ? null : "computed from the chain");
         inputs.Echo(
-            report, "min transition probability p_min", file is null ? null : "min P(x, y) of the chain", minProbability: bound.MinimumTransitionProbability);
+            report,
+            "min transition probability p_min",
+            file is null ? null : "min P(x, y) of the chain",
+            minProbability: bound.MinimumTransitionProbability);
         bool tokens = inputs.Tokens is not null, epsilon = inputs.Epsilon is not null;
         double n = inputs.Tokens ?? double.NaN, e = inputs.Epsilon ?? double.NaN, delta = inputs.Delta;
         report.Result("modelTerm", "log d + 2B_U/τ", bound.ModelTerm)
@@ -307,7 +335,9 @@ internal static class BoundsCommand
                 "thresholdTemperature",
                 "threshold τ*",
                 bound.ThresholdTemperature,
-                double.IsPositiveInfinity(bound.ThresholdTemperature) ? "log(1/p_min) ≤ log d: the model term dominates at every τ" : "log(1/p_min) sets B̄ for τ ≥ τ*")
+                double.IsPositiveInfinity(bound.ThresholdTemperature)
+                    ? "log(1/p_min) ≤ log d: the model term dominates at every τ"
+                    : "log(1/p_min) sets B̄ for τ ≥ τ*")
             .Result("gap", "gap", tokens ? bound.Gap(n, delta) : null, tokens ? "B̄·√(t_min/N)·√log(2/δ)" : "give --tokens")
             .Result(
                 "approximationError",
@@ -335,9 +365,16 @@ internal static class BoundsCommand
             Description = "Failure probability δ ∈ (0, 1); 0.05 reproduces Fig. 1's range",
             DefaultValueFactory = _ => CommonOptions.DefaultDelta,
         };
-        var temperature = new Option<double>("--temperature") { Description = "Temperature τ > 0 (the paper takes 1)", DefaultValueFactory = _ => 1.0 };
+        var temperature = new Option<double>("--temperature")
+        {
+            Description = "Temperature τ > 0 (the paper takes 1)",
+            DefaultValueFactory = _ => 1.0,
+        };
         var epsilon = new Option<double?>("--epsilon") { Description = "Target E‖·‖₁ ε > 0 for each model's Prop. 4.1 sample complexity" };
-        var plot = new Option<string?>("--plot") { Description = "Draw approximation error against N (log–log) for the catalog models to this PNG file" };
+        var plot = new Option<string?>("--plot")
+        {
+            Description = "Draw approximation error against N (log–log) for the catalog models to this PNG file",
+        };
         var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout" };
         var command = new Command(
             "catalog",
@@ -381,7 +418,11 @@ internal static class BoundsCommand
                     new("constant", "B̄", bound.Constant, null),
                     new("gap", "gap", bound.Gap(model.TrainingTokens, d), null),
                     new("approximationError", "ε (×1e-2)", bound.ApproximationError(model.TrainingTokens, d), null),
-                    new("approximationErrorUnitConfidence", "ε at √log(2/δ)=1 (×1e-2)", bound.ApproximationError(model.TrainingTokens, unitDelta), null),
+                    new(
+                        "approximationErrorUnitConfidence",
+                        "ε at √log(2/δ)=1 (×1e-2)",
+                        bound.ApproximationError(model.TrainingTokens, unitDelta),
+                        null),
                     new("sampleComplexity", "N* for ε", eps is { } e ? bound.SampleComplexity(e, d) : null, null),
                 ]);
             }
@@ -391,11 +432,12 @@ internal static class BoundsCommand
                 "Fig. 1 / App. E.1.1: B_U = T√r (the paper's estimate of ‖W_U^⊤‖_{2,1}), τ as given (the paper: 1), ‖Γ‖ = 1 (independent "
                 + "windows), log(1/c_0) dropped; δ is not printed in the paper and 0.05 reproduces the plotted range 0.7–2.2 (×1e−2).");
             report.Assumptions.Add("The text table shows ε ×1e−2 (as Fig. 1's axis); JSON gives ε itself.");
-            report.Assumptions.Add(string.Create(
-                CultureInfo.InvariantCulture,
-                $"Dropping log(1/c_0) is valid for a model when log(1/c_0) ≤ log T + 2B_U/τ, which is at least {minModelTerm:G4} for every model here."));
+            report.Assumptions.Add(
+                "Dropping log(1/c_0) is valid for a model when log(1/c_0) ≤ log T + 2B_U/τ, which is at least "
+                + string.Create(CultureInfo.InvariantCulture, $"{minModelTerm:G4} for every model here."));
             report.Assumptions.AddRange(bounds[0].Bound.Assumptions
-                .Where(a => !a.StartsWith("Parameters in W", StringComparison.Ordinal) && !a.StartsWith("c_0 not given", StringComparison.Ordinal)));
+                .Where(a => !a.StartsWith("Parameters in W", StringComparison.Ordinal)
+                    && !a.StartsWith("c_0 not given", StringComparison.Ordinal)));
             if (parse.GetValue(plot) is { } file)
             {
                 CatalogPlot.Save(bounds, d, file);
@@ -408,12 +450,20 @@ internal static class BoundsCommand
     }
 
     private static void AddPretrainingResults(
-        BoundsReport report, double modelTerm, double? languageTerm, bool languageDominates, double maxTerm, double constant, double? threshold,
+        BoundsReport report,
+        double modelTerm,
+        double? languageTerm,
+        bool languageDominates,
+        double maxTerm,
+        double constant,
+        double? threshold,
         IGeneralizationBound bound, bool tv, CommonInputs inputs)
     {
         string thresholdNote = threshold is null
             ? "needs --min-prob"
-            : double.IsPositiveInfinity(threshold.Value) ? "log(1/c_0) ≤ log T: the model term dominates at every τ" : "the language term sets B̄ for τ ≥ τ*";
+            : double.IsPositiveInfinity(threshold.Value)
+                ? "log(1/c_0) ≤ log T: the model term dominates at every τ"
+                : "the language term sets B̄ for τ ≥ τ*";
         report.Result("modelTerm", "model term", modelTerm)
             .Result("languageTerm", "language term log(1/c_0)", languageTerm, languageTerm is null ? "dropped" : null)
             .Result("languageTermIncluded", "language term included", languageTerm is not null)
@@ -425,7 +475,11 @@ internal static class BoundsCommand
             .Result("maxTerm", "M = max{…}", maxTerm)
             .Result("constant", "constant B̄", constant)
             .Result("thresholdTemperature", "threshold τ*", threshold, thresholdNote)
-            .Result("gap", "gap", inputs.Tokens is { } n ? bound.Gap(n, inputs.Delta) : null, inputs.Tokens is null ? "give --tokens" : "B̄·√(log(2/δ)/N)");
+            .Result(
+                "gap",
+                "gap",
+                inputs.Tokens is { } n ? bound.Gap(n, inputs.Delta) : null,
+                inputs.Tokens is null ? "give --tokens" : "B̄·√(log(2/δ)/N)");
         if (tv)
         {
             report.Result(
@@ -446,7 +500,8 @@ internal static class BoundsCommand
                 .Result(
                     "sampleComplexityUnavailable",
                     "why",
-                    "KL is not a metric; Prop. 4.1 converts the risk into E‖Q* − Q_f‖₁ through total-variation identities that have no KL counterpart.");
+                    "KL is not a metric; Prop. 4.1 converts the risk into E‖Q* − Q_f‖₁ through total-variation identities that have no KL "
+                        + "counterpart.");
         }
 
         report.Result(

@@ -10,7 +10,11 @@ internal sealed class CommonOptions(bool includeGamma = true)
 {
     public const double DefaultDelta = 0.05;
 
-    public Option<double> Temperature { get; } = new("--temperature") { Description = "Softmax temperature τ > 0", DefaultValueFactory = _ => 1.0 };
+    public Option<double> Temperature { get; } = new("--temperature")
+    {
+        Description = "Softmax temperature τ > 0",
+        DefaultValueFactory = _ => 1.0,
+    };
 
     public Option<double?> MinProb { get; private set; } = new("--min-prob");
 
@@ -22,7 +26,11 @@ internal sealed class CommonOptions(bool includeGamma = true)
 
     public Option<double?> Tokens { get; private set; } = new("--tokens");
 
-    public Option<double> Delta { get; } = new("--delta") { Description = "Failure probability δ ∈ (0, 1)", DefaultValueFactory = _ => DefaultDelta };
+    public Option<double> Delta { get; } = new("--delta")
+    {
+        Description = "Failure probability δ ∈ (0, 1)",
+        DefaultValueFactory = _ => DefaultDelta,
+    };
 
     public Option<double?> Epsilon { get; } = new("--epsilon")
     {
@@ -75,14 +83,20 @@ internal sealed class CommonOptions(bool includeGamma = true)
 }
 
 /// <summary>The values of <see cref="CommonOptions"/>.</summary>
-internal sealed record CommonInputs(double Temperature, double? MinProbability, double GammaNorm, double? Tokens, double Delta, double? Epsilon, bool HasGamma)
+internal sealed record CommonInputs(
+    double Temperature, double? MinProbability, double GammaNorm, double? Tokens, double Delta, double? Epsilon, bool HasGamma)
 {
     /// <summary>
     /// Echoes the shared inputs; <paramref name="gammaNorm"/> replaces the option's value when ‖Γ‖ was computed, and
     /// <paramref name="minProbability"/> the option's c_0 / p_min when it was computed.
     /// </summary>
     public void Echo(
-        BoundsReport report, string minProbLabel, string? minProbNote, double? gammaNorm = null, string? gammaNote = null, double? minProbability = null)
+        BoundsReport report,
+        string minProbLabel,
+        string? minProbNote,
+        double? gammaNorm = null,
+        string? gammaNote = null,
+        double? minProbability = null)
     {
         report.Input("temperature", "temperature τ", Temperature)
             .Input("minProbability", minProbLabel, minProbability ?? MinProbability, minProbNote);
@@ -123,10 +137,12 @@ internal static class BoundChecks
         => OptionCheck.Require(delta > 0 && delta < 1, "--delta", $"The confidence parameter δ must be in (0, 1); got {R(delta)}.");
 
     public static void Epsilon(double epsilon)
-        => OptionCheck.Require(OptionCheck.IsPositive(epsilon), "--epsilon", $"The target accuracy ε must be finite and > 0; got {R(epsilon)}.");
+        => OptionCheck.Require(
+            OptionCheck.IsPositive(epsilon), "--epsilon", $"The target accuracy ε must be finite and > 0; got {R(epsilon)}.");
 
     public static void Tokens(double tokens)
-        => OptionCheck.Require(tokens >= 1 && !double.IsInfinity(tokens), "--tokens", $"The sample count N must be finite and ≥ 1; got {R(tokens)}.");
+        => OptionCheck.Require(
+            tokens >= 1 && !double.IsInfinity(tokens), "--tokens", $"The sample count N must be finite and ≥ 1; got {R(tokens)}.");
 
     public static void GammaNorm(double gammaNorm)
         => OptionCheck.Require(
@@ -135,7 +151,8 @@ internal static class BoundChecks
             $"The mixing-matrix norm ‖Γ‖ must be finite and ≥ 1 (Γ has a unit diagonal); got {R(gammaNorm)}.");
 
     /// <summary>T, B_U (unless the architecture gives it), τ, c_0 and ‖Γ‖ of a pre-training bound (Thm. 4.2, E.5; Cor. E.3, E.6).</summary>
-    public static void Pretraining(int vocabularySize, double? unembeddingNorm, double temperature, double? minimumProbability, double gammaNorm)
+    public static void Pretraining(
+        int vocabularySize, double? unembeddingNorm, double temperature, double? minimumProbability, double gammaNorm)
     {
         Count(vocabularySize, "--vocab", "vocabulary size T");
         if (unembeddingNorm is { } bu)
@@ -167,7 +184,9 @@ internal static class BoundChecks
         NonNegative(n.UnembeddingNorm, "--unembedding-norm", "unembedding norm B_U");
     }
 
-    /// <summary>(B_Θ)^L·B_tok·B_U = LayerFactor^L·B_tok·B_U must be a finite double (checked after T, τ, c_0, ‖Γ‖, as the library does).</summary>
+    /// <summary>
+    /// (B_Θ)^L·B_tok·B_U = LayerFactor^L·B_tok·B_U must be a finite double (checked after T, τ, c_0, ‖Γ‖, as the library does).
+    /// </summary>
     public static void TransformerDepth(TransformerNormBounds n)
     {
         double factor = n.LayerFactor;
@@ -177,7 +196,8 @@ internal static class BoundChecks
     }
 
     /// <summary>d, B_U, τ, p_min, t_min of Thm. 4.3, and p_min ≤ 1/d (a row of d probabilities ≥ p_min sums to 1).</summary>
-    public static void InContext(int states, double unembeddingNorm, double temperature, double minimumTransitionProbability, double mixingTime)
+    public static void InContext(
+        int states, double unembeddingNorm, double temperature, double minimumTransitionProbability, double mixingTime)
     {
         Count(states, "--states", "number of states d");
         NonNegative(unembeddingNorm, "--unembedding-norm", "unembedding norm B_U");
@@ -186,7 +206,9 @@ internal static class BoundChecks
         Positive(mixingTime, "--t-min", "mixing time t_min");
         string what = $"The minimum transition probability p_min = {G(minimumTransitionProbability)} exceeds 1/d = {G(1.0 / states)}";
         OptionCheck.Require(
-            minimumTransitionProbability * states <= 1 + 1e-9, "--min-prob", $"{what}: the d = {states} probabilities of a row, each ≥ p_min, must sum to 1.");
+            minimumTransitionProbability * states <= 1 + 1e-9,
+            "--min-prob",
+            $"{what}: the d = {states} probabilities of a row, each ≥ p_min, must sum to 1.");
     }
 
     private static string R(double value) => value.ToString("R", CultureInfo.InvariantCulture);

@@ -22,7 +22,9 @@ internal sealed class BoundsReport(string bound, string theorem) : ICommandRepor
 
     public List<List<Field>>? Rows { get; set; }
 
-    /// <summary>Whether the text table shows the rows' approximation errors ×100 with four decimals (Fig. 1's axis; the JSON keeps ε).</summary>
+    /// <summary>
+    /// Whether the text table shows the rows' approximation errors ×100 with four decimals (Fig. 1's axis; the JSON keeps ε).
+    /// </summary>
     public bool PercentRowsInText { get; set; }
 
     public BoundsReport Input(string json, string label, object? value, string? note = null)

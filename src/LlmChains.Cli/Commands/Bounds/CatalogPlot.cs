@@ -36,10 +36,14 @@ internal static class CatalogPlot
 
             var line = plot.Add.ScatterLine(xs, ys, color);
             line.LineWidth = 1.5f;
-            line.LinePattern = model.Name.StartsWith("Gemma", StringComparison.Ordinal) ? ScottPlot.LinePattern.Dashed : ScottPlot.LinePattern.Solid;
-            line.LegendText = string.Create(CultureInfo.InvariantCulture, $"{model.Name} (T = {model.VocabularySize:N0}, r = {model.EmbeddingDimension:N0})");
+            line.LinePattern = model.Name.StartsWith("Gemma", StringComparison.Ordinal)
+                ? ScottPlot.LinePattern.Dashed
+                : ScottPlot.LinePattern.Solid;
+            line.LegendText = string.Create(
+                CultureInfo.InvariantCulture, $"{model.Name} (T = {model.VocabularySize:N0}, r = {model.EmbeddingDimension:N0})");
 
-            var marker = plot.Add.Marker(Math.Log10(model.TrainingTokens), Math.Log10(bound.ApproximationError(model.TrainingTokens, delta)));
+            var marker = plot.Add.Marker(
+                Math.Log10(model.TrainingTokens), Math.Log10(bound.ApproximationError(model.TrainingTokens, delta)));
             marker.Color = color;
             marker.Size = 10;
             marker.Shape = ScottPlot.MarkerShape.FilledCircle;
@@ -48,7 +52,8 @@ internal static class CatalogPlot
         plot.Axes.Bottom.TickGenerator = LogAxis.Ticks(MinLog10Tokens, MaxLog10Tokens, scientific: true);
         plot.Axes.Left.TickGenerator = LogAxis.Ticks(minY, maxY, scientific: false);
         plot.Axes.SetLimits(MinLog10Tokens, MaxLog10Tokens, minY - 0.05, maxY + 0.05);
-        plot.Title(string.Create(CultureInfo.InvariantCulture, $"Approximation error ε = 2B·√(log(2/δ)/N), B = 2√(log T + 2T√r/τ), δ = {delta:G4}, τ = {models[0].Bound.Temperature:G4}, ‖Γ‖ = 1"));
+        plot.Title("Approximation error ε = 2B·√(log(2/δ)/N), B = 2√(log T + 2T√r/τ), "
+            + string.Create(CultureInfo.InvariantCulture, $"δ = {delta:G4}, τ = {models[0].Bound.Temperature:G4}, ‖Γ‖ = 1"));
         plot.XLabel("training tokens N (log scale; markers: Table 2's N_train)");
         plot.YLabel("approximation error ε (log scale)");
         plot.ShowLegend(ScottPlot.Alignment.LowerLeft);

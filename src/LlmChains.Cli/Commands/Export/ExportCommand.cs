@@ -22,11 +22,26 @@ internal static class ExportCommand
     public static Command Create(CommandContext context)
     {
         var models = new ModelOptions();
-        var temperature = new Option<double>("--temperature") { Description = "Softmax temperature τ ≥ 0 of the chain (--matrix-out); 0 = greedy. The logits do not depend on it", DefaultValueFactory = _ => 1.0 };
-        var matrixOut = new Option<string?>("--matrix-out") { Description = "Write the chain Q_f (Prop. 3.2) in MatrixMarket format (coordinate real general, 1-based, states in the library's order: by length, then base-T code) to this file, e.g. chain.mtx; read it back with 'analyze --matrix'" };
-        var logitsOut = new Option<string?>("--logits-out") { Description = "Write the model's logits as a NumPy .npy table of shape (|V_K^*|, T) in the same state order ('<f8', or '<f4' with --precision float32) to this file, e.g. logits.npy; read it back with '--model table:FILE'" };
+        var temperature = new Option<double>("--temperature")
+        {
+            Description = "Softmax temperature τ ≥ 0 of the chain (--matrix-out); 0 = greedy. The logits do not depend on it",
+            DefaultValueFactory = _ => 1.0,
+        };
+        var matrixOut = new Option<string?>("--matrix-out")
+        {
+            Description = "Write the chain Q_f (Prop. 3.2) in MatrixMarket format (coordinate real general, 1-based, states in the "
+                + "library's order: by length, then base-T code) to this file, e.g. chain.mtx; read it back with 'analyze --matrix'",
+        };
+        var logitsOut = new Option<string?>("--logits-out")
+        {
+            Description = "Write the model's logits as a NumPy .npy table of shape (|V_K^*|, T) in the same state order ('<f8', or '<f4' "
+                + "with --precision float32) to this file, e.g. logits.npy; read it back with '--model table:FILE'",
+        };
         var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout" };
-        var command = new Command("export", "Write a model's chain Q_f as MatrixMarket (--matrix-out) and/or its logits as a NumPy .npy table (--logits-out), for other tools or for 'analyze --matrix' and '--model table:'. With no model options: the paper's toy example.");
+        var command = new Command(
+            "export",
+            "Write a model's chain Q_f as MatrixMarket (--matrix-out) and/or its logits as a NumPy .npy table (--logits-out), for other "
+                + "tools or for 'analyze --matrix' and '--model table:'. With no model options: the paper's toy example.");
         foreach (var option in models.All)
         {
             command.Add(option);
@@ -42,10 +57,13 @@ internal static class ExportCommand
             string? logitsPath = parse.GetValue(logitsOut);
             if (matrixPath is null && logitsPath is null)
             {
-                throw new CliException("give --matrix-out FILE.mtx (the chain) and/or --logits-out FILE.npy (the logits): export writes nothing else", ExitCodes.UsageError);
+                throw new CliException(
+                    "give --matrix-out FILE.mtx (the chain) and/or --logits-out FILE.npy (the logits): export writes nothing else",
+                    ExitCodes.UsageError);
             }
 
-            if (matrixPath is not null && logitsPath is not null && string.Equals(Path.GetFullPath(matrixPath), Path.GetFullPath(logitsPath), StringComparison.Ordinal))
+            if (matrixPath is not null && logitsPath is not null
+                && string.Equals(Path.GetFullPath(matrixPath), Path.GetFullPath(logitsPath), StringComparison.Ordinal))
             {
                 throw new CliException($"--matrix-out and --logits-out are both {matrixPath}; give two files", ExitCodes.UsageError);
             }
@@ -53,7 +71,10 @@ internal static class ExportCommand
             bool single = models.IsSinglePrecision(parse);
             if (matrixPath is not null && single)
             {
-                throw new CliException("--precision float32 applies to --logits-out only: a float32 chain's rows sum to 1 within about 1e-7, and a MatrixMarket chain is read back within 1e-10; leave --precision at float64 for --matrix-out", ExitCodes.UsageError);
+                throw new CliException(
+                    "--precision float32 applies to --logits-out only: a float32 chain's rows sum to 1 within about 1e-7, and a "
+                        + "MatrixMarket chain is read back within 1e-10; leave --precision at float64 for --matrix-out",
+                    ExitCodes.UsageError);
             }
 
             if (matrixPath is not null)
@@ -68,7 +89,8 @@ internal static class ExportCommand
 
             var decoding = models.Decoding(parse, parse.GetValue(temperature));
             var budget = context.Memory(parse);
-            var (model, description) = models.CreateModel(parse, budget, (t, k) => RequireExportFits(t, k, single, logitsPath is not null, matrixPath is not null, budget));
+            var (model, description) = models.CreateModel(
+                parse, budget, (t, k) => RequireExportFits(t, k, single, logitsPath is not null, matrixPath is not null, budget));
             using var ownedModel = model as IDisposable;
             var report = new ExportReport(description, model.VocabularySize, model.ContextWindow, decoding);
 
@@ -81,7 +103,13 @@ internal static class ExportCommand
                 }
 
                 AtomicFile.Write(logitsPath, LogitsWhat, table.WriteNpy);
-                report = report with { LogitsPath = logitsPath, LogitsBytes = new FileInfo(logitsPath).Length, States = StateSpace.Describe(model.VocabularySize, model.ContextWindow).StateCount ?? 0, SingleLogits = single };
+                report = report with
+                {
+                    LogitsPath = logitsPath,
+                    LogitsBytes = new FileInfo(logitsPath).Length,
+                    States = StateSpace.Describe(model.VocabularySize, model.ContextWindow).StateCount ?? 0,
+                    SingleLogits = single,
+                };
             }
 
             if (matrixPath is not null)
@@ -99,7 +127,13 @@ internal static class ExportCommand
                     AtomicFile.Write(matrixPath, MatrixWhat, temporary => MatrixMarket.Write(reporting, temporary));
                 }
 
-                report = report with { MatrixPath = matrixPath, MatrixBytes = new FileInfo(matrixPath).Length, States = chain.StateCount, NonZeros = nonZeros };
+                report = report with
+                {
+                    MatrixPath = matrixPath,
+                    MatrixBytes = new FileInfo(matrixPath).Length,
+                    States = chain.StateCount,
+                    NonZeros = nonZeros,
+                };
             }
 
             return CommandReport.Print(report, parse.GetValue(json), context.Output);
@@ -117,6 +151,7 @@ internal static class ExportCommand
             (true, false) => $"its logit table ({(single ? "float32" : "float64")})",
             _ => "its float64 chain",
         };
-        budget.RequireLog10(ResourceEstimate.Log10Export(size, single, logits, matrix), $"exporting {ResourceEstimate.DescribeChain(size)}: {what}");
+        budget.RequireLog10(
+            ResourceEstimate.Log10Export(size, single, logits, matrix), $"exporting {ResourceEstimate.DescribeChain(size)}: {what}");
     }
 }

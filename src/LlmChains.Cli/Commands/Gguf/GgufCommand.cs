@@ -15,7 +15,8 @@ internal static class GgufCommand
 {
     /// <summary>The <c>general.description</c> written into the file.</summary>
     public static string Description(int seed, bool mergedTen)
-        => string.Create(CultureInfo.InvariantCulture, $"TEST MODEL with random weights (seed {seed}{(mergedTen ? ", merged token \"10\"" : string.Empty)}), ")
+        => string.Create(CultureInfo.InvariantCulture, $"TEST MODEL with random weights (seed {seed}")
+            + (mergedTen ? ", merged token \"10\"" : string.Empty) + "), "
             + "written by 'llmchains gguf tiny' for trying and testing LlmChains. It is not trained: its predictions mean nothing.";
 
     public static Command Create(CommandContext context)

@@ -13,9 +13,11 @@ internal sealed record GgufReport(string Path, int Seed, bool MergedTen, long By
 {
     public void WriteText(TextWriter o)
     {
-        o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {Path}: {TinyLlama.Name}, a TEST model with random weights (seed {Seed}), ")
+        o.WriteLine(string.Create(
+            CultureInfo.InvariantCulture, $"wrote {Path}: {TinyLlama.Name}, a TEST model with random weights (seed {Seed}), ")
             + string.Create(CultureInfo.InvariantCulture, $"not a trained model: llama architecture, {TinyLlama.VocabularySize} tokens, ")
-            + string.Create(CultureInfo.InvariantCulture, $"embedding {TinyLlama.EmbeddingLength}, {TinyLlama.BlockCount} layers, {Bytes:N0} bytes"));
+            + string.Create(CultureInfo.InvariantCulture, $"embedding {TinyLlama.EmbeddingLength}, {TinyLlama.BlockCount} layers, ")
+            + string.Create(CultureInfo.InvariantCulture, $"{Bytes:N0} bytes"));
         o.WriteLine($"try: {CliApplication.ToolName} analyze --model gguf:{Path} --tokens digits:2 --context 2");
     }
 

@@ -10,7 +10,8 @@ namespace LlmChains.Cli.Commands.Icl;
 /// <summary>Turns <c>--chain</c> and its parameters into a chain source for <c>llmchains icl</c>.</summary>
 internal static partial class IclChainSpec
 {
-    public const string Help = "random | dirichlet | constrained | polygonal | clique | tmin:LO-HI | brownian | ou | gbm | gaussian-noise | uniform-noise | matrix:FILE.mtx (default random: rows U(0,1) normalised, Liu et al.)";
+    public const string Help = "random | dirichlet | constrained | polygonal | clique | tmin:LO-HI | brownian | ou | gbm | gaussian-noise "
+        + "| uniform-noise | matrix:FILE.mtx (default random: rows U(0,1) normalised, Liu et al.)";
 
     /// <summary>The largest MatrixMarket chain accepted (dense rows).</summary>
     private const int MaxMatrixStates = 2048;
@@ -26,7 +27,17 @@ internal static partial class IclChainSpec
     /// <param name="Start">X_1, or null for a uniformly drawn start.</param>
     /// <param name="StartGiven">Whether --start was given (a process has no start to choose).</param>
     /// <param name="Seed">The seed of a fixed random chain.</param>
-    public sealed record Parameters(string Spec, int? States, double Alpha, double Eta, string? Labels, double Perturbation, bool Resample, int? Start, bool StartGiven, int Seed);
+    public sealed record Parameters(
+        string Spec,
+        int? States,
+        double Alpha,
+        double Eta,
+        string? Labels,
+        double Perturbation,
+        bool Resample,
+        int? Start,
+        bool StartGiven,
+        int Seed);
 
     /// <summary>The source, and the chain when it is the same for every repetition.</summary>
     public static (IChainSource Source, GeneratedChain? FixedChain) Create(Parameters p)
@@ -42,7 +53,8 @@ internal static partial class IclChainSpec
                 return Random(p, d, "random (uniform-normalised rows, d = {0})", random => ChainGenerators.UniformRows(d, random));
             case "dirichlet" when argument is null:
                 CheckStates(d);
-                OptionCheck.Require(OptionCheck.IsPositive(p.Alpha), "--alpha", $"The Dirichlet concentration α must be finite and > 0; got {p.Alpha}.");
+                OptionCheck.Require(
+                    OptionCheck.IsPositive(p.Alpha), "--alpha", $"The Dirichlet concentration α must be finite and > 0; got {p.Alpha}.");
                 return Random(
                     p, d, "Dirichlet(α = " + p.Alpha.ToString("G4", CultureInfo.InvariantCulture) + ") rows, d = {0}",
                     random => ChainGenerators.Dirichlet(d, p.Alpha, random));
@@ -53,15 +65,21 @@ internal static partial class IclChainSpec
                     lo >= 4 && !double.IsInfinity(lo),
                     "--chain",
                     $"The smallest t_min of a chain with two or more states is 4; the lower end must be finite and ≥ 4, got {lo}.");
-                OptionCheck.Require(hi >= lo && !double.IsInfinity(hi), "--chain", $"The upper end must be finite and ≥ the lower end {lo}; got {hi}.");
-                string range = "[" + lo.ToString("G4", CultureInfo.InvariantCulture) + ", " + hi.ToString("G4", CultureInfo.InvariantCulture) + "]";
-                return Random(p, d, "random with t_min in " + range + ", d = {0}", random => ChainGenerators.WithMixingTimeInRange(d, lo, hi, random));
+                OptionCheck.Require(
+                    hi >= lo && !double.IsInfinity(hi), "--chain", $"The upper end must be finite and ≥ the lower end {lo}; got {hi}.");
+                string range = string.Create(CultureInfo.InvariantCulture, $"[{lo:G4}, {hi:G4}]");
+                return Random(
+                    p,
+                    d,
+                    "random with t_min in " + range + ", d = {0}",
+                    random => ChainGenerators.WithMixingTimeInRange(d, lo, hi, random));
             case "constrained" when argument is null:
                 CheckStates(d);
                 return Deterministic(p, ChainGenerators.ConstrainedRandomWalk(d));
             case "polygonal" when argument is null:
                 CheckStates(d);
-                OptionCheck.Require(d >= 3, "--states", $"The polygonal random walk needs d ≥ 3 states (for d = 2 the two neighbours coincide); got {d}.");
+                OptionCheck.Require(
+                    d >= 3, "--states", $"The polygonal random walk needs d ≥ 3 states (for d = 2 the two neighbours coincide); got {d}.");
                 return Deterministic(p, ChainGenerators.PolygonalRandomWalk(d));
             case "clique" when argument is null:
                 var labels = ParseLabels(p.Labels);
@@ -76,7 +94,9 @@ internal static partial class IclChainSpec
         }
     }
 
-    /// <summary>d when --states is not given: 9 for the clique chain, 700 for the processes, 3 otherwise (a matrix file: its own, at most 2,048).</summary>
+    /// <summary>
+    /// d when --states is not given: 9 for the clique chain, 700 for the processes, 3 otherwise (a matrix file: its own, at most 2,048).
+    /// </summary>
     public static int DefaultStateCount(string spec)
     {
         int colon = spec.IndexOf(':', StringComparison.Ordinal);
@@ -95,7 +115,9 @@ internal static partial class IclChainSpec
     {
         OptionCheck.Require(d >= 2, "--states", $"The number of states d must be ≥ 2; got {d}.");
         OptionCheck.Require(
-            (double)d * d <= Array.MaxLength, "--states", $"A dense chain of d = {d} states needs {(double)d * d:G3} entries; at most {Array.MaxLength:N0} fit in one array.");
+            (double)d * d <= Array.MaxLength,
+            "--states",
+            $"A dense chain of d = {d} states needs {(double)d * d:G3} entries; at most {Array.MaxLength:N0} fit in one array.");
     }
 
     /// <summary>X_1 in 0..d − 1 (or null: drawn uniformly).</summary>
@@ -106,15 +128,24 @@ internal static partial class IclChainSpec
     private static void CheckClique(int d, double eta, double perturbation, bool[]? labels)
     {
         CheckStates(d);
-        OptionCheck.Require(d % 3 == 0 && d >= 6, "--states", $"The inner-clique/outer-rim chain needs d = 3k states with k ≥ 2 (6, 9, 12, …); got {d}.");
         OptionCheck.Require(
-            eta > 0 && eta <= 0.75, "--eta", $"η must lie in (0, 3/4] (the clique self-loop is 3/4 − η, and η = 0 disconnects the clique); got {eta}.");
+            d % 3 == 0 && d >= 6, "--states", $"The inner-clique/outer-rim chain needs d = 3k states with k ≥ 2 (6, 9, 12, …); got {d}.");
         OptionCheck.Require(
-            perturbation >= 0 && perturbation <= 0.25, "--perturbation", $"The perturbation ε must lie in [0, 1/4] (entries (1 ± 4ε)/8 ≥ 0); got {perturbation}.");
-        OptionCheck.Require(labels is null || labels.Length == d / 3, "--labels", $"The label vector τ must have d/3 = {d / 3} entries; got {labels?.Length}.");
+            eta > 0 && eta <= 0.75,
+            "--eta",
+            $"η must lie in (0, 3/4] (the clique self-loop is 3/4 − η, and η = 0 disconnects the clique); got {eta}.");
+        OptionCheck.Require(
+            perturbation >= 0 && perturbation <= 0.25,
+            "--perturbation",
+            $"The perturbation ε must lie in [0, 1/4] (entries (1 ± 4ε)/8 ≥ 0); got {perturbation}.");
+        OptionCheck.Require(
+            labels is null || labels.Length == d / 3,
+            "--labels",
+            $"The label vector τ must have d/3 = {d / 3} entries; got {labels?.Length}.");
     }
 
-    private static (IChainSource, GeneratedChain?) Random(Parameters p, int d, string nameFormat, Func<System.Random, GeneratedChain> generator)
+    private static (IChainSource, GeneratedChain?) Random(
+        Parameters p, int d, string nameFormat, Func<System.Random, GeneratedChain> generator)
     {
         CheckStart(p.Start, d);
         if (p.Resample)
@@ -131,7 +162,9 @@ internal static partial class IclChainSpec
     {
         if (p.Resample)
         {
-            throw new CliException("--resample-chain applies to the random chains (random, dirichlet, tmin:…); this chain is deterministic", ExitCodes.UsageError);
+            throw new CliException(
+                "--resample-chain applies to the random chains (random, dirichlet, tmin:…); this chain is deterministic",
+                ExitCodes.UsageError);
         }
 
         CheckStart(p.Start, chain.StateCount);
@@ -151,7 +184,8 @@ internal static partial class IclChainSpec
         var source = ChainSource.Process(new ContinuousProcessOptions(process));
         if (p.States is { } d && d != source.StateCount)
         {
-            throw new CliException($"--states {d}: the discretised processes have {source.StateCount} states (values 150 … 849 at 3 digits); omit --states");
+            throw new CliException(
+                $"--states {d}: the discretised processes have {source.StateCount} states (values 150 … 849 at 3 digits); omit --states");
         }
 
         if (p.StartGiven)
@@ -224,12 +258,15 @@ internal static partial class IclChainSpec
 
         if (hi < lo)
         {
-            throw new CliException(string.Create(CultureInfo.InvariantCulture, $"{option}: '{text}' has LO = {lo} above HI = {hi}"), ExitCodes.UsageError);
+            throw new CliException(
+                string.Create(CultureInfo.InvariantCulture, $"{option}: '{text}' has LO = {lo} above HI = {hi}"), ExitCodes.UsageError);
         }
 
         return (lo, hi);
     }
 
-    [GeneratedRegex(@"^\s*(?<lo>[+-]?[0-9.]+([eE][+-]?[0-9]+)?)\s*(-|:|,|\.\.)\s*(?<hi>[+-]?[0-9.]+([eE][+-]?[0-9]+)?)\s*\z", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(
+        @"^\s*(?<lo>[+-]?[0-9.]+([eE][+-]?[0-9]+)?)\s*(-|:|,|\.\.)\s*(?<hi>[+-]?[0-9.]+([eE][+-]?[0-9]+)?)\s*\z",
+        RegexOptions.CultureInvariant)]
     private static partial Regex Range();
 }

@@ -70,7 +70,8 @@ internal static class IclPlot
             var line = plot.Add.ScatterLine(x, values, ScottPlot.Colors.Black);
             line.LinePattern = ScottPlot.LinePattern.Dashed;
             line.LineWidth = 1.5f;
-            line.LegendText = string.Create(CultureInfo.InvariantCulture, $"Thm. 4.3: B̄·√(t_min/N)·√log(2/δ), δ = {result.Options.Delta:G3}");
+            line.LegendText = string.Create(
+                CultureInfo.InvariantCulture, $"Thm. 4.3: B̄·√(t_min/N)·√log(2/δ), δ = {result.Options.Delta:G3}");
             maxY = Math.Max(maxY, Math.Min(values.Max(), double.IsFinite(minY) ? minY + 6 : values.Max()));
             minY = Math.Min(minY, values.Min());
         }
@@ -93,7 +94,10 @@ internal static class IclPlot
         plot.Axes.Left.TickGenerator = LogAxis.Ticks(minY, maxY, scientific: false);
         plot.Axes.SetLimits(x[0], x[^1], minY - 0.12, maxY + 0.08);
         string what = metric == RiskMetric.RunningMean ? "running mean R̂_icl(N)" : "per-position TV at N";
-        plot.Title(Shorten(string.Create(CultureInfo.InvariantCulture, $"In-context learning: {result.ChainName}; {result.Options.Repetitions} repetitions, {result.Options.ConfidenceLevel * 100:G4}% bands")));
+        plot.Title(Shorten(
+            string.Create(CultureInfo.InvariantCulture, $"In-context learning: {result.ChainName}; ")
+            + string.Create(CultureInfo.InvariantCulture, $"{result.Options.Repetitions} repetitions, ")
+            + string.Create(CultureInfo.InvariantCulture, $"{result.Options.ConfidenceLevel * 100:G4}% bands")));
         plot.XLabel(axis == RiskAxis.ContextLength
             ? "context length N (log scale)"
             : string.Create(CultureInfo.InvariantCulture, $"N / t_min (log scale; t_min = {result.MeanMixingTime:G4})"));

@@ -9,14 +9,16 @@ namespace LlmChains.Cli.Commands.Icl;
 /// <summary>Turns the <c>--predictor</c> values into in-context predictors.</summary>
 internal static class IclPredictorSpec
 {
-    public const string Help = "frequentist[:ALPHA] | bayes[:ALPHA] | model:true | model:uniform | model:table:FILE.npy | gguf:FILE (repeat the option or separate with commas to compare; default frequentist)";
+    public const string Help = "frequentist[:ALPHA] | bayes[:ALPHA] | model:true | model:uniform | model:table:FILE.npy | gguf:FILE "
+        + "(repeat the option or separate with commas to compare; default frequentist)";
 
     /// <summary>The predictors, in the order given (the first is the baseline of the comparisons).</summary>
     /// <param name="specs">The raw values (each may hold several, comma-separated).</param>
     /// <param name="stateCount">d.</param>
     /// <param name="fixedChain">The chain when it is the same for every repetition (needed by model:true).</param>
     /// <param name="bayesAlpha">α of a bare "bayes" (the Dirichlet α of a dirichlet chain, else 1).</param>
-    public static IReadOnlyList<IInContextPredictor> Create(IReadOnlyList<string> specs, int stateCount, GeneratedChain? fixedChain, double bayesAlpha)
+    public static IReadOnlyList<IInContextPredictor> Create(
+        IReadOnlyList<string> specs, int stateCount, GeneratedChain? fixedChain, double bayesAlpha)
     {
         var items = specs.SelectMany(s => SplitTopLevel(s)).ToList();
         if (items.Count == 0)
@@ -36,12 +38,18 @@ internal static class IclPredictorSpec
         {
             case "frequentist":
                 double smoothing = argument is null ? 0 : Number(argument, spec);
-                OptionCheck.Require(OptionCheck.IsNonNegative(smoothing), $"--predictor {spec}", $"The add-α smoothing must be finite and ≥ 0; got {smoothing}.");
+                OptionCheck.Require(
+                    OptionCheck.IsNonNegative(smoothing),
+                    $"--predictor {spec}",
+                    $"The add-α smoothing must be finite and ≥ 0; got {smoothing}.");
                 return new FrequentistEstimator(smoothing);
             case "bayes":
                 // a bare "bayes" takes --alpha of a dirichlet chain, checked with the chain
                 double alpha = argument is null ? bayesAlpha : Number(argument, spec);
-                OptionCheck.Require(OptionCheck.IsPositive(alpha), $"--predictor {spec}", $"The Dirichlet concentration α must be finite and > 0; got {alpha}.");
+                OptionCheck.Require(
+                    OptionCheck.IsPositive(alpha),
+                    $"--predictor {spec}",
+                    $"The Dirichlet concentration α must be finite and > 0; got {alpha}.");
                 return new BayesOptimalEstimator(alpha);
             case "model" when argument is not null:
                 return Model(argument, d, fixedChain, spec);
@@ -62,7 +70,9 @@ internal static class IclPredictorSpec
         {
             if (fixedChain is null)
             {
-                throw new CliException($"--predictor {spec}: the true chain changes every repetition here; model:true needs a fixed chain (drop --resample-chain; not available for processes)");
+                throw new CliException(
+                    $"--predictor {spec}: the true chain changes every repetition here; model:true needs a fixed chain "
+                        + "(drop --resample-chain; not available for processes)");
             }
 
             return new LanguageModelPredictor(fixedChain.ToModel(), StateTokenMap.Identity(d), name: "model:true (the chain itself)");
@@ -81,7 +91,8 @@ internal static class IclPredictorSpec
             int t = table.VocabularySize;
             OptionCheck.Require(
                 t >= d, $"--predictor {spec}", $"The model's vocabulary (T = {t}, ids 0..{t - 1}) lacks the token of state {t} (id {t}).");
-            return new LanguageModelPredictor(table, StateTokenMap.Identity(d), name: $"model:table:{Path.GetFileName(file)} (K = {table.ContextWindow})");
+            return new LanguageModelPredictor(
+                table, StateTokenMap.Identity(d), name: $"model:table:{Path.GetFileName(file)} (K = {table.ContextWindow})");
         }
 
         throw new CliException($"--predictor '{spec}': model:… takes true, uniform or table:FILE.npy", ExitCodes.UsageError);

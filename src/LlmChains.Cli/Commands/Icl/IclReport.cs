@@ -31,37 +31,50 @@ internal sealed record IclReport(InContextExperimentResult Result, RiskMetric Me
         o.WriteLine("llmchains icl");
         o.WriteLine($"  chain        {r.ChainName}");
         o.WriteLine(string.Create(inv, $"  states       d = {r.StateCount}"));
-        o.WriteLine(string.Create(inv, $"  protocol     N = {n}, {r.Options.Repetitions} repetitions ({(r.ChainIsFixed ? "one chain, a new trajectory each" : "a new chain and trajectory each")}), seed {r.Options.Seed}, {r.ContextLengths.Count} context lengths"));
+        string each = r.ChainIsFixed ? "one chain, a new trajectory each" : "a new chain and trajectory each";
+        o.WriteLine(string.Create(inv, $"  protocol     N = {n}, {r.Options.Repetitions} repetitions ({each}), ")
+            + string.Create(inv, $"seed {r.Options.Seed}, {r.ContextLengths.Count} context lengths"));
         o.WriteLine($"  t_min        {MixingText(r)}");
         if (r.TheoryCurve is { } theory)
         {
             var bound = r.Chains.First(c => c.Bound is not null).Bound!;
-            string constant = r.TheoryChainCount == 1 ? string.Create(inv, $"B̄ = {bound.Constant:G5}") : string.Create(inv, $"mean over {r.TheoryChainCount} chains");
-            o.WriteLine(string.Create(inv, $"  theory       Thm. 4.3 gap B̄·√(t_min/N)·√log(2/δ) = {theory[last]:G4} at N = {n} ({constant}; B_U = {r.Options.UnembeddingNorm:G4}, τ = {r.Options.Temperature:G4}, δ = {r.Options.Delta:G4})"));
+            string constant = r.TheoryChainCount == 1
+                ? string.Create(inv, $"B̄ = {bound.Constant:G5}")
+                : string.Create(inv, $"mean over {r.TheoryChainCount} chains");
+            o.WriteLine(string.Create(inv, $"  theory       Thm. 4.3 gap B̄·√(t_min/N)·√log(2/δ) = {theory[last]:G4} ")
+                + string.Create(inv, $"at N = {n} ({constant}; ")
+                + string.Create(inv, $"B_U = {r.Options.UnembeddingNorm:G4}, τ = {r.Options.Temperature:G4}, δ = {r.Options.Delta:G4})"));
         }
         else
         {
-            o.WriteLine("  theory       Thm. 4.3 does not apply (" + (r.Chains.Select(c => c.Note).FirstOrDefault(x => x is not null) ?? "no finite t_min") + ")");
+            string why = r.Chains.Select(c => c.Note).FirstOrDefault(x => x is not null) ?? "no finite t_min";
+            o.WriteLine("  theory       Thm. 4.3 does not apply (" + why + ")");
         }
 
         o.WriteLine();
         string band = string.Create(inv, $"{r.Options.ConfidenceLevel * 100:G4}%");
-        o.WriteLine(string.Create(inv, $"  risk at N = {n} (mean [{band} band]) and scaling-law fit over N ∈ [{r.FitMinimumLength}, {r.FitMaximumLength}]"));
+        o.WriteLine(string.Create(inv, $"  risk at N = {n} (mean [{band} band]) ")
+            + string.Create(inv, $"and scaling-law fit over N ∈ [{r.FitMinimumLength}, {r.FitMaximumLength}]"));
         int width = Math.Max(12, r.Predictors.Max(p => p.Name.Length));
-        o.WriteLine($"  {"predictor".PadRight(width)}  {"per-position TV",-30}  {"slope ± SE (R²)",-24}  {"running mean R̂_icl",-30}  slope ± SE (R²)");
+        o.WriteLine($"  {"predictor".PadRight(width)}  {"per-position TV",-30}  {"slope ± SE (R²)",-24}  "
+            + $"{"running mean R̂_icl",-30}  slope ± SE (R²)");
         foreach (var p in r.Predictors)
         {
-            o.WriteLine($"  {p.Name.PadRight(width)}  {Risk(p.PerPosition, last),-30}  {Fit(p.PerPosition.Fit),-24}  {Risk(p.RunningMean, last),-30}  {Fit(p.RunningMean.Fit)}");
+            o.WriteLine($"  {p.Name.PadRight(width)}  {Risk(p.PerPosition, last),-30}  {Fit(p.PerPosition.Fit),-24}  "
+                + $"{Risk(p.RunningMean, last),-30}  {Fit(p.RunningMean.Fit)}");
         }
 
-        o.WriteLine(string.Create(inv, $"  (slope SE: jackknife over repetitions; reference c·N^(−1/2) with c = {r.GetReferenceCoefficient(metric):G4} for the {(metric == RiskMetric.RunningMean ? "running mean" : "per-position risk")})"));
+        string risk = metric == RiskMetric.RunningMean ? "running mean" : "per-position risk";
+        o.WriteLine(string.Create(inv, $"  (slope SE: jackknife over repetitions; ")
+            + string.Create(inv, $"reference c·N^(−1/2) with c = {r.GetReferenceCoefficient(metric):G4} for the {risk})"));
         if (r.Comparisons.Count > 0)
         {
             o.WriteLine();
             o.WriteLine(string.Create(inv, $"  paired differences at N = {n} (negative: better than {r.Comparisons[0].Baseline})"));
             foreach (var c in r.Comparisons)
             {
-                o.WriteLine($"  {c.Predictor.PadRight(width)}  per-position {Risk(c.PerPosition, last)}   running mean {Risk(c.RunningMean, last)}");
+                o.WriteLine($"  {c.Predictor.PadRight(width)}  per-position {Risk(c.PerPosition, last)}   "
+                    + $"running mean {Risk(c.RunningMean, last)}");
             }
         }
 

@@ -12,7 +12,10 @@ internal sealed class ModelOptions
 {
     public Option<string?> Model { get; } = new("--model") { Description = ModelSource.Help };
 
-    public Option<int?> Vocabulary { get; } = new("--vocab") { Description = "Vocabulary size T (uniform, random; checked for the others)" };
+    public Option<int?> Vocabulary { get; } = new("--vocab")
+    {
+        Description = "Vocabulary size T (uniform, random; checked for the others)",
+    };
 
     public Option<int?> Context { get; } = new("--context") { Description = "Context window K (default 3; inferred for table:)" };
 
@@ -24,42 +27,68 @@ internal sealed class ModelOptions
 
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed of the random model", DefaultValueFactory = _ => 0 };
 
-    public Option<double> LogitScale { get; } = new("--logit-scale") { Description = "Standard deviation of the random model's logits", DefaultValueFactory = _ => 1.0 };
+    public Option<double> LogitScale { get; } = new("--logit-scale")
+    {
+        Description = "Standard deviation of the random model's logits",
+        DefaultValueFactory = _ => 1.0,
+    };
 
     public Option<string> Precision { get; } = CreatePrecision();
 
-    public Option<string?> Tokens { get; } = new("--tokens") { Description = "gguf: the sub-vocabulary that defines T: pieces (0,1), ids (id:15,id:16) or digits:N; default 0,1" };
+    public Option<string?> Tokens { get; } = new("--tokens")
+    {
+        Description = "gguf: the sub-vocabulary that defines T: pieces (0,1), ids (id:15,id:16) or digits:N; default 0,1",
+    };
 
-    public Option<int?> Threads { get; } = new("--threads") { Description = "gguf: CPU threads of the model, 1 to 4 per processor (default: half the processors, at least 1)" };
+    public Option<int?> Threads { get; } = new("--threads")
+    {
+        Description = "gguf: CPU threads of the model, 1 to 4 per processor (default: half the processors, at least 1)",
+    };
 
     public IEnumerable<Option> All => [Model, Vocabulary, Context, TopK, TopP, MinP, Seed, LogitScale, Precision, Tokens, Threads];
 
     /// <summary>Whether the user chose a model (otherwise the paper's toy example is used).</summary>
     public bool IsDefaultModel(ParseResult parse) => parse.GetValue(Model) is null;
 
-    public bool AnyModelOptionGiven(ParseResult parse) => parse.GetResult(Model) is not null || parse.GetResult(Vocabulary) is not null || parse.GetResult(Context) is not null;
+    public bool AnyModelOptionGiven(ParseResult parse)
+        => parse.GetResult(Model) is not null || parse.GetResult(Vocabulary) is not null || parse.GetResult(Context) is not null;
 
-    /// <summary>The model, refused before it is created (where T and K are known first) or built when its chain does not fit <paramref name="budget"/>.</summary>
+    /// <summary>
+    /// The model, refused before it is created (where T and K are known first) or built when its chain does not fit <paramref
+    /// name="budget"/>.
+    /// </summary>
     /// <param name="parse">The command line.</param>
     /// <param name="budget">The memory budget.</param>
-    /// <param name="requireFits">Another check of (T, K) than the chain's (<see cref="RequireChainFits"/>), for commands that allocate something else.</param>
-    public (ILanguageModel Model, string Description) CreateModel(ParseResult parse, MemoryBudget budget, Action<int, int>? requireFits = null)
+    /// <param name="requireFits">Another check of (T, K) than the chain's (<see cref="RequireChainFits"/>), for commands that allocate
+    /// something else.</param>
+    public (ILanguageModel Model, string Description) CreateModel(
+        ParseResult parse, MemoryBudget budget, Action<int, int>? requireFits = null)
     {
         RequireApplicable(parse);
         double logitScale = parse.GetValue(LogitScale);
         OptionCheck.Require(
-            OptionCheck.IsNonNegative(logitScale), "--logit-scale", $"the standard deviation of the logits must be finite and ≥ 0; got {logitScale}.");
+            OptionCheck.IsNonNegative(logitScale),
+            "--logit-scale",
+            $"the standard deviation of the logits must be finite and ≥ 0; got {logitScale}.");
         if (parse.GetValue(Tokens) is { } tokens)
         {
             CheckTokens(tokens);
         }
 
         return ModelSource.Create(
-            parse.GetValue(Model), parse.GetValue(Vocabulary), parse.GetValue(Context), parse.GetValue(Seed), logitScale, parse.GetValue(Tokens),
-            parse.GetValue(Threads), requireFits ?? ((t, k) => RequireChainFits(parse, t, k, budget)));
+            parse.GetValue(Model),
+            parse.GetValue(Vocabulary),
+            parse.GetValue(Context),
+            parse.GetValue(Seed),
+            logitScale,
+            parse.GetValue(Tokens),
+            parse.GetValue(Threads),
+            requireFits ?? ((t, k) => RequireChainFits(parse, t, k, budget)));
     }
 
-    /// <summary>The --tokens specification is well formed (whether its tokens are in the model's vocabulary is known once it is read).</summary>
+    /// <summary>
+    /// The --tokens specification is well formed (whether its tokens are in the model's vocabulary is known once it is read).
+    /// </summary>
     private static void CheckTokens(string tokens)
     {
         try
@@ -75,22 +104,32 @@ internal sealed class ModelOptions
     /// <summary>Whether the probabilities (and captured logits) are stored in float32 (<c>--precision float32</c>).</summary>
     public bool IsSinglePrecision(ParseResult parse) => IsSingle(parse);
 
-    /// <summary>Refuses an option given for a model that does not use it (--logit-scale with --model uniform would otherwise be ignored).</summary>
+    /// <summary>
+    /// Refuses an option given for a model that does not use it (--logit-scale with --model uniform would otherwise be ignored).
+    /// </summary>
     private void RequireApplicable(ParseResult parse)
     {
         string spec = parse.GetValue(Model) ?? string.Empty;
         int colon = spec.IndexOf(':', StringComparison.Ordinal);
         string kind = (colon < 0 ? spec : spec[..colon]).ToLowerInvariant();
-        foreach (var (option, model) in new (Option Option, string Model)[] { (Seed, "random"), (LogitScale, "random"), (Tokens, "gguf"), (Threads, "gguf") })
+        var modelOptions = new (Option Option, string Model)[]
+        {
+            (Seed, "random"), (LogitScale, "random"), (Tokens, "gguf"), (Threads, "gguf"),
+        };
+        foreach (var (option, model) in modelOptions)
         {
             if (parse.GetResult(option) is { Implicit: false } && kind != model)
             {
-                throw new CliException($"{option.Name} applies to --model {model}{(model == "gguf" ? ":FILE" : string.Empty)}; the model here is {(spec.Length == 0 ? "the paper's toy example" : spec)}", ExitCodes.UsageError);
+                string which = model == "gguf" ? ":FILE" : string.Empty;
+                string here = spec.Length == 0 ? "the paper's toy example" : spec;
+                throw new CliException($"{option.Name} applies to --model {model}{which}; the model here is {here}", ExitCodes.UsageError);
             }
         }
     }
 
-    /// <summary>The decoding options at <paramref name="temperature"/> with the truncations given on the command line (validated).</summary>
+    /// <summary>
+    /// The decoding options at <paramref name="temperature"/> with the truncations given on the command line (validated).
+    /// </summary>
     public DecodingOptions Decoding(ParseResult parse, double temperature)
     {
         int? topK = parse.GetValue(TopK);
@@ -118,14 +157,20 @@ internal sealed class ModelOptions
     {
         var size = StateSpace.Describe(vocabularySize, contextWindow);
         string precision = IsSingle(parse) ? "float32" : "float64";
-        budget.RequireLog10(ResourceEstimate.Log10Chain(size, IsSingle(parse)), $"{ResourceEstimate.DescribeChain(size)} with its {precision} table and analysis vectors");
+        budget.RequireLog10(
+            ResourceEstimate.Log10Chain(size, IsSingle(parse)),
+            $"{ResourceEstimate.DescribeChain(size)} with its {precision} table and analysis vectors");
     }
 
     private bool IsSingle(ParseResult parse) => parse.GetValue(Precision) == "float32";
 
     private static Option<string> CreatePrecision()
     {
-        var option = new Option<string>("--precision") { Description = "Storage of the probabilities: float64 | float32", DefaultValueFactory = _ => "float64" };
+        var option = new Option<string>("--precision")
+        {
+            Description = "Storage of the probabilities: float64 | float32",
+            DefaultValueFactory = _ => "float64",
+        };
         option.AcceptOnlyFromAmong("float64", "float32");
         return option;
     }

@@ -42,9 +42,11 @@ internal static class SweepCommand
             var (model, description) = models.CreateModel(parse, budget);
             using var ownedModel = model as IDisposable;
             IReadOnlyList<TemperaturePoint> points;
-            using (var progress = new StderrProgress<(int Done, int Count)>(context.Error, "sweeping temperatures", p => (double)p.Done / p.Count))
+            using (var progress = new StderrProgress<(int Done, int Count)>(
+                context.Error, "sweeping temperatures", p => (double)p.Done / p.Count))
             {
-                points = TemperatureSweep.Run(model, grid, truncation, chainOptions: models.BuildOptions(parse, budget), progress: progress);
+                points = TemperatureSweep.Run(
+                    model, grid, truncation, chainOptions: models.BuildOptions(parse, budget), progress: progress);
             }
 
             string? plotPath = parse.GetValue(plot);

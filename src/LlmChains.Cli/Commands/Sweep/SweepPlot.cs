@@ -16,13 +16,32 @@ internal static class SweepPlot
         var positive = points.Where(p => p.Temperature > 0).ToArray();
         string greedy = points.Any(p => p.Temperature == 0) ? "; τ = 0 (greedy): in the table" : string.Empty;
         // legends in the corner the curve leaves empty: ε grows with τ, t_mix falls
-        var left = Panel(positive, p => p.Log10Epsilon, "ε = min (Q^K)_ij (log scale)", "ε(τ): the Prop. 3.4 constant", greedy, ScottPlot.Alignment.LowerRight);
-        var right = Panel(positive, p => p.MixingTime > 0 && double.IsFinite(p.MixingTime) ? Math.Log10(p.MixingTime) : double.NaN, "t_mix(1/4) (log scale)", "t_mix(τ): higher τ forgets the prompt sooner", greedy, ScottPlot.Alignment.LowerLeft);
+        var left = Panel(
+            positive,
+            p => p.Log10Epsilon,
+            "ε = min (Q^K)_ij (log scale)",
+            "ε(τ): the Prop. 3.4 constant",
+            greedy,
+            ScottPlot.Alignment.LowerRight);
+        var right = Panel(
+            positive,
+            p => p.MixingTime > 0 && double.IsFinite(p.MixingTime) ? Math.Log10(p.MixingTime) : double.NaN,
+            "t_mix(1/4) (log scale)",
+            "t_mix(τ): higher τ forgets the prompt sooner",
+            greedy,
+            ScottPlot.Alignment.LowerLeft);
         left.Title(Wrap(title, 60));
         PlotFile.SaveSideBySide(left, right, path, 640, 640, 480);
     }
 
-    private static ScottPlot.Plot Panel(TemperaturePoint[] points, Func<TemperaturePoint, double> log10Value, string yLabel, string legend, string greedy, ScottPlot.Alignment legendCorner)
+    private static ScottPlot.Plot Panel(
+        TemperaturePoint[] points,
+        Func<TemperaturePoint,
+        double> log10Value,
+        string yLabel,
+        string legend,
+        string greedy,
+        ScottPlot.Alignment legendCorner)
     {
         var plot = new ScottPlot.Plot();
         var drawn = points.Where(p => double.IsFinite(log10Value(p))).ToArray();
@@ -41,7 +60,8 @@ internal static class SweepPlot
 
             if (missing.Length > 0)
             {
-                var marks = plot.Add.ScatterPoints(missing.Select(p => Math.Log10(p.Temperature)).ToArray(), missing.Select(_ => yMax + 0.2).ToArray());
+                var marks = plot.Add.ScatterPoints(
+                    missing.Select(p => Math.Log10(p.Temperature)).ToArray(), missing.Select(_ => yMax + 0.2).ToArray());
                 marks.MarkerShape = ScottPlot.MarkerShape.FilledTriangleUp;
                 marks.MarkerSize = 10;
                 marks.Color = ScottPlot.Colors.Red;

@@ -83,7 +83,9 @@ internal sealed record SweepReport(IReadOnlyList<TemperaturePoint> Points, strin
         null => "–",
     };
 
-    /// <summary>A number with <paramref name="digits"/> decimals, "−∞"/"∞" for infinities and "–" for NaN (not "-Infinity", "NaN").</summary>
+    /// <summary>
+    /// A number with <paramref name="digits"/> decimals, "−∞"/"∞" for infinities and "–" for NaN (not "-Infinity", "NaN").
+    /// </summary>
     private static string Fixed(double value, int digits) => double.IsNaN(value)
         ? "–"
         : double.IsNegativeInfinity(value)
