@@ -3,7 +3,6 @@ using System.Globalization;
 using LlmChains.Cli.Limits;
 using LlmChains.Cli.Output;
 using LlmChains.Cli.Parsing;
-using LlmChains.Cli.Plots;
 using LlmChains.InContext;
 
 namespace LlmChains.Cli.Commands.Icl;
