@@ -80,7 +80,7 @@ internal static class ScaleRun
             var progress = new Progress<LlmChains.Progress>(p => Console.Error.WriteLine("  π: " + p));
             var stationary = StationaryDistribution.Compute(chain, new StationaryOptions { Tolerance = 1e-8 }, progress);
             double solve = clock.Elapsed.TotalSeconds;
-            Say($"π: {stationary.Method}, {stationary.Status}, {stationary.Iterations} products, residual {stationary.Residual:E2}, {solve:F1} s");
+            Say($"π: {stationary.Method}, {stationary.Status}, {stationary.MatrixVectorProducts} products, residual {stationary.Residual:E2}, {solve:F1} s");
 
             clock.Restart();
             Array.Fill(x, 1.0 / n);

@@ -72,7 +72,7 @@ internal sealed record AnalyzeReport(
                 ? F($" of class {pi.Class.Id} ({pi.Class.Size:N0} states from {Format(Chain, pi.Class.FirstState)})")
                 : string.Empty;
             Line(o, "stationary", F($"{pi.Method}{which}: residual ‖πQ − π‖₁ = {pi.Residual:G2}, ")
-                + F($"{pi.Iterations:N0} matrix-vector products, {pi.Status}"));
+                + F($"{pi.MatrixVectorProducts:N0} matrix-vector products, {pi.Status}"));
         }
 
         if (a.StationaryDistributions.Count > 5)

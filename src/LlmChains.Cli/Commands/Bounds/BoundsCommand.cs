@@ -403,7 +403,7 @@ internal static class BoundsCommand
                 .Input("epsilon", "target ε", eps);
             report.Rows = [];
             report.PercentRowsInText = true;
-            var bounds = new List<(CatalogModel Model, PretrainingBound Bound)>();
+            var bounds = new List<(CatalogEntry Model, PretrainingBound Bound)>();
             foreach (var model in ModelCatalog.Models)
             {
                 var bound = model.ToPretrainingBound(tau);

@@ -14,7 +14,7 @@ internal static class CatalogPlot
     private const double MaxLog10Tokens = 14.5;
     private const int Points = 64;
 
-    public static void Save(IReadOnlyList<(CatalogModel Model, PretrainingBound Bound)> models, double delta, string path)
+    public static void Save(IReadOnlyList<(CatalogEntry Model, PretrainingBound Bound)> models, double delta, string path)
     {
         var plot = new ScottPlot.Plot();
         var palette = new ScottPlot.Palettes.Category10();

@@ -101,7 +101,7 @@ internal sealed record IclReport(InContextExperimentResult Result, RiskMetric Me
                 return "∞ (" + (c.Note ?? "the chain does not mix") + ")";
             }
 
-            string certified = c.MixingTimeResult?.IsCertified == true ? "certified" : "upper bound, not certified";
+            string certified = c.TMinResult?.IsCertified == true ? "certified" : "upper bound, not certified";
             return string.Create(inv, $"{c.MixingTime:G5} ({certified}; p_min = {c.MinimumTransitionProbability:G4})");
         }
 

@@ -158,7 +158,7 @@ public static partial class StationaryDistribution
             StationaryClassProblem problem = builder.Create(classes[position], position, cancellationToken);
             StationaryResult result = SolveClass(problem, chain.StateCount, options, gthMaxElements, logger, progress, cancellationToken);
             worst = Math.Max(worst, result.Residual);
-            products += result.Iterations;
+            products += result.MatrixVectorProducts;
             results.Add(result);
         }
 

@@ -41,7 +41,7 @@ public sealed class StationaryResult
         _firstState = firstState;
         Method = method;
         Status = status;
-        Iterations = iterations;
+        MatrixVectorProducts = iterations;
         Residual = residual;
         ErrorEstimate = errorEstimate;
         ClampedMass = clampedMass;
@@ -57,7 +57,7 @@ public sealed class StationaryResult
     /// <param name="structure">The chain's classes.</param>
     /// <param name="classId">The recurrent class the distribution lives on.</param>
     /// <param name="distribution">π over all states: finite, ≥ 0, zero off the class, not all zero; it is normalised to sum 1.</param>
-    /// <param name="iterations">Matrix–vector products your solver used (reported as is).</param>
+    /// <param name="matrixVectorProducts">Matrix–vector products your solver used (reported as is).</param>
     /// <param name="elapsed">Time your solver took (reported as is).</param>
     /// <param name="tolerance">The residual below which the status is <see cref="SolveStatus.Converged"/>, else <see cref="SolveStatus.AboveTolerance"/>; default 1e−12 as <see cref="StationaryOptions.Tolerance"/>.</param>
     /// <exception cref="ArgumentException">A length differs from the chain's state count, the class is not a recurrent class of <paramref name="structure"/>, an entry is negative or not finite, mass lies off the class, or all entries are zero.</exception>
@@ -66,7 +66,7 @@ public sealed class StationaryResult
         ChainStructure structure,
         int classId,
         ReadOnlySpan<double> distribution,
-        int iterations = 0,
+        int matrixVectorProducts = 0,
         TimeSpan elapsed = default,
         double tolerance = 1e-12)
     {
@@ -134,7 +134,7 @@ public sealed class StationaryResult
 
         int[]? stateIndices = contiguous ? null : [.. states.Select(x => (int)x)];
         var status = residual <= tolerance ? SolveStatus.Converged : SolveStatus.AboveTolerance;
-        var result = new StationaryResult(full.Length, recurrentClass, classValues, stateIndices, states[0], StationaryMethod.External, status, iterations, residual, null, 0, elapsed);
+        var result = new StationaryResult(full.Length, recurrentClass, classValues, stateIndices, states[0], StationaryMethod.External, status, matrixVectorProducts, residual, null, 0, elapsed);
         result._full = full;
         return result;
     }
@@ -197,7 +197,7 @@ public sealed class StationaryResult
     public StationaryMethod Method { get; }
 
     /// <summary>The number of matrix–vector products x ↦ x·Q, including the final residual check.</summary>
-    public int Iterations { get; }
+    public int MatrixVectorProducts { get; }
 
     /// <summary>How the solve ended. Non-convergence is a status, not an exception.</summary>
     public SolveStatus Status { get; }

@@ -7,4 +7,4 @@ namespace LlmChains.Analysis.Convergence;
 /// <param name="MixingTime">t_mix(ε).</param>
 /// <param name="TMin">t_min, certified when <see cref="TMinResult.IsCertified"/>.</param>
 /// <param name="Structure">The classification used to decide finiteness.</param>
-public sealed record MixingTimes(TotalVariationCurve Curve, MixingTimeResult MixingTime, TMinResult TMin, ChainStructure Structure);
+public sealed record MixingAnalysis(TotalVariationCurve Curve, MixingTimeResult MixingTime, TMinResult TMin, ChainStructure Structure);

@@ -7,7 +7,7 @@ namespace LlmChains.Bounds;
 /// embedding dimension r, with the unembedding-norm bound B_U the paper uses for Fig. 1 (T√r, App. E.1.1) unless
 /// overridden with <c>model with { UnembeddingNorm = … }</c>.
 /// </summary>
-public sealed record CatalogModel
+public sealed record CatalogEntry
 {
     private readonly double? _unembeddingNorm;
 
@@ -17,7 +17,7 @@ public sealed record CatalogModel
     /// <param name="vocabularySize">T ≥ 1.</param>
     /// <param name="embeddingDimension">r ≥ 1.</param>
     /// <exception cref="ArgumentException">An empty name, or a value out of range.</exception>
-    public CatalogModel(string name, double trainingTokens, int vocabularySize, int embeddingDimension)
+    public CatalogEntry(string name, double trainingTokens, int vocabularySize, int embeddingDimension)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         BoundGuard.SampleCount(trainingTokens, nameof(trainingTokens));
