@@ -154,10 +154,11 @@ public sealed partial class RemoteLanguageModel
                     slice[i] = prompts[start + i];
                 }
 
-                TokenLogprobs[] answers = await _protocol.NextTokenAsync(slice, _options.TopLogprobs, null, token).ConfigureAwait(false);
+                TokenLogprobs[] answers = await _protocol.NextTokenAsync(slice, _options.TopLogprobs, null, _ids, token).ConfigureAwait(false);
                 var batchRows = new double[slice.Length][];
                 for (int i = 0; i < slice.Length; i++)
                 {
+                    CheckGenerated(answers[i], null, slice[i]);
                     batchRows[i] = Extract(answers[i]);
                 }
 
@@ -183,14 +184,11 @@ public sealed partial class RemoteLanguageModel
             }
 
             int[][] forcedPrompts = [.. lacking.Select(i => prompts[i])];
-            TokenLogprobs[] answers = await _protocol.NextTokenAsync(forcedPrompts, 1, _ids[x], cancellationToken).ConfigureAwait(false);
+            TokenLogprobs[] answers = await _protocol.NextTokenAsync(forcedPrompts, 1, _ids[x], null, cancellationToken).ConfigureAwait(false);
             for (int j = 0; j < lacking.Length; j++)
             {
                 var answer = answers[j];
-                if (answer.Generated is { } generated && generated != _ids[x])
-                {
-                    throw new RemoteServerException(string.Create(CultureInfo.InvariantCulture, $"Asked to generate token {_ids[x]} ('{_pieces[x]}') after prompt [{string.Join(",", forcedPrompts[j])}], the server generated token {generated}: it ignores allowed_token_ids/logit_bias, or its vocabulary is not the one the ids were resolved on."));
-                }
+                CheckGenerated(answer, x, forcedPrompts[j]);
 
                 if (!answer.Values.TryGetValue(_ids[x], out double value))
                 {
@@ -221,6 +219,35 @@ public sealed partial class RemoteLanguageModel
         }
 
         return row;
+    }
+
+    /// <summary>
+    /// Refuses an answer whose generated token is not the one asked for (<paramref name="forced"/>), not one of the states
+    /// (the request allowed only those), or is named by another text than the state's: the server ignores the
+    /// restriction, or its vocabulary is not the one the ids were resolved on.
+    /// </summary>
+    private void CheckGenerated(TokenLogprobs answer, int? forced, int[] prompt)
+    {
+        if (answer.Generated is not { } generated)
+        {
+            return;
+        }
+
+        int state = Array.IndexOf(_ids, generated);
+        if (forced is { } x && generated != _ids[x])
+        {
+            throw new RemoteServerException(string.Create(CultureInfo.InvariantCulture, $"Asked to generate token {_ids[x]} ('{_pieces[x]}') after prompt [{string.Join(",", prompt)}], the server generated token {generated}: it ignores allowed_token_ids/logit_bias, or its vocabulary is not the one the ids were resolved on (a different model or tokenizer behind the same address?)."));
+        }
+
+        if (state < 0 && Dialect == ServerDialect.Vllm)
+        {
+            throw new RemoteServerException(string.Create(CultureInfo.InvariantCulture, $"The server generated token {generated} after prompt [{string.Join(",", prompt)}] although allowed_token_ids restricted it to the state tokens [{string.Join(",", _ids)}]: its vocabulary is not the one the ids were resolved on (a different model or tokenizer behind the same address?), or it ignores allowed_token_ids."));
+        }
+
+        if (state >= 0 && answer.GeneratedText is { } text && !string.Equals(Normalize(text), Normalize(_pieces[state]), StringComparison.Ordinal))
+        {
+            throw new RemoteServerException(string.Create(CultureInfo.InvariantCulture, $"The server generated token {generated} with the text '{text}', but token {generated} is '{_pieces[state]}' on the tokenizer the ids were resolved with: the server's vocabulary is another one (a different model or tokenizer behind the same address?)."));
+        }
     }
 
     /// <summary>Refuses an answer that names state token x by another text: the server's tokenizer is another one.</summary>

@@ -61,7 +61,8 @@ public sealed partial class RemoteLanguageModel
         if (open.Count > 0 && _protocol.HasPromptLogprobs)
         {
             int last = origin + wanted[open[^1]];
-            TokenLogprobs?[] answers = _protocol.PromptAsync(prompt[..(last + 1)], _options.TopLogprobs, cancellationToken).GetAwaiter().GetResult();
+            TokenLogprobs?[] answers = _protocol.PromptAsync(prompt[..(last + 1)], _options.TopLogprobs, _ids, cancellationToken).GetAwaiter().GetResult();
+            CheckGenerated(answers[^1]!, null, prompt[..(last + 1)]);
             var stillOpen = new List<int>();
             foreach (int i in open)
             {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 
 namespace LlmChains.Remote.Internals;
 
@@ -25,7 +24,7 @@ internal sealed class LlamaCppProtocol(HttpTransport transport) : ServerProtocol
         return Parse(body, "detokenize", WireJson.Default.LlamaCppDetokenizeResponse).Content ?? throw Malformed("detokenize", "no \"content\"");
     }
 
-    internal override async Task<TokenLogprobs[]> NextTokenAsync(IReadOnlyList<int[]> prompts, int top, int? forced, CancellationToken cancellationToken)
+    internal override async Task<TokenLogprobs[]> NextTokenAsync(IReadOnlyList<int[]> prompts, int top, int? forced, int[]? allowed, CancellationToken cancellationToken)
     {
         var request = new LlamaCppCompletionRequest
         {
@@ -56,6 +55,7 @@ internal sealed class LlamaCppProtocol(HttpTransport transport) : ServerProtocol
 
             Add(logprobs, first.Id, first.Token, first.Logprob, result.Index);
             logprobs.Generated = first.Id;
+            logprobs.GeneratedText = first.Token;
             answer[result.Index] = logprobs;
         }
 

@@ -17,6 +17,13 @@ internal sealed class LlamaCppCompletionRequest
 
     [JsonPropertyName("temperature")] public double Temperature { get; init; }
 
+    /// <summary>No truncation by the samplers (the reported probabilities are before them anyway).</summary>
+    [JsonPropertyName("top_k")] public int TopK { get; init; }
+
+    [JsonPropertyName("top_p")] public double TopP { get; init; } = 1;
+
+    [JsonPropertyName("min_p")] public double MinP { get; init; }
+
     [JsonPropertyName("cache_prompt")] public bool CachePrompt { get; init; } = true;
 
     /// <summary>[[id, bias], …].</summary>

@@ -16,13 +16,14 @@ internal abstract class ServerProtocol(HttpTransport transport)
 
     /// <summary>
     /// The top <paramref name="top"/> next-token log-probabilities after each prompt, as the model gives them before any
-    /// bias or sampler; with <paramref name="forced"/> the server is made to generate that token, so its log-probability
-    /// is in the answer whatever its rank.
+    /// bias or sampler. With <paramref name="forced"/> the server is made to generate that token (greedy, the others
+    /// banned or outweighed), so its log-probability is in the answer whatever its rank. With <paramref name="allowed"/>
+    /// (vLLM) the generated token is one of those, which lets the answer's token text be checked.
     /// </summary>
-    internal abstract Task<TokenLogprobs[]> NextTokenAsync(IReadOnlyList<int[]> prompts, int top, int? forced, CancellationToken cancellationToken);
+    internal abstract Task<TokenLogprobs[]> NextTokenAsync(IReadOnlyList<int[]> prompts, int top, int? forced, int[]? allowed, CancellationToken cancellationToken);
 
     /// <summary>Entry i: the top next-token log-probabilities after prompt[0..i] (i = 0..n−1; entry 0 is null when the server gives none).</summary>
-    internal virtual Task<TokenLogprobs?[]> PromptAsync(int[] prompt, int top, CancellationToken cancellationToken)
+    internal virtual Task<TokenLogprobs?[]> PromptAsync(int[] prompt, int top, int[]? allowed, CancellationToken cancellationToken)
         => throw new NotSupportedException("This server has no prompt log-probabilities.");
 
     /// <summary>The answer of a request, for messages.</summary>

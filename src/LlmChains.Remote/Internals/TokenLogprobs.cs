@@ -9,4 +9,7 @@ internal sealed class TokenLogprobs
 
     /// <summary>The generated token, when the answer names it.</summary>
     internal int? Generated { get; set; }
+
+    /// <summary>The generated token's text, when the answer gives it.</summary>
+    internal string? GeneratedText { get; set; }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 
 namespace LlmChains.Remote.Internals;
 
@@ -24,7 +23,7 @@ internal sealed class VllmProtocol(HttpTransport transport, string model) : Serv
         return Parse(body, "detokenize", WireJson.Default.VllmDetokenizeResponse).Prompt ?? throw Malformed("detokenize", "no \"prompt\"");
     }
 
-    internal override async Task<TokenLogprobs[]> NextTokenAsync(IReadOnlyList<int[]> prompts, int top, int? forced, CancellationToken cancellationToken)
+    internal override async Task<TokenLogprobs[]> NextTokenAsync(IReadOnlyList<int[]> prompts, int top, int? forced, int[]? allowed, CancellationToken cancellationToken)
     {
         var request = new VllmCompletionRequest
         {
@@ -32,7 +31,7 @@ internal sealed class VllmProtocol(HttpTransport transport, string model) : Serv
             Prompt = prompts,
             Logprobs = top,
             Temperature = forced is null ? 1 : 0,
-            AllowedTokenIds = forced is { } id ? [id] : null,
+            AllowedTokenIds = forced is { } id ? [id] : allowed,
         };
         var choices = await CompleteAsync(request, prompts.Count, cancellationToken).ConfigureAwait(false);
         var result = new TokenLogprobs[prompts.Count];
@@ -44,9 +43,9 @@ internal sealed class VllmProtocol(HttpTransport transport, string model) : Serv
         return result;
     }
 
-    internal override async Task<TokenLogprobs?[]> PromptAsync(int[] prompt, int top, CancellationToken cancellationToken)
+    internal override async Task<TokenLogprobs?[]> PromptAsync(int[] prompt, int top, int[]? allowed, CancellationToken cancellationToken)
     {
-        var request = new VllmCompletionRequest { Model = model, Prompt = [prompt], Logprobs = top, PromptLogprobs = top, Temperature = 1 };
+        var request = new VllmCompletionRequest { Model = model, Prompt = [prompt], Logprobs = top, PromptLogprobs = top, Temperature = 1, AllowedTokenIds = allowed };
         var choice = (await CompleteAsync(request, 1, cancellationToken).ConfigureAwait(false))[0];
         var positions = choice.PromptLogprobs ?? throw Malformed(Completions, "no \"prompt_logprobs\" although they were asked for");
         if (positions.Count != prompt.Length)
@@ -105,6 +104,7 @@ internal sealed class VllmProtocol(HttpTransport transport, string model) : Serv
         if (choice.Logprobs!.Tokens is { Count: > 0 } tokens)
         {
             result.Generated = TokenId(tokens[0]);
+            result.GeneratedText = choice.Text;
         }
 
         return result;

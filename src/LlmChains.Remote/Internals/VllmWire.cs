@@ -19,6 +19,13 @@ internal sealed class VllmCompletionRequest
 
     [JsonPropertyName("prompt_logprobs")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? PromptLogprobs { get; init; }
 
+    /// <summary>1 and −1 (0 in recent versions means the same): no truncation, whatever the model's generation_config says.</summary>
+    [JsonPropertyName("top_p")] public double TopP { get; init; } = 1;
+
+    [JsonPropertyName("top_k")] public int TopK { get; init; } = -1;
+
+    [JsonPropertyName("min_p")] public double MinP { get; init; }
+
     [JsonPropertyName("allowed_token_ids")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int[]? AllowedTokenIds { get; init; }
 }
 
@@ -32,6 +39,9 @@ internal sealed class VllmCompletionResponse
 internal sealed class VllmChoice
 {
     [JsonPropertyName("index")] public int Index { get; init; }
+
+    /// <summary>The generated text (decoded even when tokens are returned as ids).</summary>
+    [JsonPropertyName("text")] public string? Text { get; init; }
 
     [JsonPropertyName("logprobs")] public VllmLogprobs? Logprobs { get; init; }
 
