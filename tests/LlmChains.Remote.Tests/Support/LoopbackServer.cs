@@ -187,8 +187,9 @@ public sealed class LoopbackServer : IAsyncDisposable, IDisposable
         {
             double[] logprobs = LogSoftmax(prompt);
             int generated = ArgMax(logprobs, allowed);
+            double[] reported = [.. Enumerable.Range(0, logprobs.Length).Select(id => Reported(logprobs, id, allowed))];
             var topSet = new JsonObject();
-            foreach (int id in TopIds(logprobs, top).Append(generated).Distinct())
+            foreach (int id in TopIds(reported, top).Append(generated).Distinct())
             {
                 if (!Withheld.Contains(id))
                 {
