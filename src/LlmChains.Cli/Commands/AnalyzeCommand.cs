@@ -118,7 +118,7 @@ internal static class AnalyzeCommand
     private static AnalyzeReport AnalyzeModel(ModelOptions models, ParseResult parse, double temperature, int steps, SamplingRequest sampling, bool toy, MemoryBudget budget, CommandContext context)
     {
         var decoding = models.Decoding(parse, temperature);
-        var (model, description) = models.CreateModel(parse, budget);
+        var (model, description) = models.CreateModel(parse, budget, remoteProgress: new RemoteProgressLines(context.Error));
         using var ownedModel = model as IDisposable;
         LanguageModelChain chain;
         using (var progress = new StderrProgress<ChainBuildProgress>(context.Error, "building chain", p => p.Fraction))

@@ -72,6 +72,12 @@ internal static class IclCommand
             chain, states, length, repetitions, predictor, seed, json, plot, csv, alpha, eta, labels, perturbation, resample, start, metric, axis, fitRange, points, confidence, delta, unembedding, threads,
         };
 
+        var remote = new RemoteOptions();
+        foreach (var option in remote.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(parse =>
         {
             bool asJson = parse.GetValue(json);
@@ -89,7 +95,13 @@ internal static class IclCommand
                     chainSpec, parse.GetValue(states), parse.GetValue(alpha), parse.GetValue(eta), parse.GetValue(labels),
                     parse.GetValue(perturbation), parse.GetValue(resample), startState, startText is not null, parse.GetValue(seed)));
                 bool dirichlet = chainSpec.Trim().Equals("dirichlet", StringComparison.OrdinalIgnoreCase);
-                var predictors = IclPredictorSpec.Create(parse.GetValue(predictor) ?? [], source.StateCount, fixedChain, dirichlet ? parse.GetValue(alpha) : 1.0);
+                string[] predictorSpecs = parse.GetValue(predictor) ?? [];
+                if (remote.Given(parse).FirstOrDefault() is { } remoteOption && !predictorSpecs.Any(p => p.Contains("openai:", StringComparison.OrdinalIgnoreCase)))
+                {
+                    throw new CliException($"{remoteOption.Name} applies to --predictor openai:URL; no predictor here is served", ExitCodes.UsageError);
+                }
+
+                var predictors = IclPredictorSpec.Create(predictorSpecs, source.StateCount, fixedChain, dirichlet ? parse.GetValue(alpha) : 1.0, remote.Settings(parse, new RemoteProgressLines(context.Error)), parse.GetValue(length));
                 (int? fitMin, int? fitMax) = ParseFitRange(parse.GetValue(fitRange));
                 var options = new InContextExperimentOptions
                 {

@@ -26,11 +26,14 @@ internal sealed class ModelOptions
 
     public Option<string> Precision { get; } = CreatePrecision();
 
-    public Option<string?> Tokens { get; } = new("--tokens") { Description = "gguf: the sub-vocabulary that defines T: pieces (0,1), ids (id:15,id:16) or digits:N; default 0,1" };
+    public Option<string?> Tokens { get; } = new("--tokens") { Description = "gguf:, openai: the sub-vocabulary that defines T: pieces (0,1), ids (id:15,id:16) or digits:N; default 0,1" };
 
     public Option<int?> Threads { get; } = new("--threads") { Description = "gguf: CPU threads of the model, 1 to 4 per processor (default: half the processors, at least 1)" };
 
-    public IEnumerable<Option> All => [Model, Vocabulary, Context, TopK, TopP, MinP, Seed, LogitScale, Precision, Tokens, Threads];
+    /// <summary>The options of an openai:URL model.</summary>
+    public RemoteOptions Remote { get; } = new();
+
+    public IEnumerable<Option> All => [Model, Vocabulary, Context, TopK, TopP, MinP, Seed, LogitScale, Precision, Tokens, Threads, .. Remote.All];
 
     /// <summary>Whether the user chose a model (otherwise the paper's toy example is used).</summary>
     public bool IsDefaultModel(ParseResult parse) => parse.GetValue(Model) is null;
@@ -41,10 +44,11 @@ internal sealed class ModelOptions
     /// <param name="parse">The command line.</param>
     /// <param name="budget">The memory budget.</param>
     /// <param name="requireFits">Another check of (T, K) than the chain's (<see cref="RequireChainFits"/>), for commands that allocate something else.</param>
-    public (ILanguageModel Model, string Description) CreateModel(ParseResult parse, MemoryBudget budget, Action<int, int>? requireFits = null)
+    /// <param name="remoteProgress">Receives the progress of an openai: model's evaluation (the command's stderr lines).</param>
+    public (ILanguageModel Model, string Description) CreateModel(ParseResult parse, MemoryBudget budget, Action<int, int>? requireFits = null, IProgress<LlmChains.Remote.RemoteProgress>? remoteProgress = null)
     {
         RequireApplicable(parse);
-        return ModelSource.Create(parse.GetValue(Model), parse.GetValue(Vocabulary), parse.GetValue(Context), parse.GetValue(Seed), parse.GetValue(LogitScale), parse.GetValue(Tokens), parse.GetValue(Threads), requireFits ?? ((t, k) => RequireChainFits(parse, t, k, budget)));
+        return ModelSource.Create(parse.GetValue(Model), parse.GetValue(Vocabulary), parse.GetValue(Context), parse.GetValue(Seed), parse.GetValue(LogitScale), parse.GetValue(Tokens), parse.GetValue(Threads), requireFits ?? ((t, k) => RequireChainFits(parse, t, k, budget)), Remote.Settings(parse, remoteProgress));
     }
 
     /// <summary>Whether the probabilities (and captured logits) are stored in float32 (<c>--precision float32</c>).</summary>
@@ -56,12 +60,23 @@ internal sealed class ModelOptions
         string spec = parse.GetValue(Model) ?? string.Empty;
         int colon = spec.IndexOf(':', StringComparison.Ordinal);
         string kind = (colon < 0 ? spec : spec[..colon]).ToLowerInvariant();
-        foreach (var (option, model) in new (Option Option, string Model)[] { (Seed, "random"), (LogitScale, "random"), (Tokens, "gguf"), (Threads, "gguf") })
+        string here = spec.Length == 0 ? "the paper's toy example" : spec;
+        foreach (var (option, model) in new (Option Option, string Model)[] { (Seed, "random"), (LogitScale, "random"), (Threads, "gguf") })
         {
             if (parse.GetResult(option) is { Implicit: false } && kind != model)
             {
-                throw new CliException($"{option.Name} applies to --model {model}{(model == "gguf" ? ":FILE" : string.Empty)}; the model here is {(spec.Length == 0 ? "the paper's toy example" : spec)}", ExitCodes.UsageError);
+                throw new CliException($"{option.Name} applies to --model {model}{(model == "gguf" ? ":FILE" : string.Empty)}; the model here is {here}", ExitCodes.UsageError);
             }
+        }
+
+        if (parse.GetResult(Tokens) is { Implicit: false } && kind is not ("gguf" or "openai"))
+        {
+            throw new CliException($"{Tokens.Name} applies to --model gguf:FILE or openai:URL; the model here is {here}", ExitCodes.UsageError);
+        }
+
+        if (kind != "openai" && Remote.Given(parse).FirstOrDefault() is { } remote)
+        {
+            throw new CliException($"{remote.Name} applies to --model openai:URL; the model here is {here}", ExitCodes.UsageError);
         }
     }
 
