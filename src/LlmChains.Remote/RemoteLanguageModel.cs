@@ -220,7 +220,7 @@ public sealed partial class RemoteLanguageModel : IPrefixSharingLanguageModel, I
         ArgumentNullException.ThrowIfNull(baseUrl);
         if (!Uri.TryCreate(baseUrl.Trim(), UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || string.IsNullOrEmpty(uri.Host))
         {
-            throw new ArgumentException($"'{baseUrl}' is not an http:// or https:// URL of a server (e.g. http://localhost:8000).", nameof(baseUrl));
+            throw new ArgumentException($"'{baseUrl}' is not an http:// or https:// URL of a server (e.g. http://localhost:8000).");
         }
 
         string path = uri.AbsolutePath.TrimEnd('/');
