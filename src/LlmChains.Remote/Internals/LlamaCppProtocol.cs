@@ -46,7 +46,7 @@ internal sealed class LlamaCppProtocol(HttpTransport transport) : ServerProtocol
         var answer = new TokenLogprobs[prompts.Count];
         foreach (var result in results)
         {
-            var first = result.CompletionProbabilities is { Count: > 0 } probabilities ? probabilities[0] : throw Malformed(Completion, string.Create(CultureInfo.InvariantCulture, $"result {result.Index} has no \"completion_probabilities\" (a llama.cpp server older than b4500 answers \"probs\": update it)"));
+            var first = result.CompletionProbabilities is { Count: > 0 } probabilities ? probabilities[0] : throw Malformed(Completion, string.Create(CultureInfo.InvariantCulture, $"result {result.Index} has no \"completion_probabilities\" (an older llama.cpp server answers \"probs\" instead: update it)"));
             var logprobs = new TokenLogprobs { Texts = [] };
             foreach (var entry in first.TopLogprobs ?? [])
             {
