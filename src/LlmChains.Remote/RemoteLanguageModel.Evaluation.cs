@@ -25,9 +25,11 @@ public sealed partial class RemoteLanguageModel
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         int t = _ids.Length;
         long total = 0;
+        long level = 1;
         for (int length = 1; length <= ContextWindow; length++)
         {
-            total = checked(total + (long)Math.Pow(t, length));
+            level = checked(level * t);
+            total = checked(total + level);
         }
 
         var clock = Stopwatch.StartNew();

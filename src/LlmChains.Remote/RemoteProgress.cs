@@ -6,5 +6,5 @@ namespace LlmChains.Remote;
 /// <param name="FromCache">Of <paramref name="Done"/>, the contexts answered by the on-disk cache.</param>
 /// <param name="Requests">HTTP requests sent so far by this model (retries included).</param>
 /// <param name="Elapsed">Time since the evaluation started.</param>
-/// <param name="Remaining">Estimated time to finish at the rate of the server-evaluated contexts so far, or <see langword="null"/> before there is a rate.</param>
+/// <param name="Remaining">Estimated time to finish at the average rate so far (cache hits included), or <see langword="null"/> before there is a rate.</param>
 public readonly record struct RemoteProgress(long Done, long Total, long FromCache, long Requests, TimeSpan Elapsed, TimeSpan? Remaining);

@@ -138,7 +138,7 @@ internal sealed class HttpTransport : IDisposable
 
     public void Dispose() => _client.Dispose();
 
-    private string Attempts => (Math.Max(1, _options.MaxRetries) + 1).ToString(CultureInfo.InvariantCulture);
+    private string Attempts => (_options.MaxRetries + 1).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The message of an error body (OpenAI/llama.cpp or vLLM shape), else the body's start.</summary>
     internal static string ServerMessage(string body)
