@@ -246,7 +246,7 @@ public sealed partial class RemoteLanguageModel
             throw new RemoteServerException(string.Create(CultureInfo.InvariantCulture, $"The server generated token {generated} after prompt [{string.Join(",", prompt)}] although allowed_token_ids restricted it to the state tokens [{string.Join(",", _ids)}]: its vocabulary is not the one the ids were resolved on (a different model or tokenizer behind the same address?), or it ignores allowed_token_ids."));
         }
 
-        if (state >= 0 && answer.GeneratedText is { } text && !string.Equals(Normalize(text), Normalize(_pieces[state]), StringComparison.Ordinal))
+        if (state >= 0 && answer.GeneratedText is { Length: > 0 } text && !string.Equals(Normalize(text), Normalize(_pieces[state]), StringComparison.Ordinal))
         {
             throw new RemoteServerException(string.Create(CultureInfo.InvariantCulture, $"The server generated token {generated} with the text '{text}', but token {generated} is '{_pieces[state]}' on the tokenizer the ids were resolved with: the server's vocabulary is another one (a different model or tokenizer behind the same address?)."));
         }
