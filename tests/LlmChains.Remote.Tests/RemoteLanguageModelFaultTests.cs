@@ -116,6 +116,17 @@ public sealed class RemoteLanguageModelFaultTests : IDisposable
     }
 
     [Fact]
+    public void Build_ServerWithoutTokenIds_IsRefusedWithTheDialectHint()
+    {
+        using var remote = Connect(ServerDialect.Vllm, 2, 1, new RemoteModelOptions());
+        _fixture.Server.IgnoresTokenIds = true;
+
+        var act = () => LanguageModelChain.Build(remote);
+
+        act.Should().Throw<LanguageModelException>().WithInnerException<RemoteServerException>().WithMessage("*instead of token_id:N*return_tokens_as_token_ids*");
+    }
+
+    [Fact]
     public void Build_ProbabilitiesAfterTheBias_AreRefused()
     {
         using var remote = Connect(ServerDialect.LlamaCpp, 3, 1, new RemoteModelOptions());

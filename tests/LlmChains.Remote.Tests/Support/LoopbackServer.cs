@@ -72,6 +72,9 @@ public sealed class LoopbackServer : IAsyncDisposable, IDisposable
     /// <summary>Reports log-probabilities after the bias (a server with vLLM's processed_logprobs mode).</summary>
     public bool AfterBias { get; set; }
 
+    /// <summary>Answers token texts where ids were asked for (an OpenAI-compatible server without return_tokens_as_token_ids).</summary>
+    public bool IgnoresTokenIds { get; set; }
+
     /// <summary>Whether /tokenize of an empty text with special tokens gives the BOS token.</summary>
     public bool AddsBos { get; set; } = true;
 
@@ -93,6 +96,7 @@ public sealed class LoopbackServer : IAsyncDisposable, IDisposable
         Withheld.Clear();
         OutsideTop.Clear();
         ShiftedTokenizer = false;
+        IgnoresTokenIds = false;
         AfterBias = false;
         AddsBos = true;
         LastAuthorization = null;
@@ -179,7 +183,7 @@ public sealed class LoopbackServer : IAsyncDisposable, IDisposable
             return;
         }
 
-        bool asIds = (bool?)body["return_tokens_as_token_ids"] ?? false;
+        bool asIds = ((bool?)body["return_tokens_as_token_ids"] ?? false) && !IgnoresTokenIds;
         int[]? allowed = body["allowed_token_ids"] is JsonArray list ? [.. list.Select(t => (int)t!)] : null;
         var choices = new JsonArray();
         int index = 0;
