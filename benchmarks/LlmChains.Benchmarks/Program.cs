@@ -11,6 +11,8 @@ switch (args.Length > 0 ? args[0] : null)
         return CompareRun.Run(args[1..]);
     case "stepsweep":
         return StepSweepRun.Run(args[1..]);
+    case "stationarygrid":
+        return StationaryGridRun.Run(args[1..]);
     case "spectrum":
         return SpectrumRun.Run(args[1..]);
 }

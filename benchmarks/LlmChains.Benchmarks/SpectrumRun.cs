@@ -4,7 +4,9 @@ using System.Numerics;
 using LlmChains.Analysis;
 using LlmChains.Analysis.Spectral;
 using LlmChains.Chains;
+using LlmChains.Benchmarks.Internals;
 using LlmChains.Models;
+using Microsoft.Extensions.Logging;
 
 namespace LlmChains.Benchmarks;
 
@@ -14,11 +16,11 @@ namespace LlmChains.Benchmarks;
 /// </summary>
 /// <remarks>
 /// <c>spectrum [--vocab T] [--context K] [--scale s] [--seed s] [--start-seed s] [--matrix FILE.mtx] [--export FILE.mtx] [--count c]
-/// [--tolerance t] [--krylov m] [--repeat r]</c>; defaults T = 2, K = 16, logit scale 3 (τ = 1), count 4 (as ARPACK's
+/// [--tolerance t] [--krylov m] [--repeat r] [--verbose]</c>; defaults T = 2, K = 16, logit scale 3 (τ = 1), count 4 (as ARPACK's
 /// k = 4: the eigenvalue 1 and three more), tolerance 1e−10, one run; <c>--seed</c> seeds the model's logits,
 /// <c>--start-seed</c> the Krylov start vector. <c>--export</c> writes P_ℛ in MatrixMarket form
 /// first so that SciPy can solve the same matrix; <c>--matrix</c> analyses a file instead of building a model
-/// (e.g. the matrix SciPy's script generated). Each run prints a line <c>RESULT llmchains seconds=… slem=…</c>.
+/// (e.g. the matrix SciPy's script generated); <c>--verbose</c> logs every restart (Debug) to standard error. Each run prints a line <c>RESULT llmchains seconds=… slem=…</c>.
 /// </remarks>
 internal static class SpectrumRun
 {
@@ -28,8 +30,15 @@ internal static class SpectrumRun
         double scale = 3.0, tolerance = 1e-10;
         int? krylov = null;
         string? export = null, matrix = null;
+        bool verbose = false;
         for (int i = 0; i < args.Length; i++)
         {
+            if (args[i] == "--verbose")
+            {
+                verbose = true;
+                continue;
+            }
+
             string value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
             switch (args[i])
             {
@@ -76,12 +85,18 @@ internal static class SpectrumRun
         double step = StepSeconds(block);
         Print($"one step x·P: {step * 1e6:F1} µs");
 
-        var options = new SpectrumOptions { Count = count, Tolerance = tolerance, DenseMaxStates = 1, KrylovDimension = krylov, Seed = startSeed };
+        var options = new SpectrumOptions { Count = count, Tolerance = tolerance, DenseMaxStates = 1, KrylovDimension = krylov, Seed = startSeed, LoggerFactory = verbose ? new ConsoleLoggerFactory(LogLevel.Debug) : null };
         for (int r = 0; r < repeat; r++)
         {
+            var timed = new TimedChain(block);
             clock.Restart();
-            SpectrumResult result = Spectrum.Compute(chain, options);
+            SpectrumResult result = Spectrum.Compute(verbose ? timed : chain, options);
             double seconds = clock.Elapsed.TotalSeconds;
+            if (verbose)
+            {
+                Print($"time inside Step: {timed.Seconds:F3} s of {seconds:F3} s ({timed.Steps} steps)");
+            }
+
             Print($"run {r + 1}: {seconds:F2} s, {result}; steps take about {result.MatrixVectorProducts * step:F2} s of it");
             for (int i = 0; i < result.Eigenvalues.Count; i++)
             {
@@ -115,5 +130,29 @@ internal static class SpectrumRun
         }
 
         return clock.Elapsed.TotalSeconds / steps;
+    }
+
+    /// <summary>The block with a stopwatch around <see cref="IMarkovChain.Step"/> (for <c>--verbose</c>: where the time goes).</summary>
+    private sealed class TimedChain(IMarkovChain inner) : IMarkovChain
+    {
+        private readonly Stopwatch _clock = new();
+
+        public double Seconds => _clock.Elapsed.TotalSeconds;
+
+        public long Steps { get; private set; }
+
+        public long StateCount => inner.StateCount;
+
+        public int MaxRowNonZeros => inner.MaxRowNonZeros;
+
+        public void Step(ReadOnlySpan<double> distribution, Span<double> next)
+        {
+            _clock.Start();
+            inner.Step(distribution, next);
+            _clock.Stop();
+            Steps++;
+        }
+
+        public int GetRow(long state, Span<long> columns, Span<double> probabilities) => inner.GetRow(state, columns, probabilities);
     }
 }

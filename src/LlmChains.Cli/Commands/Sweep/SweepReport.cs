@@ -1,6 +1,7 @@
 using System.Globalization;
 using LlmChains.Analysis;
 using LlmChains.Analysis.Convergence;
+using LlmChains.Analysis.Spectral;
 using LlmChains.Cli.Output;
 using LlmChains.Models;
 

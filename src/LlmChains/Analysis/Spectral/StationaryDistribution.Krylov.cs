@@ -9,14 +9,17 @@ public static partial class StationaryDistribution
     /// <summary>GMRES-DR from the normalised <paramref name="x"/>; returns the status, the method and the gap estimate (smallest harmonic Ritz value).</summary>
     private static (SolveStatus Status, StationaryMethod Method, double? Gap) RunKrylov(StationaryClassProblem problem, ref double[] x, StationaryOptions options, StationarySolveContext context)
     {
-        int degree = options.KrylovPolynomialDegree ?? AutomaticDegree(options.RestartLength, options.DeflatedVectors, problem.Operator.MaxRowNonZeros);
-        degree = BudgetedDegree(degree, options.RestartLength, options.MaxIterations - context.Iterations);
+        int degree = KrylovDegree(problem, options, options.MaxIterations - context.Iterations);
         var solver = GmresDeflatedRestart.Create(problem.Operator, problem.Size, options.RestartLength, options.DeflatedVectors, degree, context);
         (SolveStatus status, _) = solver.Run(ref x, options.Tolerance, options.MaxIterations, problem.AtFloor, context);
         solver.EstimateGapIfMissing();
         double gap = solver.GapEstimate;
         return (status, StationaryMethod.Gmres, double.IsFinite(gap) && gap > 0 ? gap : null);
     }
+
+    /// <summary>The polynomial degree GMRES-DR runs with when <paramref name="remaining"/> products of the budget are left.</summary>
+    private static int KrylovDegree(StationaryClassProblem problem, StationaryOptions options, int remaining) =>
+        BudgetedDegree(options.KrylovPolynomialDegree ?? AutomaticDegree(options.RestartLength, options.DeflatedVectors, problem.Operator.MaxRowNonZeros), options.RestartLength, remaining);
 
     /// <summary>
     /// <paramref name="degree"/> lowered so that one full cycle (m Krylov vectors and the explicit check, about
@@ -54,13 +57,13 @@ public static partial class StationaryDistribution
     private const int MaxAutomaticDegreeExponent = 6;
 
     /// <summary>
-    /// Auto above the GTH limit: power (lazy on a periodic class) while its observed rate predicts at most
-    /// <see cref="AutoPowerHorizon"/> more steps, else GMRES-DR warm-started from the power iterate.
+    /// Auto above the GTH limit: power (lazy on a periodic class) while it is predicted to finish at a lower cost than
+    /// GMRES-DR (<see cref="AutoChoice"/>), else GMRES-DR warm-started from the power iterate.
     /// </summary>
     private static (SolveStatus Status, StationaryMethod Method, double? Gap) RunAuto(StationaryClassProblem problem, ref double[] x, StationaryOptions options, StationarySolveContext context)
     {
         bool lazy = problem.Class.Period > 1;
-        var power = RunPower(problem, ref x, lazy, options, context, auto: true);
+        var power = RunPower(problem, ref x, lazy, options, context, autoSolve: true);
         if (power.Method != StationaryMethod.Gmres)
         {
             return power;

@@ -1,4 +1,5 @@
 using LlmChains.Analysis.Spectral.Internals;
+using LlmChains.Internals.Numerics;
 
 namespace LlmChains.Analysis.Spectral;
 
@@ -10,19 +11,16 @@ public static partial class StationaryDistribution
     /// <summary>Power steps Auto always takes before judging the rate.</summary>
     private const int AutoProbeSteps = 20;
 
-    /// <summary>Auto keeps iterating power while its observed rate predicts at most this many more steps.</summary>
-    internal const double AutoPowerHorizon = 150;
-
     /// <summary>
     /// Power iteration x ← x·Q (lazy: x ← x·(I + Q)/2) from the normalised <paramref name="x"/>, stopped when the
     /// residual ‖x·Q − x‖₁ of the normalised iterate reaches the tolerance (never on the step size), when it can no
     /// longer improve (<see cref="StationaryClassProblem.AtFloor"/>: <see cref="SolveStatus.Stagnated"/>), or when
     /// the budget is spent.
-    /// With <paramref name="auto"/>, it also stops (status <see cref="SolveStatus.MaxIterationsReached"/>, method
-    /// <see cref="StationaryMethod.Gmres"/>) when the observed rate predicts more than <see cref="AutoPowerHorizon"/>
-    /// further steps. Returns the status, the method to report, and the gap estimate 1 − ρ from the observed rate ρ.
+    /// With <paramref name="autoSolve"/>, it also stops (status <see cref="SolveStatus.MaxIterationsReached"/>, method
+    /// <see cref="StationaryMethod.Gmres"/>) when GMRES-DR is predicted to finish at a lower cost (<see cref="AutoChoice"/>).
+    /// Returns the status, the method to report, and the gap estimate 1 − ρ from the observed rate ρ.
     /// </summary>
-    private static (SolveStatus Status, StationaryMethod Method, double? Gap) RunPower(StationaryClassProblem problem, ref double[] x, bool lazy, StationaryOptions options, StationarySolveContext context, bool auto)
+    private static (SolveStatus Status, StationaryMethod Method, double? Gap) RunPower(StationaryClassProblem problem, ref double[] x, bool lazy, StationaryOptions options, StationarySolveContext context, bool autoSolve)
     {
         int n = problem.Size;
         var op = problem.Operator;
@@ -34,6 +32,7 @@ public static partial class StationaryDistribution
         var history = new double[RateWindow + 1];
         int steps = 0;
         double rate = double.NaN;
+        var auto = autoSolve ? new AutoChoice(problem, options, lazy) : null;
         while (true)
         {
             if (context.Iterations >= options.MaxIterations)
@@ -77,14 +76,10 @@ public static partial class StationaryDistribution
                 return (SolveStatus.Stagnated, method, Gap(rate));
             }
 
-            if (auto && steps >= AutoProbeSteps && steps % RateWindow == 0)
+            if (auto is not null && steps >= AutoProbeSteps && steps % RateWindow == 0
+                && auto.PreferGmres(residual, rate, context))
             {
-                double predicted = rate < 1 ? Math.Log(tolerance / residual) / Math.Log(rate) : double.PositiveInfinity;
-                if (!(predicted <= AutoPowerHorizon))
-                {
-                    StationaryLog.SwitchToKrylov(context.Logger, context.Iterations, predicted, rate);
-                    return (SolveStatus.MaxIterationsReached, StationaryMethod.Gmres, Gap(rate));
-                }
+                return (SolveStatus.MaxIterationsReached, StationaryMethod.Gmres, Gap(rate));
             }
 
             (x, z) = (z, x);
@@ -98,4 +93,69 @@ public static partial class StationaryDistribution
     }
 
     private static double? Gap(double rate) => rate is > 0 and < 1 ? 1 - rate : null;
+
+    /// <summary>
+    /// Auto's choice between finishing by power iteration and switching to GMRES-DR, by predicted cost
+    /// (<see cref="StationaryCostModel"/>): products still needed × vector passes per product, each logged at Debug
+    /// with its reason (when the reason changes, and always at the switch). Evaluated every <see cref="RateWindow"/>
+    /// power steps from the observed rate ρ, so a rate that slows (a metastable chain leaving its transient) moves the
+    /// choice to GMRES-DR later, the power steps taken so far being its warm start. GMRES-DR is never chosen when its
+    /// basis would not fit in half the available memory.
+    /// </summary>
+    private sealed class AutoChoice
+    {
+        private readonly StationaryClassProblem _problem;
+        private readonly StationaryOptions _options;
+        private readonly bool _lazyClass;
+        private readonly int _restartLength;
+        private readonly int _deflated;
+        private readonly bool _gmresFits;
+        private readonly double _powerPasses;
+        private string? _lastReason;
+
+        public AutoChoice(StationaryClassProblem problem, StationaryOptions options, bool lazyClass)
+        {
+            _problem = problem;
+            _options = options;
+            _lazyClass = lazyClass;
+            int n = problem.Size;
+            _restartLength = Math.Max(1, Math.Min(options.RestartLength, n));
+            _deflated = Math.Max(0, Math.Min(options.DeflatedVectors, _restartLength - 2));
+            _gmresFits = GmresDeflatedRestart.BytesFor(n, Math.Min(3, _restartLength)) <= GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2;
+            _powerPasses = StationaryCostModel.PowerPassesPerProduct(problem.Operator.MaxRowNonZeros, lazyClass);
+        }
+
+        /// <summary>Whether GMRES-DR is predicted to finish from <paramref name="residual"/> at a lower cost than power at <paramref name="rate"/>.</summary>
+        public bool PreferGmres(double residual, double rate, StationarySolveContext context)
+        {
+            double tolerance = _options.Tolerance;
+            int degree = KrylovDegree(_problem, _options, _options.MaxIterations - context.Iterations);
+            double powerProducts = StationaryCostModel.PowerProducts(residual, tolerance, rate);
+            double powerCost = powerProducts * _powerPasses;
+            double gmresPasses = StationaryCostModel.GmresPassesPerProduct(_problem.Operator.MaxRowNonZeros, _restartLength, _deflated, degree);
+            double lazyRate = StationaryCostModel.LazyRate(rate, _lazyClass);
+            if (!_gmresFits)
+            {
+                Log(context, "power: the GMRES-DR basis would not fit in half the available memory", residual, rate, powerProducts, powerCost, degree, lazyRate, double.NaN, double.NaN);
+                return false;
+            }
+
+            double gmresProducts = StationaryCostModel.GmresProducts(residual, tolerance, lazyRate, degree, _restartLength);
+            double gmresCost = gmresProducts * gmresPasses;
+            bool gmres = gmresCost < powerCost;
+            Log(context, gmres ? "GMRES-DR: predicted cheaper; switching, with the power iterate as warm start" : "power: predicted cheaper than GMRES-DR", residual, rate, powerProducts, powerCost, degree, lazyRate, gmresProducts, gmresCost, force: gmres);
+            return gmres;
+        }
+
+        private void Log(StationarySolveContext context, string reason, double residual, double rate, double powerProducts, double powerCost, int degree, double lazyRate, double gmresProducts, double gmresCost, bool force = false)
+        {
+            if (!force && reason == _lastReason)
+            {
+                return;
+            }
+
+            _lastReason = reason;
+            StationaryLog.AutoChoice(context.Logger, context.ClassId, context.Iterations, residual, powerProducts, rate, powerCost, gmresProducts, degree, lazyRate, gmresCost, reason);
+        }
+    }
 }

@@ -226,8 +226,8 @@ public static partial class StationaryDistribution
             SolveStatus solverStatus;
             (solverStatus, method, gap) = method switch
             {
-                StationaryMethod.Power => RunPower(problem, ref x, lazy: false, options, context, auto: false),
-                StationaryMethod.LazyPower => RunPower(problem, ref x, lazy: true, options, context, auto: false),
+                StationaryMethod.Power => RunPower(problem, ref x, lazy: false, options, context, autoSolve: false),
+                StationaryMethod.LazyPower => RunPower(problem, ref x, lazy: true, options, context, autoSolve: false),
                 StationaryMethod.Gmres => RunKrylov(problem, ref x, options, context),
                 _ => RunAuto(problem, ref x, options, context),
             };

@@ -5,8 +5,11 @@ public enum StationaryMethod
 {
     /// <summary>
     /// Chooses per recurrent class: <see cref="Gth"/> up to <see cref="StationaryOptions.GthMaxStates"/> states;
-    /// above that a short power-iteration probe that continues while its observed rate predicts convergence
-    /// within a few hundred steps, and otherwise hands its iterate to <see cref="Gmres"/> as a warm start.
+    /// above that power iteration, which every 10 steps (from the 20th) compares its predicted cost to finish
+    /// (products from its observed rate ρ, times the memory traffic of a product) with that of <see cref="Gmres"/>
+    /// (products predicted from ρ for its lazy polynomial preconditioner, times the traffic of a step, the average and
+    /// the orthogonalisation), and hands its iterate to GMRES-DR as a warm start when that is cheaper and fits in
+    /// memory. The predicted costs and the reason are logged at Debug level.
     /// </summary>
     Auto = 0,
 

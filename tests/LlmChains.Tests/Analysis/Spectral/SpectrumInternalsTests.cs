@@ -1,5 +1,6 @@
 using System.Numerics;
 using LlmChains.Analysis.Spectral;
+using LlmChains.Analysis.Spectral.Internals;
 using LlmChains.Internals.Numerics;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -243,4 +244,50 @@ public sealed class SpectrumInternalsTests
     [InlineData(40, 2000, 1)]
     public void CostDegree_SparseRows_BalancesStepsAgainstOrthogonalisation(int dimension, int rowNonZeros, int expected) =>
         KrylovSchur.CostDegree(dimension, rowNonZeros).Should().Be(expected);
+}
+
+/// <summary>The pseudospectral ray extent: its real-arithmetic path against the complex one and a closed form.</summary>
+public sealed class EigenPseudospectrumTests
+{
+    [Theory]
+    [InlineData(0.9, 1e-6)]
+    [InlineData(-0.7, 1e-4)]
+    public void RayExtent_RealRay_MatchesComplexArithmeticAndTheNormalClosedForm(double lambda, double epsilon)
+    {
+        // a diagonal (normal) T: Λ_ε is the union of discs of radius ε, so the ray through λ covers |λ| ± ε
+        const int n = 12;
+        var t = new double[n * n];
+        for (int i = 0; i < n; i++)
+        {
+            t[(i * n) + i] = i == 0 ? lambda : 0.5 * Math.Sin(i);
+        }
+
+        var (inner, outer) = LlmChains.Analysis.Spectral.Internals.EigenPseudospectrum.RayExtent(t, n, lambda, epsilon);
+        var (innerComplex, outerComplex) = LlmChains.Analysis.Spectral.Internals.EigenPseudospectrum.RayExtent(t, n, lambda, epsilon, complexArithmetic: true);
+
+        inner.Should().BeApproximately(Math.Abs(lambda) - epsilon, 2e-3 * epsilon);
+        outer.Should().BeApproximately(Math.Abs(lambda) + epsilon, 2e-3 * epsilon);
+        inner.Should().BeApproximately(innerComplex, 1e-12);
+        outer.Should().BeApproximately(outerComplex, 1e-12);
+    }
+
+    [Fact]
+    public void RayExtent_JordanBlock_RealAndComplexArithmeticAgree()
+    {
+        // a 3×3 Jordan block at 0.8 plus a separate eigenvalue: the extent is about ε^{1/3}, far above ε
+        const int n = 4;
+        double[] t =
+        [
+            0.8, 1, 0, 0,
+            0, 0.8, 1, 0,
+            0, 0, 0.8, 0,
+            0, 0, 0, 0.1,
+        ];
+        var real = LlmChains.Analysis.Spectral.Internals.EigenPseudospectrum.RayExtent(t, n, 0.8, 1e-9);
+        var complex = LlmChains.Analysis.Spectral.Internals.EigenPseudospectrum.RayExtent(t, n, 0.8, 1e-9, complexArithmetic: true);
+
+        (real.Outer - 0.8).Should().BeGreaterThan(1e-4);
+        real.Inner.Should().BeApproximately(complex.Inner, 1e-9);
+        real.Outer.Should().BeApproximately(complex.Outer, 1e-9);
+    }
 }

@@ -23,8 +23,8 @@ internal static partial class StationaryLog
     [LoggerMessage(EventId = 205, Level = LogLevel.Warning, Message = "Class {ClassId}: {Method} ended {Status} after {Iterations} matrix-vector products with residual {Residual:E2} above the tolerance {Tolerance:E1}")]
     internal static partial void NotConverged(ILogger logger, int classId, StationaryMethod method, SolveStatus status, int iterations, double residual, double tolerance);
 
-    [LoggerMessage(EventId = 206, Level = LogLevel.Debug, Message = "Auto: power iteration after {Iterations} steps predicts {Predicted:F0} more (rate {Rate:F6}); switching to GMRES-DR with a warm start")]
-    internal static partial void SwitchToKrylov(ILogger logger, int iterations, double predicted, double rate);
+    [LoggerMessage(EventId = 206, Level = LogLevel.Debug, Message = "Class {ClassId}, Auto after {Iterations} products (residual {Residual:E2}): power needs ~{PowerProducts:F0} more (rate {Rate:F6}), cost {PowerCost:F0} vector passes; GMRES-DR (d = {Degree}, lazy-chain rate bound {LazyRate:F6}) ~{GmresProducts:F0} products, cost {GmresCost:F0}; {Reason}")]
+    internal static partial void AutoChoice(ILogger logger, int classId, int iterations, double residual, double powerProducts, double rate, double powerCost, double gmresProducts, int degree, double lazyRate, double gmresCost, string reason);
 
     [LoggerMessage(EventId = 207, Level = LogLevel.Debug, Message = "Class {ClassId}: clamped {Count} negative entries of total mass {Mass:E2} to 0 before normalising")]
     internal static partial void Clamped(ILogger logger, int classId, int count, double mass);
