@@ -5,6 +5,7 @@ using LlmChains.Analysis;
 using LlmChains.Analysis.Convergence;
 using LlmChains.Bounds;
 using LlmChains.InContext.Internals;
+using LlmChains.Internals.Numerics;
 using MathNet.Numerics.Distributions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -239,7 +240,7 @@ public static class InContextExperiment
                 int next = 0;
                 for (int i = 0; i < count && next < g; i++)
                 {
-                    double tv = DenseRows.TotalVariation(chain.GetRow(trajectory[i]), rows.Slice(i * d, d));
+                    double tv = VectorKernels.TotalVariation(chain.GetRow(trajectory[i]), rows.Slice(i * d, d));
                     sum += tv;
                     if (grid[next] == i + 1)
                     {

@@ -4,6 +4,7 @@ using LlmChains.Analysis.Spectral;
 using LlmChains.Chains;
 using LlmChains.Chains.Internals;
 using LlmChains.Internals;
+using LlmChains.Internals.Numerics;
 
 namespace LlmChains.Analysis.Convergence;
 
@@ -99,7 +100,7 @@ public static partial class TotalVariation
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"p has length {p.Length} and q has length {q.Length}; they must be equal."), nameof(q));
         }
 
-        return ConvergenceKernels.TotalVariation(p, q);
+        return VectorKernels.TotalVariation(p, q);
     }
 
     /// <summary>
@@ -217,7 +218,7 @@ public static partial class TotalVariation
     private static double[] Follow(IMarkovChain chain, double[] x, ReadOnlySpan<double> stationary, int steps, IProgress<Progress>? progress, CancellationToken cancellationToken)
     {
         var distances = new double[steps + 1];
-        distances[0] = ConvergenceKernels.TotalVariation(x, stationary);
+        distances[0] = VectorKernels.TotalVariation(x, stationary);
         if (steps == 0)
         {
             return distances;
@@ -230,7 +231,7 @@ public static partial class TotalVariation
             cancellationToken.ThrowIfCancellationRequested();
             chain.Step(x, y);
             (x, y) = (y, x);
-            distances[t] = ConvergenceKernels.TotalVariation(x, stationary);
+            distances[t] = VectorKernels.TotalVariation(x, stationary);
             if (progress is not null && (t % every == 0 || t == steps))
             {
                 progress.Report(new Progress("distances", t, steps));
