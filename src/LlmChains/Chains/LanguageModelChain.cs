@@ -1,4 +1,5 @@
 using LlmChains.Chains.Internals;
+using LlmChains.Internals.Numerics;
 using LlmChains.Models;
 
 namespace LlmChains.Chains;
@@ -80,6 +81,8 @@ public sealed partial class LanguageModelChain : IMarkovChain, IChainFacts
     bool IChainFacts.RowsValidated => true;
 
     long? IChainFacts.KnownNonZeroCount => AllTransitionsPositive() ? StoredTransitionCount : null;
+
+    CsrMatrix? IChainFacts.Transpose => null;
 
     internal double[]? Doubles => _p64;
 

@@ -1,4 +1,5 @@
 using LlmChains.Chains.Internals;
+using LlmChains.Internals.Numerics;
 using MathNet.Numerics.LinearAlgebra.Double;
 using MathNet.Numerics.LinearAlgebra.Storage;
 
@@ -74,6 +75,8 @@ public sealed partial class SparseMarkovChain : IMarkovChain, IChainFacts
     bool IChainFacts.RowsValidated => true;
 
     long? IChainFacts.KnownNonZeroCount => StoredTransitionCount;
+
+    CsrMatrix? IChainFacts.Transpose => _transposed.Value.Matrix;
 
     /// <summary>The largest number of non-zeros in one row of Q.</summary>
     public int MaxRowNonZeros { get; }

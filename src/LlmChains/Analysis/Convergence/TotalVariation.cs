@@ -32,7 +32,7 @@ public static partial class TotalVariation
     /// </summary>
     /// <remarks>
     /// What <see cref="AnalyzeMixing"/> allocates besides: a copy of the rows and its transpose (about 24 bytes per
-    /// non-zero), two blocks of n × 16 doubles per thread and O(n) vectors. It keeps all n² doubles between horizon
+    /// non-zero; none for a <see cref="SparseMarkovChain"/>, whose cached transpose is used), two blocks of n × 16 doubles per thread and O(n) vectors. It keeps all n² doubles between horizon
     /// extensions only within <see cref="ConvergenceOptions.ResidentMemoryLimitBytes"/>; above that it recomputes a longer
     /// horizon from t = 0 in blocks (at most about twice the work) instead. The n² figure is therefore the working set of
     /// the computation (and a measure of its cost: every step touches all n² entries), not always its resident peak.
