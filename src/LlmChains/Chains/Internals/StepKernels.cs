@@ -409,8 +409,8 @@ internal static unsafe class StepKernels
         where TW : struct, IRegisterCount
     {
         // When the T streams of x lie a multiple of 4 KiB apart (stride a multiple of 512 doubles: T a power of two, or
-        // T = 12 at K = 6) they share cache sets, and prefetching more of them evicts lines still in use: measured at
-        // T = 16 and 32, 25–45% slower with the prefetch; without it at T = 5 and 7, 10–35% slower.
+        // T = 12 at K = 6) they share cache sets, and prefetching more of them evicts lines still in use; elsewhere the
+        // prefetch pays (docs/benchmarks.md, "The step kernels", for the measurements).
         bool prefetch = (stride & 511) != 0;
         for (long s = sLo; s < sHi; s++)
         {
@@ -652,8 +652,8 @@ internal static unsafe class StepKernels
     /// <summary>
     /// T &gt; <see cref="MaxRegisterVocabulary"/>: the T targets of suffix s start as the prefix's contribution (or 0),
     /// then each source row b = 0..T−1 is added into them in memory (the targets stay in L1; the table is read as one
-    /// sequential stream, which on the measured machine beat reading two or four rows side by side and register tiles
-    /// of 16 targets over strided row slices).
+    /// sequential stream, which beat reading two or four rows side by side and register tiles of 16 targets over
+    /// strided row slices; see docs/benchmarks.md).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WideTargets<TP>(double* x, TP* table, double* prefixX, TP* prefixTable, double* next, int t, long stride, long sLo, long sHi)
