@@ -31,7 +31,8 @@ internal static class StepSweepRun
         var copyTo = new double[CopyLength];
         Array.Fill(copyFrom, 1.0);
         Array.Fill(copyTo, 2.0);
-        Console.WriteLine($"{{\"side\":\"llmchains\",\"runtime\":\"{RuntimeInformation.FrameworkDescription}\",\"threads\":{Environment.ProcessorCount},\"vector512\":{(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "true" : "false")}}}");
+        Console.WriteLine(
+            $"{{\"side\":\"llmchains\",\"runtime\":\"{RuntimeInformation.FrameworkDescription}\",\"threads\":{Environment.ProcessorCount},\"vector512\":{(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "true" : "false")}}}");
         foreach (string shape in shapes.Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
             string[] parts = shape.Split(':');
@@ -39,7 +40,9 @@ internal static class StepSweepRun
             int k = int.Parse(parts[1], CultureInfo.InvariantCulture);
             var model = new RandomLogitsModel(t, k, 1.0, 1);
             IMarkovChain block64 = LanguageModelChain.Build(model).RecurrentBlock;
-            IMarkovChain block32 = LanguageModelChain.Build(model, options: new ChainBuildOptions { Precision = ProbabilityPrecision.Float32 }).RecurrentBlock;
+            IMarkovChain block32 = LanguageModelChain.Build(
+                model,
+                options: new ChainBuildOptions { Precision = ProbabilityPrecision.Float32 }).RecurrentBlock;
             int n = checked((int)block64.StateCount);
             var x = new double[n];
             var y = new double[n];

@@ -26,8 +26,15 @@ public sealed class DepthAwarePretrainingBound : IGeneralizationBound
     /// <param name="minimumProbability">c_0 ∈ (0, 1], or <see langword="null"/> to drop the log(1/c_0) term (App. E.1.1).</param>
     /// <param name="gammaNorm">‖Γ‖ ≥ 1; default 1 (independent windows).</param>
     /// <param name="divergence">Total variation (Cor. E.3, default) or KL (Cor. E.6).</param>
-    /// <exception cref="ArgumentException">A field of <paramref name="norms"/> is invalid, T &lt; 1, τ ≤ 0, c_0 outside (0, 1], ‖Γ‖ &lt; 1, a NaN value, or (B_Θ)^L overflows a double.</exception>
-    public DepthAwarePretrainingBound(TransformerNormBounds norms, int vocabularySize, double temperature, double? minimumProbability = null, double gammaNorm = 1, BoundDivergence divergence = BoundDivergence.TotalVariation)
+    /// <exception cref="ArgumentException">A field of <paramref name="norms"/> is invalid, T &lt; 1, τ ≤ 0, c_0 outside
+    /// (0, 1], ‖Γ‖ &lt; 1, a NaN value, or (B_Θ)^L overflows a double.</exception>
+    public DepthAwarePretrainingBound(
+        TransformerNormBounds norms,
+        int vocabularySize,
+        double temperature,
+        double? minimumProbability = null,
+        double gammaNorm = 1,
+        BoundDivergence divergence = BoundDivergence.TotalVariation)
     {
         norms.Validate();
         BoundGuard.Count(vocabularySize, nameof(vocabularySize), "vocabulary size T");
@@ -37,7 +44,12 @@ public sealed class DepthAwarePretrainingBound : IGeneralizationBound
         double thetaToDepth = Math.Pow(layerFactor, norms.LayerCount) * norms.TokenNorm * norms.UnembeddingNorm;
         if (double.IsInfinity(thetaToDepth) || double.IsNaN(thetaToDepth))
         {
-            throw new ArgumentOutOfRangeException(nameof(norms), norms, BoundText.Inv($"(B_Θ)^L = {BoundText.G(layerFactor)}^{norms.LayerCount}·B_tok·B_U overflows a double; reduce the depth L or the weight norms."));
+            throw new ArgumentOutOfRangeException(
+                nameof(norms),
+                norms,
+                BoundText.Inv(
+                    $"(B_Θ)^L = {BoundText.G(layerFactor)}^{norms.LayerCount}·B_tok·B_U overflows a double; reduce " +
+                    $"the depth L or the weight norms."));
         }
 
         Norms = norms;
@@ -52,9 +64,18 @@ public sealed class DepthAwarePretrainingBound : IGeneralizationBound
         _terms = new PretrainingTerms(vocabularySize, thetaToDepth, temperature, minimumProbability, gammaNorm, divergence);
         Assumptions = BoundText.Pretraining(
             divergence == BoundDivergence.TotalVariation
-                ? "Cor. E.3 (total variation): with probability ≥ 1 − δ, R_pre(Θ) ≤ R̂_pre(Θ) + B̄·√(log(2/δ)/N), B̄ = 2‖Γ‖·√max{log T + 2(B_Θ)^L/τ, log(1/c_0)}."
-                : "Cor. E.6 (Kullback–Leibler): with probability ≥ 1 − δ, R_pre(Θ) ≤ R̂_pre(Θ) + B̄·√(log(2/δ)/N), B̄ = √2·‖Γ‖·max{log T + 2(B_Θ)^L/τ, log(1/c_0)}.",
-            BoundText.Inv($"Parameters in W̃ (no LayerNorm): r = {norms.EmbeddingDimension}, m = {norms.FeedForwardWidth}, H = {norms.HeadCount}, L = {norms.LayerCount}; per layer max|W_1| ≤ {BoundText.G(norms.FeedForwardInputNorm)}, max|W_2| ≤ {BoundText.G(norms.FeedForwardOutputNorm)}, max|W_O| ≤ {BoundText.G(norms.AttentionOutputNorm)}, max|W_V| ≤ {BoundText.G(norms.AttentionValueNorm)}; input tokens have ℓ1 norm ≤ B_tok = {BoundText.G(norms.TokenNorm)}; ‖W_U^⊤‖_{{2,1}} ≤ B_U = {BoundText.G(norms.UnembeddingNorm)}; so (B_Θ)^L = {BoundText.G(thetaToDepth)}."),
+                ? "Cor. E.3 (total variation): with probability ≥ 1 − δ, R_pre(Θ) ≤ R̂_pre(Θ) + B̄·√(log(2/δ)/N), B̄ = " +
+                  "2‖Γ‖·√max{log T + 2(B_Θ)^L/τ, log(1/c_0)}."
+                : "Cor. E.6 (Kullback–Leibler): with probability ≥ 1 − δ, R_pre(Θ) ≤ R̂_pre(Θ) + B̄·√(log(2/δ)/N), B̄ = " +
+                  "√2·‖Γ‖·max{log T + 2(B_Θ)^L/τ, log(1/c_0)}.",
+            BoundText.Inv(
+                $"Parameters in W̃ (no LayerNorm): r = {norms.EmbeddingDimension}, m = {norms.FeedForwardWidth}, H = " +
+                $"{norms.HeadCount}, L = {norms.LayerCount}; per layer max|W_1| ≤ " +
+                $"{BoundText.G(norms.FeedForwardInputNorm)}, max|W_2| ≤ {BoundText.G(norms.FeedForwardOutputNorm)}, " +
+                $"max|W_O| ≤ {BoundText.G(norms.AttentionOutputNorm)}, max|W_V| ≤ " +
+                $"{BoundText.G(norms.AttentionValueNorm)}; input tokens have ℓ1 norm ≤ B_tok = " +
+                $"{BoundText.G(norms.TokenNorm)}; ‖W_U^⊤‖_{{2,1}} ≤ B_U = {BoundText.G(norms.UnembeddingNorm)}; so " +
+                $"(B_Θ)^L = {BoundText.G(thetaToDepth)}."),
             _terms.ModelTerm,
             "log T + 2(B_Θ)^L/τ",
             minimumProbability,
@@ -108,7 +129,10 @@ public sealed class DepthAwarePretrainingBound : IGeneralizationBound
     /// <summary>B̄ = 2‖Γ‖·√M (total variation) or √2·‖Γ‖·M (KL).</summary>
     public double Constant => _terms.Constant;
 
-    /// <summary>The τ* = 2(B_Θ)^L/(log(1/c_0) − log T) above which the language term sets B̄; +∞ when log(1/c_0) ≤ log T; <see langword="null"/> without c_0.</summary>
+    /// <summary>
+    /// The τ* = 2(B_Θ)^L/(log(1/c_0) − log T) above which the language term sets B̄; +∞ when log(1/c_0) ≤ log T;
+    /// <see langword="null"/> without c_0.
+    /// </summary>
     public double? ThresholdTemperature => _terms.ThresholdTemperature;
 
     /// <summary>
@@ -130,7 +154,10 @@ public sealed class DepthAwarePretrainingBound : IGeneralizationBound
     public double Gap(double sampleCount, double delta)
         => _terms.Gap(sampleCount, delta);
 
-    /// <summary>N* = ⌈4B̄²/ε²·log(2/δ)⌉ (Prop. 4.1 with this B̄), the smallest N with <see cref="ApproximationError"/> ≤ ε. Total variation only.</summary>
+    /// <summary>
+    /// N* = ⌈4B̄²/ε²·log(2/δ)⌉ (Prop. 4.1 with this B̄), the smallest N with <see cref="ApproximationError"/> ≤ ε.
+    /// Total variation only.
+    /// </summary>
     /// <param name="epsilon">The target E‖·‖₁, finite and &gt; 0.</param>
     /// <param name="delta">δ ∈ (0, 1).</param>
     /// <returns>N*, an integer ≥ 1.</returns>
@@ -151,5 +178,8 @@ public sealed class DepthAwarePretrainingBound : IGeneralizationBound
     /// <summary>A one-line summary of the inputs, (B_Θ)^L and B̄.</summary>
     /// <returns>The summary.</returns>
     public override string ToString() => BoundText.Inv(
-        $"DepthAwarePretrainingBound({_terms.DivergenceLabel}: T = {VocabularySize}, L = {Norms.LayerCount}, (B_Θ)^L = {BoundText.G(ThetaNormToDepth)}, τ = {BoundText.G(Temperature)}, c_0 = {(MinimumProbability is { } c ? BoundText.G(c) : "omitted")}, ‖Γ‖ = {BoundText.G(GammaNorm)}, B̄ = {BoundText.G(Constant)})");
+        $"DepthAwarePretrainingBound({_terms.DivergenceLabel}: T = {VocabularySize}, L = {Norms.LayerCount}, (B_Θ)^L " +
+        $"= {BoundText.G(ThetaNormToDepth)}, τ = {BoundText.G(Temperature)}, c_0 = " +
+        $"{(MinimumProbability is { } c ? BoundText.G(c) : "omitted")}, ‖Γ‖ = {BoundText.G(GammaNorm)}, B̄ = " +
+        $"{BoundText.G(Constant)})");
 }

@@ -32,11 +32,20 @@ public sealed class PretrainingBound : IGeneralizationBound
     /// <param name="vocabularySize">The vocabulary size T ≥ 1.</param>
     /// <param name="unembeddingNorm">B_U ≥ ‖W_U^⊤‖_{2,1} = Σ_i ‖row_i(W_U)‖₂, finite and ≥ 0. The paper's Fig. 1 uses T√r.</param>
     /// <param name="temperature">The softmax temperature τ, finite and &gt; 0.</param>
-    /// <param name="minimumProbability">The language's minimum next-token probability c_0 ∈ (0, 1], or <see langword="null"/> to drop the log(1/c_0) term (App. E.1.1).</param>
+    /// <param name="minimumProbability">The language's minimum next-token probability c_0 ∈ (0, 1], or
+    /// <see langword="null"/> to drop the log(1/c_0) term (App. E.1.1).</param>
     /// <param name="gammaNorm">The operator 2-norm ‖Γ‖ ≥ 1 of the data's mixing matrix; default 1 (independent windows).</param>
     /// <param name="divergence">Total variation (Thm. 4.2, default) or KL (Thm. E.5).</param>
-    /// <exception cref="ArgumentException">T &lt; 1, B_U &lt; 0, τ ≤ 0, c_0 outside (0, 1], ‖Γ‖ &lt; 1, a NaN or infinite value, or an undefined <paramref name="divergence"/>; the message names the parameter and the value.</exception>
-    public PretrainingBound(int vocabularySize, double unembeddingNorm, double temperature, double? minimumProbability = null, double gammaNorm = 1, BoundDivergence divergence = BoundDivergence.TotalVariation)
+    /// <exception cref="ArgumentException">T &lt; 1, B_U &lt; 0, τ ≤ 0, c_0 outside (0, 1], ‖Γ‖ &lt; 1, a NaN or
+    /// infinite value, or an undefined <paramref name="divergence"/>; the message names the parameter and the
+    /// value.</exception>
+    public PretrainingBound(
+        int vocabularySize,
+        double unembeddingNorm,
+        double temperature,
+        double? minimumProbability = null,
+        double gammaNorm = 1,
+        BoundDivergence divergence = BoundDivergence.TotalVariation)
     {
         BoundGuard.Count(vocabularySize, nameof(vocabularySize), "vocabulary size T");
         BoundGuard.NonNegative(unembeddingNorm, nameof(unembeddingNorm), "unembedding norm B_U");
@@ -51,9 +60,14 @@ public sealed class PretrainingBound : IGeneralizationBound
         _terms = new PretrainingTerms(vocabularySize, unembeddingNorm, temperature, minimumProbability, gammaNorm, divergence);
         Assumptions = BoundText.Pretraining(
             divergence == BoundDivergence.TotalVariation
-                ? "Thm. 4.2 (total variation): with probability ≥ 1 − δ, R_pre(Θ) ≤ R̂_pre(Θ) + B̄·√(log(2/δ)/N), B̄ = 2‖Γ‖·√max{log T + 2B_U/τ, log(1/c_0)}."
-                : "Thm. E.5 (Kullback–Leibler): with probability ≥ 1 − δ, R_pre(Θ) ≤ R̂_pre(Θ) + B̄·√(log(2/δ)/N), B̄ = √2·‖Γ‖·max{log T + 2B_U/τ, log(1/c_0)}.",
-            BoundText.Inv($"Parameters in W: ‖W_U^⊤‖_{{2,1}} ≤ B_U = {BoundText.G(unembeddingNorm)}; every hidden token is projected into the unit ℓ2 ball by LayerNorm/RMSNorm, and the last hidden states are averaged over positions (App. B.2)."),
+                ? "Thm. 4.2 (total variation): with probability ≥ 1 − δ, R_pre(Θ) ≤ R̂_pre(Θ) + B̄·√(log(2/δ)/N), B̄ = " +
+                  "2‖Γ‖·√max{log T + 2B_U/τ, log(1/c_0)}."
+                : "Thm. E.5 (Kullback–Leibler): with probability ≥ 1 − δ, R_pre(Θ) ≤ R̂_pre(Θ) + B̄·√(log(2/δ)/N), B̄ = " +
+                  "√2·‖Γ‖·max{log T + 2B_U/τ, log(1/c_0)}.",
+            BoundText.Inv(
+                $"Parameters in W: ‖W_U^⊤‖_{{2,1}} ≤ B_U = {BoundText.G(unembeddingNorm)}; every hidden token is " +
+                $"projected into the unit ℓ2 ball by LayerNorm/RMSNorm, and the last hidden states are averaged over " +
+                $"positions (App. B.2)."),
             _terms.ModelTerm,
             "log T + 2B_U/τ",
             minimumProbability,
@@ -129,7 +143,12 @@ public sealed class PretrainingBound : IGeneralizationBound
     /// <param name="gammaNorm">‖Γ‖ ≥ 1; default 1.</param>
     /// <returns>The KL bound.</returns>
     /// <exception cref="ArgumentException">As for the constructor.</exception>
-    public static PretrainingBound KullbackLeibler(int vocabularySize, double unembeddingNorm, double temperature, double? minimumProbability = null, double gammaNorm = 1)
+    public static PretrainingBound KullbackLeibler(
+        int vocabularySize,
+        double unembeddingNorm,
+        double temperature,
+        double? minimumProbability = null,
+        double gammaNorm = 1)
         => new(vocabularySize, unembeddingNorm, temperature, minimumProbability, gammaNorm, BoundDivergence.KullbackLeibler);
 
     /// <summary>
@@ -145,7 +164,13 @@ public sealed class PretrainingBound : IGeneralizationBound
     /// <param name="divergence">Total variation (Thm. 4.2, default) or Kullback–Leibler (Thm. E.5).</param>
     /// <returns>The bound with B_U = T√r.</returns>
     /// <exception cref="ArgumentException">r &lt; 1, or as for the constructor.</exception>
-    public static PretrainingBound FromEmbeddingDimension(int vocabularySize, int embeddingDimension, double temperature = 1, double? minimumProbability = null, double gammaNorm = 1, BoundDivergence divergence = BoundDivergence.TotalVariation)
+    public static PretrainingBound FromEmbeddingDimension(
+        int vocabularySize,
+        int embeddingDimension,
+        double temperature = 1,
+        double? minimumProbability = null,
+        double gammaNorm = 1,
+        BoundDivergence divergence = BoundDivergence.TotalVariation)
     {
         BoundGuard.Count(embeddingDimension, nameof(embeddingDimension), "embedding dimension r");
         BoundGuard.Count(vocabularySize, nameof(vocabularySize), "vocabulary size T");
@@ -164,7 +189,8 @@ public sealed class PretrainingBound : IGeneralizationBound
     /// <param name="delta">δ ∈ (0, 1).</param>
     /// <returns>N*, an integer ≥ 1.</returns>
     /// <exception cref="ArgumentException">ε ≤ 0, δ outside (0, 1), or a NaN or infinite value.</exception>
-    /// <exception cref="NotSupportedException">The bound is the KL variant: KL is not a metric and Prop. 4.1 uses total-variation identities.</exception>
+    /// <exception cref="NotSupportedException">The bound is the KL variant: KL is not a metric and Prop. 4.1 uses
+    /// total-variation identities.</exception>
     public double SampleComplexity(double epsilon, double delta)
         => _terms.SampleComplexity(epsilon, delta);
 
@@ -183,5 +209,7 @@ public sealed class PretrainingBound : IGeneralizationBound
     /// <summary>A one-line summary of the inputs and B̄.</summary>
     /// <returns>The summary.</returns>
     public override string ToString() => BoundText.Inv(
-        $"PretrainingBound({_terms.DivergenceLabel}: T = {VocabularySize}, B_U = {BoundText.G(UnembeddingNorm)}, τ = {BoundText.G(Temperature)}, c_0 = {(MinimumProbability is { } c ? BoundText.G(c) : "omitted")}, ‖Γ‖ = {BoundText.G(GammaNorm)}, B̄ = {BoundText.G(Constant)})");
+        $"PretrainingBound({_terms.DivergenceLabel}: T = {VocabularySize}, B_U = {BoundText.G(UnembeddingNorm)}, τ = " +
+        $"{BoundText.G(Temperature)}, c_0 = {(MinimumProbability is { } c ? BoundText.G(c) : "omitted")}, ‖Γ‖ = " +
+        $"{BoundText.G(GammaNorm)}, B̄ = {BoundText.G(Constant)})");
 }

@@ -88,7 +88,10 @@ public sealed partial class SparseMarkovChain
         }
     }
 
-    /// <summary>The step over the work items of <see cref="Transposed.ChunkStarts"/> in parallel (kept apart so the sequential path allocates no closure).</summary>
+    /// <summary>
+    /// The step over the work items of <see cref="Transposed.ChunkStarts"/> in parallel (kept apart so the sequential
+    /// path allocates no closure).
+    /// </summary>
     private static unsafe void StepParallel(Transposed t, double* x, double* y)
     {
         int[] chunkStarts = t.ChunkStarts;

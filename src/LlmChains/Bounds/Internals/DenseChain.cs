@@ -20,7 +20,10 @@ internal static class DenseChain
         long count = chain.StateCount;
         if (count < 1 || count > MaxStates)
         {
-            throw new ArgumentOutOfRangeException(paramName, count, $"The chain has {count} states; the dense mixing computations accept 1..{MaxStates} states.");
+            throw new ArgumentOutOfRangeException(
+                paramName,
+                count,
+                $"The chain has {count} states; the dense mixing computations accept 1..{MaxStates} states.");
         }
 
         int n = (int)count;

@@ -18,7 +18,9 @@ internal static class Decoder
         int n = logits.Length;
         if (probabilities.Length != n)
         {
-            throw new ArgumentException($"The destination has length {probabilities.Length} but there are {n} logits.", nameof(probabilities));
+            throw new ArgumentException(
+                $"The destination has length {probabilities.Length} but there are {n} logits.",
+                nameof(probabilities));
         }
 
         int argMax = -1;
@@ -124,7 +126,8 @@ internal static class Decoder
     private static double KthLargest(ReadOnlySpan<double> values, int k)
     {
         double[]? rented = null;
-        Span<double> copy = values.Length <= 256 ? stackalloc double[values.Length] : (rented = System.Buffers.ArrayPool<double>.Shared.Rent(values.Length)).AsSpan(0, values.Length);
+        Span<double> copy = values.Length <= 256 ? stackalloc double[values.Length] : (
+            rented = System.Buffers.ArrayPool<double>.Shared.Rent(values.Length)).AsSpan(0, values.Length);
         values.CopyTo(copy);
         copy.Sort();
         double result = copy[values.Length - k];
@@ -188,12 +191,17 @@ internal static class Decoder
     /// <summary>A one-line description of a decoding failure code.</summary>
     /// <param name="failure">The failure code of <see cref="Decode"/>.</param>
     /// <param name="logits">The logits decoded.</param>
-    /// <param name="fromModel">Whether a model wrote the logits into a NaN-filled buffer (<see cref="ModelCalls"/>): a NaN then also means an unwritten entry.</param>
+    /// <param name="fromModel">Whether a model wrote the logits into a NaN-filled buffer (<see cref="ModelCalls"/>): a
+    /// NaN then also means an unwritten entry.</param>
     internal static string Describe(int failure, ReadOnlySpan<double> logits, bool fromModel = false) => failure switch
     {
         AllNegativeInfinity => "Every logit is −∞: the next-token distribution is undefined.",
-        >= 0 when fromModel && double.IsNaN(logits[failure]) => string.Create(CultureInfo.InvariantCulture, $"The logit of token {failure} is {ModelCalls.UnwrittenNote}."),
-        >= 0 => string.Create(CultureInfo.InvariantCulture, $"The logit of token {failure} is {logits[failure].ToString("R", CultureInfo.InvariantCulture)}; logits must be finite or −∞."),
+        >= 0 when fromModel && double.IsNaN(logits[failure]) => string.Create(
+            CultureInfo.InvariantCulture,
+            $"The logit of token {failure} is {ModelCalls.UnwrittenNote}."),
+        >= 0 => string.Create(
+            CultureInfo.InvariantCulture,
+            $"The logit of token {failure} is {logits[failure].ToString("R", CultureInfo.InvariantCulture)}; logits must be finite or −∞."),
         _ => "Decoding failed.",
     };
 }
