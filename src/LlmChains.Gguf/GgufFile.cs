@@ -365,7 +365,8 @@ public sealed class GgufFile
         if (version is not (2 or 3))
         {
             string hint = version == 1 ? " (GGUF v1 is obsolete; convert the file again)"
-                : BinaryPrimitives.ReverseEndianness(version) is 2 or 3 ? " (a big-endian GGUF file; only little-endian files are supported)"
+                : BinaryPrimitives.ReverseEndianness(version) is 2 or 3
+                    ? " (a big-endian GGUF file; only little-endian files are supported)"
                 : string.Empty;
             throw new GgufFormatException(
                 FormattableString.Invariant($"Unsupported GGUF version {version}; versions 2 and 3 are supported{hint}"),

@@ -204,7 +204,8 @@ public sealed partial class LlamaSharpLanguageModel
         for (int i = 0; i < expected.Count; i++)
         {
             int got = (int)actual[skip + i];
-            if (got != expected[i] && !(i == 0 && string.Equals(TokenText(got).Trim(), TokenText(expected[0]).Trim(), StringComparison.Ordinal)))
+            if (got != expected[i]
+                && !(i == 0 && string.Equals(TokenText(got).Trim(), TokenText(expected[0]).Trim(), StringComparison.Ordinal)))
             {
                 return false;
             }

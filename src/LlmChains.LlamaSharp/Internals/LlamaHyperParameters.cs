@@ -385,7 +385,8 @@ internal static class LlamaHyperParameters
             float f => f.ToString("R", CultureInfo.InvariantCulture),
             double d => d.ToString("R", CultureInfo.InvariantCulture),
             Array a when a.Length <= 8 && value.ElementType is not (
-                GgufValueType.String or GgufValueType.Bool or GgufValueType.Float32 or GgufValueType.Float64) => $"[{string.Join(", ", a.Cast<IFormattable>().Select(x => x.ToString(null, CultureInfo.InvariantCulture)))}]",
+                GgufValueType.String or GgufValueType.Bool or GgufValueType.Float32 or GgufValueType.Float64)
+                => $"[{string.Join(", ", a.Cast<IFormattable>().Select(x => x.ToString(null, CultureInfo.InvariantCulture)))}]",
             _ => value.ToString(),
         };
     }

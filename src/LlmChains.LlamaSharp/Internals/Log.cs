@@ -8,7 +8,8 @@ internal static partial class Log
     [LoggerMessage(
         EventId = 600,
         Level = LogLevel.Information,
-        Message = "Loaded {Path} ({Architecture}, vocabulary {Vocabulary}, training context {TrainContext}) with T = {T} tokens [{Tokens}], K = {K}, BOS {Bos}, {Threads} threads")]
+        Message = "Loaded {Path} ({Architecture}, vocabulary {Vocabulary}, training context {TrainContext}) "
+            + "with T = {T} tokens [{Tokens}], K = {K}, BOS {Bos}, {Threads} threads")]
     internal static partial void Loaded(
         ILogger logger, string path, string architecture, int vocabulary, int trainContext, int t, string tokens, int k, bool bos,
         int threads);

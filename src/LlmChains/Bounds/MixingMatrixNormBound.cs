@@ -174,7 +174,9 @@ public sealed class MixingMatrixNormBound
         assumptions.Add(double.IsFinite(best)
             ? BoundText.Inv(
                 $"d̄ computed by dense powers for t = 1..{contractions.Count}; " +
-                $"{(exact ? "the sum is exact up to rounding" : $"the tail beyond t₀ is bounded by submultiplicativity, S·ρ/(1 − ρ) = {BoundText.G(bestTail)}")}.")
+                $"{(exact
+                    ? "the sum is exact up to rounding"
+                    : $"the tail beyond t₀ is bounded by submultiplicativity, S·ρ/(1 − ρ) = {BoundText.G(bestTail)}")}.")
             : BoundText.Inv($"d̄ did not drop below 1 within {contractions.Count} powers; the bound is infinite (raise maxSteps)."));
         if (sequenceLength is not null)
         {
