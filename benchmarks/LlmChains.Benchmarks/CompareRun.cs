@@ -35,7 +35,8 @@ internal static class CompareRun
         int repeat = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
         WarmUp();
         Console.WriteLine(
-            $"{{\"side\":\"llmchains\",\"runtime\":\"{RuntimeInformation.FrameworkDescription}\",\"threads\":{Environment.ProcessorCount}}}");
+            $"{{\"side\":\"llmchains\",\"runtime\":\"{RuntimeInformation.FrameworkDescription}\"," +
+            $"\"threads\":{Environment.ProcessorCount}}}");
         foreach (string caseFile in Directory.GetFiles(dir, "*.case").Order(StringComparer.Ordinal))
         {
             string name = Path.GetFileNameWithoutExtension(caseFile);
@@ -118,7 +119,8 @@ internal static class CompareRun
             "slem Krylov-Schur",
             block.StateCount,
             seconds,
-            $",\"slem\":{result.Slem:F12},\"bound\":{result.SlemErrorBound:E2},\"matvecs\":{result.MatrixVectorProducts},\"converged\":{(result.Converged ? "true" : "false")}");
+            $",\"slem\":{result.Slem:F12},\"bound\":{result.SlemErrorBound:E2}," +
+            $"\"matvecs\":{result.MatrixVectorProducts},\"converged\":{(result.Converged ? "true" : "false")}");
     }
 
     /// <summary>The block as a CSR chain (local indices), for the general-sparse and MathNet columns.</summary>

@@ -29,7 +29,8 @@ internal static class StationaryRun
         Console.WriteLine(
             string.Create(
                 CultureInfo.InvariantCulture,
-                $"{{\"side\":\"llmchains\",\"runtime\":\"{RuntimeInformation.FrameworkDescription}\",\"threads\":{Environment.ProcessorCount}}}"));
+                $"{{\"side\":\"llmchains\",\"runtime\":\"{RuntimeInformation.FrameworkDescription}\"," +
+                $"\"threads\":{Environment.ProcessorCount}}}"));
         foreach (string caseFile in Directory.GetFiles(dir, "*.case").Order(StringComparer.Ordinal))
         {
             string name = Path.GetFileNameWithoutExtension(caseFile);
@@ -100,7 +101,13 @@ internal static class StationaryRun
                 block,
                 scipy,
                 exact,
-                new StationaryOptions { Method = StationaryMethod.Gmres, KrylovPolynomialDegree = 1, RestartLength = 40, DeflatedVectors = 10 },
+                new StationaryOptions
+                {
+                    Method = StationaryMethod.Gmres,
+                    KrylovPolynomialDegree = 1,
+                    RestartLength = 40,
+                    DeflatedVectors = 10,
+                },
                 repeat);
             Solve(
                 name,
@@ -130,7 +137,8 @@ internal static class StationaryRun
         Console.WriteLine(
             string.Create(
                 CultureInfo.InvariantCulture,
-                $"{{\"side\":\"llmchains\",\"case\":\"gth_t2k12\",\"states\":4096,\"method\":\"Gth\",\"seconds\":{best:F3},\"residual\":{result!.Residual:E2}}}"));
+                $"{{\"side\":\"llmchains\",\"case\":\"gth_t2k12\",\"states\":4096,\"method\":\"Gth\"," +
+                $"\"seconds\":{best:F3},\"residual\":{result!.Residual:E2}}}"));
 
         // a dense random matrix as in ../shared/anchors/gth_accuracy.py (n = 2000, uniform entries, rows normalised)
         const int n = 2000;
@@ -188,7 +196,12 @@ internal static class StationaryRun
             : options.KrylovPolynomialDegree == 1 ? "Gmres(d=1,m=40,k=10)" : options.Method.ToString();
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"{{\"side\":\"llmchains\",\"case\":\"{name}\",\"states\":{block.StateCount},\"requested\":\"{requested}\",\"method\":\"{result.Method}\",\"status\":\"{result.Status}\",\"seconds\":{seconds:F3},\"matvecs\":{result.Iterations},\"residual\":{result.Residual:E2},\"errorEstimate\":{(result.ErrorEstimate is { } e ? e.ToString("E2", CultureInfo.InvariantCulture) : "null")},\"l1VsScipy\":{L1(pi, scipy):E2},\"l1VsGth\":{(exact is null ? "null" : L1(pi, exact).ToString("E2", CultureInfo.InvariantCulture))}}}"));
+            $"{{\"side\":\"llmchains\",\"case\":\"{name}\",\"states\":{block.StateCount}," +
+            $"\"requested\":\"{requested}\",\"method\":\"{result.Method}\",\"status\":\"{result.Status}\"," +
+            $"\"seconds\":{seconds:F3},\"matvecs\":{result.Iterations},\"residual\":{result.Residual:E2}," +
+            $"\"errorEstimate\":{(result.ErrorEstimate is { } e ? e.ToString("E2", CultureInfo.InvariantCulture) : "null")}," +
+            $"\"l1VsScipy\":{L1(pi, scipy):E2}," +
+            $"\"l1VsGth\":{(exact is null ? "null" : L1(pi, exact).ToString("E2", CultureInfo.InvariantCulture))}}}"));
     }
 
     /// <summary>Compiles the solvers' code paths on a small chain so that the timings exclude the JIT.</summary>

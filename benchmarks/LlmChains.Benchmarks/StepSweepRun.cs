@@ -32,7 +32,9 @@ internal static class StepSweepRun
         Array.Fill(copyFrom, 1.0);
         Array.Fill(copyTo, 2.0);
         Console.WriteLine(
-            $"{{\"side\":\"llmchains\",\"runtime\":\"{RuntimeInformation.FrameworkDescription}\",\"threads\":{Environment.ProcessorCount},\"vector512\":{(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "true" : "false")}}}");
+            $"{{\"side\":\"llmchains\",\"runtime\":\"{RuntimeInformation.FrameworkDescription}\"," +
+            $"\"threads\":{Environment.ProcessorCount}," +
+            $"\"vector512\":{(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "true" : "false")}}}");
         foreach (string shape in shapes.Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
             string[] parts = shape.Split(':');
@@ -72,7 +74,9 @@ internal static class StepSweepRun
             double bytes64 = (16.0 * n) + (8.0 * n * t);
             double bytes32 = (16.0 * n) + (4.0 * n * t);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{{\"side\":\"llmchains\",\"T\":{t},\"K\":{k},\"states\":{n},\"copy_gbs\":{copyRate / 1e9:F2},\"step64\":{step64:G6},\"step32\":{step32:G6},\"frac64\":{bytes64 / step64 / copyRate:F3},\"frac32\":{bytes32 / step32 / copyRate:F3},\"load\":\"{Load()}\"}}"));
+                $"{{\"side\":\"llmchains\",\"T\":{t},\"K\":{k},\"states\":{n},\"copy_gbs\":{copyRate / 1e9:F2}," +
+                $"\"step64\":{step64:G6},\"step32\":{step32:G6},\"frac64\":{bytes64 / step64 / copyRate:F3}," +
+                $"\"frac32\":{bytes32 / step32 / copyRate:F3},\"load\":\"{Load()}\"}}"));
             block64 = block32 = null!;
             GC.Collect();
         }
