@@ -17,7 +17,8 @@ namespace LlmChains.Benchmarks;
 /// on the recurrent block (the anchor's matrix is that block):
 /// <list type="bullet">
 /// <item><c>step</c>: one x·P with the structured chain (float64 and float32 tables), our CSR chain, and MathNet's
-/// <see cref="SparseMatrix.LeftMultiply(MathNet.Numerics.LinearAlgebra.Vector{double}, MathNet.Numerics.LinearAlgebra.Vector{double})"/> on the same block;</item>
+/// <see cref="SparseMatrix.LeftMultiply(MathNet.Numerics.LinearAlgebra.Vector{double}, MathNet.Numerics.LinearAlgebra.Vector{double})"/>
+/// on the same block;</item>
 /// <item><c>build</c>: <see cref="LanguageModelChain.Build"/> from the logits table (softmax of every state, float64 and float32);</item>
 /// <item><c>pi</c>: <see cref="StationaryDistribution.Compute"/> with Auto, tolerance 1e−12;</item>
 /// <item><c>slem</c>: <see cref="Spectrum.Compute"/> with Count = 4, Tolerance = 1e−10 (Krylov–Schur).</item>
@@ -33,7 +34,9 @@ internal static class CompareRun
         string dir = args.Length > 0 ? args[0] : "/tmp/compare-all";
         int repeat = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
         WarmUp();
-        Console.WriteLine($"{{\"side\":\"llmchains\",\"runtime\":\"{RuntimeInformation.FrameworkDescription}\",\"threads\":{Environment.ProcessorCount}}}");
+        Console.WriteLine(
+            $"{{\"side\":\"llmchains\",\"runtime\":\"{RuntimeInformation.FrameworkDescription}\"," +
+            $"\"threads\":{Environment.ProcessorCount}}}");
         foreach (string caseFile in Directory.GetFiles(dir, "*.case").Order(StringComparer.Ordinal))
         {
             string name = Path.GetFileNameWithoutExtension(caseFile);
@@ -88,7 +91,9 @@ internal static class CompareRun
         long n = 0;
         double seconds64 = BestOnce(repeat, () => n = LanguageModelChain.Build(model, decoding).StateCount);
         Print(name, "build float64", n, seconds64);
-        double seconds32 = BestOnce(repeat, () => LanguageModelChain.Build(model, decoding, new ChainBuildOptions { Precision = ProbabilityPrecision.Float32 }));
+        double seconds32 = BestOnce(
+            repeat,
+            () => LanguageModelChain.Build(model, decoding, new ChainBuildOptions { Precision = ProbabilityPrecision.Float32 }));
         Print(name, "build float32", n, seconds32);
     }
 
@@ -96,7 +101,12 @@ internal static class CompareRun
     {
         StationaryResult result = null!;
         double seconds = BestOnce(repeat, () => result = StationaryDistribution.Compute(block));
-        Print(name, $"pi Auto ({result.Method}, {result.Status})", block.StateCount, seconds, $",\"matvecs\":{result.MatrixVectorProducts},\"residual\":{result.Residual:E2}");
+        Print(
+            name,
+            $"pi Auto ({result.Method}, {result.Status})",
+            block.StateCount,
+            seconds,
+            $",\"matvecs\":{result.MatrixVectorProducts},\"residual\":{result.Residual:E2}");
     }
 
     private static void Slem(string name, IMarkovChain block, int repeat)
@@ -104,7 +114,13 @@ internal static class CompareRun
         SpectrumResult result = null!;
         var options = new SpectrumOptions { Count = 4, Tolerance = 1e-10 };
         double seconds = BestOnce(repeat, () => result = Spectrum.Compute(block, options));
-        Print(name, "slem Krylov-Schur", block.StateCount, seconds, $",\"slem\":{result.Slem:F12},\"bound\":{result.SlemErrorBound:E2},\"matvecs\":{result.MatrixVectorProducts},\"converged\":{(result.Converged ? "true" : "false")}");
+        Print(
+            name,
+            "slem Krylov-Schur",
+            block.StateCount,
+            seconds,
+            $",\"slem\":{result.Slem:F12},\"bound\":{result.SlemErrorBound:E2}," +
+            $"\"matvecs\":{result.MatrixVectorProducts},\"converged\":{(result.Converged ? "true" : "false")}");
     }
 
     /// <summary>The block as a CSR chain (local indices), for the general-sparse and MathNet columns.</summary>
@@ -155,7 +171,10 @@ internal static class CompareRun
         return best;
     }
 
-    /// <summary>The fastest of <paramref name="repeat"/> calls, after one untimed call (JIT and tiering, as SciPy's code is compiled ahead).</summary>
+    /// <summary>
+    /// The fastest of <paramref name="repeat"/> calls, after one untimed call (JIT and tiering, as SciPy's code is
+    /// compiled ahead).
+    /// </summary>
     private static double BestOnce(int repeat, Action action)
     {
         action();
@@ -171,7 +190,8 @@ internal static class CompareRun
     }
 
     private static void Print(string name, string what, long states, double seconds, string extra = "") =>
-        Console.WriteLine($"{{\"side\":\"llmchains\",\"case\":\"{name}\",\"what\":\"{what}\",\"states\":{states},\"seconds\":{seconds:G6}{extra}}}");
+        Console.WriteLine(
+            $"{{\"side\":\"llmchains\",\"case\":\"{name}\",\"what\":\"{what}\",\"states\":{states},\"seconds\":{seconds:G6}{extra}}}");
 
     /// <summary>Compiles the code paths on a small chain so that the timings exclude the JIT.</summary>
     private static void WarmUp()

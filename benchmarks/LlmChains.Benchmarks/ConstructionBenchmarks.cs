@@ -25,11 +25,15 @@ public class ConstructionBenchmarks
     }
 
     [Benchmark(Baseline = true)]
-    public LanguageModelChain BuildOneThread() => LanguageModelChain.Build(_model, options: new ChainBuildOptions { MaxDegreeOfParallelism = 1 });
+    public LanguageModelChain BuildOneThread() => LanguageModelChain.Build(
+        _model,
+        options: new ChainBuildOptions { MaxDegreeOfParallelism = 1 });
 
     [Benchmark]
     public LanguageModelChain BuildParallel() => LanguageModelChain.Build(_model);
 
     [Benchmark]
-    public LanguageModelChain BuildParallelFloat32() => LanguageModelChain.Build(_model, options: new ChainBuildOptions { Precision = ProbabilityPrecision.Float32 });
+    public LanguageModelChain BuildParallelFloat32() => LanguageModelChain.Build(
+        _model,
+        options: new ChainBuildOptions { Precision = ProbabilityPrecision.Float32 });
 }

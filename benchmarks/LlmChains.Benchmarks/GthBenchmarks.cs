@@ -81,9 +81,13 @@ public class GthBenchmarks
 
         if (!(distance <= 1e-10))
         {
-            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"{name} and GTH differ by {distance:E2} in L1 (n = {pi.Length}); the baseline is not solving the same problem."));
+            throw new InvalidOperationException(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{name} and GTH differ by {distance:E2} in L1 (n = {pi.Length}); the baseline is not solving the same problem."));
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"// check: {name} agrees with GTH to {distance:E2} in L1 (n = {pi.Length})"));
+        Console.WriteLine(
+            string.Create(CultureInfo.InvariantCulture, $"// check: {name} agrees with GTH to {distance:E2} in L1 (n = {pi.Length})"));
     }
 }

@@ -41,7 +41,8 @@ internal static class ScaleRun
         var chain = LanguageModelChain.Build(model, options: new ChainBuildOptions { Precision = precision });
         double build = clock.Elapsed.TotalSeconds;
         int n = checked((int)chain.StateCount);
-        Say($"T={t} K={k} {precision}: {n:N0} states, table {chain.ProbabilityBytes / 1048576.0:F0} MiB, build {build:F2} s, threads {Environment.ProcessorCount}");
+        Say($"T={t} K={k} {precision}: {n:N0} states, table {chain.ProbabilityBytes / 1048576.0:F0} MiB, build {build:F2} " +
+            $"s, threads {Environment.ProcessorCount}");
 
         var x = new double[n];
         var y = new double[n];
@@ -71,7 +72,8 @@ internal static class ScaleRun
         double stepBytes = (16.0 * n) + chain.ProbabilityBytes;
         double copyRate = copyBytes / bestCopy / 1e9;
         double stepRate = stepBytes / bestStep / 1e9;
-        Say($"copy {bestCopy * 1000:F2} ms ({copyRate:F2} GB/s), step {bestStep * 1000:F2} ms ({stepRate:F2} GB/s), step/copy bandwidth {stepRate / copyRate:F2} (best of {steps} alternating rounds)");
+        Say($"copy {bestCopy * 1000:F2} ms ({copyRate:F2} GB/s), step {bestStep * 1000:F2} ms ({stepRate:F2} GB/s), " +
+            $"step/copy bandwidth {stepRate / copyRate:F2} (best of {steps} alternating rounds)");
 
         copyFrom = copyTo = [];
         if (full)
@@ -80,7 +82,8 @@ internal static class ScaleRun
             var progress = new Progress<LlmChains.Progress>(p => Console.Error.WriteLine("  π: " + p));
             var stationary = StationaryDistribution.Compute(chain, new StationaryOptions { Tolerance = 1e-8 }, progress);
             double solve = clock.Elapsed.TotalSeconds;
-            Say($"π: {stationary.Method}, {stationary.Status}, {stationary.MatrixVectorProducts} products, residual {stationary.Residual:E2}, {solve:F1} s");
+            Say($"π: {stationary.Method}, {stationary.Status}, {stationary.MatrixVectorProducts} products, residual " +
+                $"{stationary.Residual:E2}, {solve:F1} s");
 
             clock.Restart();
             Array.Fill(x, 1.0 / n);

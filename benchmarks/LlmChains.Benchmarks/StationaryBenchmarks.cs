@@ -14,7 +14,8 @@ namespace LlmChains.Benchmarks;
 /// docs/stationary.md) at τ = 1, 0.25 and 0.1, to the default residual 1e−12: power iteration (baseline) against
 /// GMRES-DR and Auto. T=10,K=6 at τ=1 and T=2,K=10 at τ=0.1 are the sizes of docs/stationary.md; at τ=0.25 the
 /// block has 10^4 states (T=10,K=4), because on this model's T=10,K=5 chain power has not converged after 20,000
-/// products (about 25 s; GMRES-DR needs 1,610); T=2,K=14 at τ=0.1 is a block Auto cannot hand to GTH. Times exclude
+/// products (GMRES-DR needs 1,610; the timings are in docs/benchmarks.md); T=2,K=14 at τ=0.1 is a block Auto cannot
+/// hand to GTH. Times exclude
 /// building the chain. Power has the default budget of 100,000 products: where it stops there unconverged the
 /// Status column says so.
 /// </summary>
@@ -55,9 +56,18 @@ public class StationaryBenchmarks
         {
             AddColumn(
                 new ResultColumn("Ran", "Ran: the method that produced π (what Auto chose)", r => ((StationaryResult)r).Method.ToString()),
-                new ResultColumn("Products", "Products: matrix–vector products x·Q, including the final residual check", r => ((StationaryResult)r).MatrixVectorProducts.ToString("N0", CultureInfo.InvariantCulture)),
-                new ResultColumn("Status", "Status: Converged (residual ≤ 1e−12) or MaxIterationsReached (100,000 products)", r => ((StationaryResult)r).Status.ToString()),
-                new ResultColumn("Residual", "Residual: ‖π·Q − π‖₁ of the returned π", r => ((StationaryResult)r).Residual.ToString("E1", CultureInfo.InvariantCulture)));
+                new ResultColumn(
+                    "Products",
+                    "Products: matrix–vector products x·Q, including the final residual check",
+                    r => ((StationaryResult)r).MatrixVectorProducts.ToString("N0", CultureInfo.InvariantCulture)),
+                new ResultColumn(
+                    "Status",
+                    "Status: Converged (residual ≤ 1e−12) or MaxIterationsReached (100,000 products)",
+                    r => ((StationaryResult)r).Status.ToString()),
+                new ResultColumn(
+                    "Residual",
+                    "Residual: ‖π·Q − π‖₁ of the returned π",
+                    r => ((StationaryResult)r).Residual.ToString("E1", CultureInfo.InvariantCulture)));
         }
     }
 }

@@ -26,7 +26,11 @@ internal static class StationaryRun
         HashSet<string>? wanted = args.Length > 1 && args[1] != "all" ? [.. args[1].Split(',')] : null;
         int repeat = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3;
         WarmUp();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"side\":\"llmchains\",\"runtime\":\"{RuntimeInformation.FrameworkDescription}\",\"threads\":{Environment.ProcessorCount}}}"));
+        Console.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"{{\"side\":\"llmchains\",\"runtime\":\"{RuntimeInformation.FrameworkDescription}\"," +
+                $"\"threads\":{Environment.ProcessorCount}}}"));
         foreach (string caseFile in Directory.GetFiles(dir, "*.case").Order(StringComparer.Ordinal))
         {
             string name = Path.GetFileNameWithoutExtension(caseFile);
@@ -57,7 +61,10 @@ internal static class StationaryRun
                     block.Step(x, y);
                 }
 
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"case\":\"{name}\",\"stepMilliseconds\":{clock.Elapsed.TotalMilliseconds / 10:F2}}}"));
+                Console.WriteLine(
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"{{\"case\":\"{name}\",\"stepMilliseconds\":{clock.Elapsed.TotalMilliseconds / 10:F2}}}"));
             }
 
             Solve(name, block, scipy, exact, new StationaryOptions(), repeat);
@@ -65,11 +72,50 @@ internal static class StationaryRun
             Solve(name, block, scipy, exact, new StationaryOptions { Method = StationaryMethod.Gmres }, repeat);
 
             // the automatic degree before it was revised (power of 2 nearest O/S within 1..8: 8 for T = 2 and 10)
-            Solve(name, block, scipy, exact, new StationaryOptions { GthMaxStates = 1, KrylovPolynomialDegree = 8 }, repeat, "Auto(no GTH,d=8)");
-            Solve(name, block, scipy, exact, new StationaryOptions { Method = StationaryMethod.Gmres, KrylovPolynomialDegree = 8 }, repeat, "Gmres(d=8)");
-            Solve(name, block, scipy, exact, new StationaryOptions { Method = StationaryMethod.Gmres, KrylovPolynomialDegree = 32 }, repeat, "Gmres(d=32)");
-            Solve(name, block, scipy, exact, new StationaryOptions { Method = StationaryMethod.Gmres, KrylovPolynomialDegree = 1, RestartLength = 40, DeflatedVectors = 10 }, repeat);
-            Solve(name, block, scipy, exact, new StationaryOptions { Method = StationaryMethod.Power, MaxIterations = 2_000_000 }, block.StateCount <= 4096 ? 1 : repeat);
+            Solve(
+                name,
+                block,
+                scipy,
+                exact,
+                new StationaryOptions { GthMaxStates = 1, KrylovPolynomialDegree = 8 },
+                repeat,
+                "Auto(no GTH,d=8)");
+            Solve(
+                name,
+                block,
+                scipy,
+                exact,
+                new StationaryOptions { Method = StationaryMethod.Gmres, KrylovPolynomialDegree = 8 },
+                repeat,
+                "Gmres(d=8)");
+            Solve(
+                name,
+                block,
+                scipy,
+                exact,
+                new StationaryOptions { Method = StationaryMethod.Gmres, KrylovPolynomialDegree = 32 },
+                repeat,
+                "Gmres(d=32)");
+            Solve(
+                name,
+                block,
+                scipy,
+                exact,
+                new StationaryOptions
+                {
+                    Method = StationaryMethod.Gmres,
+                    KrylovPolynomialDegree = 1,
+                    RestartLength = 40,
+                    DeflatedVectors = 10,
+                },
+                repeat);
+            Solve(
+                name,
+                block,
+                scipy,
+                exact,
+                new StationaryOptions { Method = StationaryMethod.Power, MaxIterations = 2_000_000 },
+                block.StateCount <= 4096 ? 1 : repeat);
         }
 
         TimeGth(repeat);
@@ -88,7 +134,11 @@ internal static class StationaryRun
             best = Math.Min(best, clock.Elapsed.TotalSeconds);
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"side\":\"llmchains\",\"case\":\"gth_t2k12\",\"states\":4096,\"method\":\"Gth\",\"seconds\":{best:F3},\"residual\":{result!.Residual:E2}}}"));
+        Console.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"{{\"side\":\"llmchains\",\"case\":\"gth_t2k12\",\"states\":4096,\"method\":\"Gth\"," +
+                $"\"seconds\":{best:F3},\"residual\":{result!.Residual:E2}}}"));
 
         // a dense random matrix as in ../shared/anchors/gth_accuracy.py (n = 2000, uniform entries, rows normalised)
         const int n = 2000;
@@ -116,10 +166,20 @@ internal static class StationaryRun
             best = Math.Min(best, clock.Elapsed.TotalSeconds);
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"side\":\"llmchains\",\"case\":\"gth_dense2000\",\"states\":{n},\"method\":\"Gth\",\"seconds\":{best:F3}}}"));
+        Console.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"{{\"side\":\"llmchains\",\"case\":\"gth_dense2000\",\"states\":{n},\"method\":\"Gth\",\"seconds\":{best:F3}}}"));
     }
 
-    private static void Solve(string name, IMarkovChain block, double[] scipy, double[]? exact, StationaryOptions options, int repeat, string? label = null)
+    private static void Solve(
+        string name,
+        IMarkovChain block,
+        double[] scipy,
+        double[]? exact,
+        StationaryOptions options,
+        int repeat,
+        string? label = null)
     {
         StationaryResult result = null!;
         double seconds = double.PositiveInfinity;
@@ -136,7 +196,12 @@ internal static class StationaryRun
             : options.KrylovPolynomialDegree == 1 ? "Gmres(d=1,m=40,k=10)" : options.Method.ToString();
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"{{\"side\":\"llmchains\",\"case\":\"{name}\",\"states\":{block.StateCount},\"requested\":\"{requested}\",\"method\":\"{result.Method}\",\"status\":\"{result.Status}\",\"seconds\":{seconds:F3},\"matvecs\":{result.MatrixVectorProducts},\"residual\":{result.Residual:E2},\"errorEstimate\":{(result.ErrorEstimate is { } e ? e.ToString("E2", CultureInfo.InvariantCulture) : "null")},\"l1VsScipy\":{L1(pi, scipy):E2},\"l1VsGth\":{(exact is null ? "null" : L1(pi, exact).ToString("E2", CultureInfo.InvariantCulture))}}}"));
+            $"{{\"side\":\"llmchains\",\"case\":\"{name}\",\"states\":{block.StateCount}," +
+            $"\"requested\":\"{requested}\",\"method\":\"{result.Method}\",\"status\":\"{result.Status}\"," +
+            $"\"seconds\":{seconds:F3},\"matvecs\":{result.MatrixVectorProducts},\"residual\":{result.Residual:E2}," +
+            $"\"errorEstimate\":{(result.ErrorEstimate is { } e ? e.ToString("E2", CultureInfo.InvariantCulture) : "null")}," +
+            $"\"l1VsScipy\":{L1(pi, scipy):E2}," +
+            $"\"l1VsGth\":{(exact is null ? "null" : L1(pi, exact).ToString("E2", CultureInfo.InvariantCulture))}}}"));
     }
 
     /// <summary>Compiles the solvers' code paths on a small chain so that the timings exclude the JIT.</summary>

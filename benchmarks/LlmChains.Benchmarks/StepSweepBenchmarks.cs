@@ -65,7 +65,10 @@ public class StepSweepBenchmarks
         Array.Fill(_copyTo, 2.0);
     }
 
-    /// <summary>STREAM-style copy of 16 Mi doubles (two 128 MiB arrays) split over every core, as in <see cref="StepBenchmarks.StreamCopy"/>.</summary>
+    /// <summary>
+    /// STREAM-style copy of 16 Mi doubles (two 128 MiB arrays) split over every core, as in
+    /// <see cref="StepBenchmarks.StreamCopy"/>.
+    /// </summary>
     [Benchmark(Baseline = true)]
     public void StreamCopy()
     {

@@ -31,7 +31,10 @@ internal static class StepSweepRun
         var copyTo = new double[CopyLength];
         Array.Fill(copyFrom, 1.0);
         Array.Fill(copyTo, 2.0);
-        Console.WriteLine($"{{\"side\":\"llmchains\",\"runtime\":\"{RuntimeInformation.FrameworkDescription}\",\"threads\":{Environment.ProcessorCount},\"vector512\":{(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "true" : "false")}}}");
+        Console.WriteLine(
+            $"{{\"side\":\"llmchains\",\"runtime\":\"{RuntimeInformation.FrameworkDescription}\"," +
+            $"\"threads\":{Environment.ProcessorCount}," +
+            $"\"vector512\":{(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "true" : "false")}}}");
         foreach (string shape in shapes.Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
             string[] parts = shape.Split(':');
@@ -39,7 +42,9 @@ internal static class StepSweepRun
             int k = int.Parse(parts[1], CultureInfo.InvariantCulture);
             var model = new RandomLogitsModel(t, k, 1.0, 1);
             IMarkovChain block64 = LanguageModelChain.Build(model).RecurrentBlock;
-            IMarkovChain block32 = LanguageModelChain.Build(model, options: new ChainBuildOptions { Precision = ProbabilityPrecision.Float32 }).RecurrentBlock;
+            IMarkovChain block32 = LanguageModelChain.Build(
+                model,
+                options: new ChainBuildOptions { Precision = ProbabilityPrecision.Float32 }).RecurrentBlock;
             int n = checked((int)block64.StateCount);
             var x = new double[n];
             var y = new double[n];
@@ -69,7 +74,9 @@ internal static class StepSweepRun
             double bytes64 = (16.0 * n) + (8.0 * n * t);
             double bytes32 = (16.0 * n) + (4.0 * n * t);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{{\"side\":\"llmchains\",\"T\":{t},\"K\":{k},\"states\":{n},\"copy_gbs\":{copyRate / 1e9:F2},\"step64\":{step64:G6},\"step32\":{step32:G6},\"frac64\":{bytes64 / step64 / copyRate:F3},\"frac32\":{bytes32 / step32 / copyRate:F3},\"load\":\"{Load()}\"}}"));
+                $"{{\"side\":\"llmchains\",\"T\":{t},\"K\":{k},\"states\":{n},\"copy_gbs\":{copyRate / 1e9:F2}," +
+                $"\"step64\":{step64:G6},\"step32\":{step32:G6},\"frac64\":{bytes64 / step64 / copyRate:F3}," +
+                $"\"frac32\":{bytes32 / step32 / copyRate:F3},\"load\":\"{Load()}\"}}"));
             block64 = block32 = null!;
             GC.Collect();
         }

@@ -49,10 +49,16 @@ public class WorstCaseVsStepLoopsBenchmarks
 
         if (!(largest <= 1e-12))
         {
-            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"The step loops and WorstCaseDistances differ by {largest:E2}; the baseline is not computing the same curve."));
+            throw new InvalidOperationException(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"The step loops and WorstCaseDistances differ by {largest:E2}; the baseline is not computing the same curve."));
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"// check: step loops and WorstCaseDistances agree to {largest:E2} (d(50) = {plain[Steps]:E3})"));
+        Console.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"// check: step loops and WorstCaseDistances agree to {largest:E2} (d(50) = {plain[Steps]:E3})"));
     }
 
     [Benchmark(Baseline = true)]

@@ -49,7 +49,16 @@ public sealed class GgufFile
     private readonly GgufTensorInfo[] _tensors;
     private readonly Stream? _stream;
 
-    private GgufFile(string? path, Stream? stream, int version, long length, Dictionary<string, GgufValue> metadata, GgufTensorInfo[] tensors, Dictionary<string, GgufTensorInfo> byName, int alignment, long dataOffset)
+    private GgufFile(
+        string? path,
+        Stream? stream,
+        int version,
+        long length,
+        Dictionary<string, GgufValue> metadata,
+        GgufTensorInfo[] tensors,
+        Dictionary<string, GgufTensorInfo> byName,
+        int alignment,
+        long dataOffset)
     {
         FilePath = path;
         _stream = stream;
@@ -114,10 +123,16 @@ public sealed class GgufFile
     /// <summary>The number of layers L (<c>{arch}.block_count</c>), or <see langword="null"/>.</summary>
     public long? BlockCount { get; }
 
-    /// <summary>The MLP width m (<c>{arch}.feed_forward_length</c>; the largest entry when it is per layer), or <see langword="null"/>.</summary>
+    /// <summary>
+    /// The MLP width m (<c>{arch}.feed_forward_length</c>; the largest entry when it is per layer), or
+    /// <see langword="null"/>.
+    /// </summary>
     public long? FeedForwardLength { get; }
 
-    /// <summary>The number of attention heads H (<c>{arch}.attention.head_count</c>; the largest when per layer), or <see langword="null"/>.</summary>
+    /// <summary>
+    /// The number of attention heads H (<c>{arch}.attention.head_count</c>; the largest when per layer), or
+    /// <see langword="null"/>.
+    /// </summary>
     public long? HeadCount { get; }
 
     /// <summary>The number of key–value heads (<c>{arch}.attention.head_count_kv</c>), or <see langword="null"/>.</summary>
@@ -126,7 +141,10 @@ public sealed class GgufFile
     /// <summary>The vocabulary (<c>tokenizer.ggml.tokens</c>; the index is the token id), or <see langword="null"/>.</summary>
     public IReadOnlyList<string>? Tokens { get; }
 
-    /// <summary>The vocabulary size: the token list's length, else <c>{arch}.vocab_size</c>, else the rows of <c>token_embd.weight</c>.</summary>
+    /// <summary>
+    /// The vocabulary size: the token list's length, else <c>{arch}.vocab_size</c>, else the rows of
+    /// <c>token_embd.weight</c>.
+    /// </summary>
     public long? VocabularySize { get; }
 
     /// <summary>Reads the header, metadata and tensor descriptions of a GGUF file (tensor data is read on demand).</summary>
@@ -149,7 +167,8 @@ public sealed class GgufFile
     }
 
     /// <summary>Reads a GGUF file from a seekable stream; tensor data is later read from the same stream.</summary>
-    /// <param name="stream">A readable, seekable stream positioned anywhere (reading starts at 0); it must stay open for <see cref="ReadRows"/>.</param>
+    /// <param name="stream">A readable, seekable stream positioned anywhere (reading starts at 0); it must stay open
+    /// for <see cref="ReadRows"/>.</param>
     /// <returns>The parsed file.</returns>
     /// <exception cref="GgufFormatException">The stream is not a well-formed GGUF file.</exception>
     public static GgufFile Read(Stream stream)
@@ -196,13 +215,22 @@ public sealed class GgufFile
         long width = tensor.RowLength;
         if (width == 0 || destination.Length % width != 0)
         {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The destination holds {destination.Length} floats, not a whole number of rows of {width}."), nameof(destination));
+            throw new ArgumentException(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"The destination holds {destination.Length} floats, not a whole number of rows of {width}."),
+                nameof(destination));
         }
 
         long rows = destination.Length / width;
         if (firstRow < 0 || firstRow + rows > tensor.RowCount)
         {
-            throw new ArgumentOutOfRangeException(nameof(firstRow), firstRow, string.Create(CultureInfo.InvariantCulture, $"Rows {firstRow}..{firstRow + rows - 1} are outside the {tensor.RowCount} rows of {tensor.Name}."));
+            throw new ArgumentOutOfRangeException(
+                nameof(firstRow),
+                firstRow,
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Rows {firstRow}..{firstRow + rows - 1} are outside the {tensor.RowCount} rows of {tensor.Name}."));
         }
 
         var (blockSize, blockBytes) = GgmlTypeTraits.Of(tensor.Type);
@@ -223,7 +251,10 @@ public sealed class GgufFile
                     byte[] chunk = bytes <= buffer.Length ? buffer : new byte[bytes]; // one row larger than 1 MiB
                     stream.Position = start + (row * rowBytes);
                     stream.ReadExactly(chunk, 0, bytes);
-                    Dequantizer.Decode(tensor.Type, chunk.AsSpan(0, bytes), destination.Slice((int)(row * width), (int)(chunkRows * width)));
+                    Dequantizer.Decode(
+                        tensor.Type,
+                        chunk.AsSpan(0, bytes),
+                        destination.Slice((int)(row * width), (int)(chunkRows * width)));
                     row += chunkRows;
                 }
             }
@@ -284,7 +315,9 @@ public sealed class GgufFile
             return size;
         }
 
-        if (value.IsArray && value.ElementType is not (GgufValueType.String or GgufValueType.Bool or GgufValueType.Float32 or GgufValueType.Float64) && value.Count > 0)
+        if (value.IsArray
+            && value.ElementType is not (GgufValueType.String or GgufValueType.Bool or GgufValueType.Float32 or GgufValueType.Float64)
+            && value.Count > 0)
         {
             try
             {
@@ -304,14 +337,18 @@ public sealed class GgufFile
     }
 
     private static GgufFormatException KeyType(string key, GgufValue value, string wanted)
-        => new($"Metadata key {key} is {(value.IsArray ? $"an array of {value.ElementType}" : value.Type.ToString())} ({value}); it must be {wanted}.");
+        => new(
+            $"Metadata key {key} is {(value.IsArray ? $"an array of {value.ElementType}" : value.Type.ToString())} " +
+            $"({value}); it must be {wanted}.");
 
     private static GgufFile Parse(Stream stream, string? path, bool keep)
     {
         var reader = new GgufByteReader(stream);
         if (reader.Length < 4)
         {
-            throw new GgufFormatException(FormattableString.Invariant($"Not a GGUF file: it has {reader.Length} bytes, fewer than the 4-byte magic"), 0);
+            throw new GgufFormatException(
+                FormattableString.Invariant($"Not a GGUF file: it has {reader.Length} bytes, fewer than the 4-byte magic"),
+                0);
         }
 
         uint magic = reader.ReadUInt32("the magic");
@@ -319,14 +356,21 @@ public sealed class GgufFile
         {
             Span<byte> bytes = stackalloc byte[4];
             BinaryPrimitives.WriteUInt32LittleEndian(bytes, magic);
-            throw new GgufFormatException($"Not a GGUF file: the first 4 bytes are {Convert.ToHexString(bytes)}, not 47475546 (\"GGUF\")", 0);
+            throw new GgufFormatException(
+                $"Not a GGUF file: the first 4 bytes are {Convert.ToHexString(bytes)}, not 47475546 (\"GGUF\")",
+                0);
         }
 
         uint version = reader.ReadUInt32("the version");
         if (version is not (2 or 3))
         {
-            string hint = version == 1 ? " (GGUF v1 is obsolete; convert the file again)" : BinaryPrimitives.ReverseEndianness(version) is 2 or 3 ? " (a big-endian GGUF file; only little-endian files are supported)" : string.Empty;
-            throw new GgufFormatException(FormattableString.Invariant($"Unsupported GGUF version {version}; versions 2 and 3 are supported{hint}"), 4);
+            string hint = version == 1 ? " (GGUF v1 is obsolete; convert the file again)"
+                : BinaryPrimitives.ReverseEndianness(version) is 2 or 3
+                    ? " (a big-endian GGUF file; only little-endian files are supported)"
+                : string.Empty;
+            throw new GgufFormatException(
+                FormattableString.Invariant($"Unsupported GGUF version {version}; versions 2 and 3 are supported{hint}"),
+                4);
         }
 
         long tensorCount = ReadCount(reader, "the tensor count", 24);
@@ -369,7 +413,9 @@ public sealed class GgufFile
             uint dimensionCount = reader.ReadUInt32($"the dimension count of tensor {name}");
             if (dimensionCount is < 1 or > MaxDimensions)
             {
-                throw new GgufFormatException(FormattableString.Invariant($"Tensor {name} has {dimensionCount} dimensions; 1 to {MaxDimensions} are supported"), at);
+                throw new GgufFormatException(
+                    FormattableString.Invariant($"Tensor {name} has {dimensionCount} dimensions; 1 to {MaxDimensions} are supported"),
+                    at);
             }
 
             var dims = new long[dimensionCount];
@@ -379,13 +425,17 @@ public sealed class GgufFile
                 ulong size = reader.ReadUInt64($"dimension {d} of tensor {name}");
                 if (size > long.MaxValue)
                 {
-                    throw new GgufFormatException(FormattableString.Invariant($"Tensor {name} has dimension {d} = {size}, beyond 2^63 − 1"), at);
+                    throw new GgufFormatException(
+                        FormattableString.Invariant($"Tensor {name} has dimension {d} = {size}, beyond 2^63 − 1"),
+                        at);
                 }
 
                 dims[d] = (long)size;
                 if (size != 0 && elements > long.MaxValue / (long)size)
                 {
-                    throw new GgufFormatException($"Tensor {name} has dimensions [{string.Join(", ", dims[..(d + 1)])}] whose product overflows 64 bits", at);
+                    throw new GgufFormatException(
+                        $"Tensor {name} has dimensions [{string.Join(", ", dims[..(d + 1)])}] whose product overflows 64 bits",
+                        at);
                 }
 
                 elements *= (long)size;
@@ -401,7 +451,11 @@ public sealed class GgufFile
 
             if (dims[0] % blockSize != 0)
             {
-                throw new GgufFormatException(FormattableString.Invariant($"Tensor {name} of type {type} has rows of {dims[0]} elements, not a multiple of the block size {blockSize}"), at);
+                throw new GgufFormatException(
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"Tensor {name} of type {type} has rows of {dims[0]} elements, not a multiple of the block size {blockSize}"),
+                    at);
             }
 
             long bytes;
@@ -411,18 +465,24 @@ public sealed class GgufFile
             }
             catch (OverflowException)
             {
-                throw new GgufFormatException(FormattableString.Invariant($"Tensor {name} of {elements} elements of type {type} has a byte size beyond 2^63 − 1"), at);
+                throw new GgufFormatException(
+                    FormattableString.Invariant($"Tensor {name} of {elements} elements of type {type} has a byte size beyond 2^63 − 1"),
+                    at);
             }
 
             ulong offset = reader.ReadUInt64($"the data offset of tensor {name}");
             if (offset % (ulong)alignment != 0)
             {
-                throw new GgufFormatException(FormattableString.Invariant($"Tensor {name} has data offset {offset}, not a multiple of the alignment {alignment}"), at);
+                throw new GgufFormatException(
+                    FormattableString.Invariant($"Tensor {name} has data offset {offset}, not a multiple of the alignment {alignment}"),
+                    at);
             }
 
             if (offset > (ulong)reader.Length)
             {
-                throw new GgufFormatException(FormattableString.Invariant($"Tensor {name} has data offset {offset}, beyond the end of the {reader.Length}-byte file"), at);
+                throw new GgufFormatException(
+                    FormattableString.Invariant($"Tensor {name} has data offset {offset}, beyond the end of the {reader.Length}-byte file"),
+                    at);
             }
 
             infos[i] = (name, dims, type, (long)offset, elements, bytes, at);
@@ -436,7 +496,12 @@ public sealed class GgufFile
             var (name, dims, type, offset, elements, bytes, at) = infos[i];
             if (bytes > reader.Length - dataOffset - offset)
             {
-                throw new GgufFormatException(FormattableString.Invariant($"Truncated file: tensor {name} ({type} [{string.Join(", ", dims)}]) needs bytes {dataOffset + offset}..{dataOffset + offset + bytes} but the file has {reader.Length}"), at);
+                throw new GgufFormatException(
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"Truncated file: tensor {name} ({type} [{string.Join(", ", dims)}]) needs bytes " +
+                        $"{dataOffset + offset}..{dataOffset + offset + bytes} but the file has {reader.Length}"),
+                    at);
             }
 
             tensors[i] = new GgufTensorInfo(name, dims, type, offset, elements, bytes, dataOffset);
@@ -452,7 +517,11 @@ public sealed class GgufFile
         ulong count = reader.ReadUInt64(what);
         if (count > MaxCount || count > (ulong)(reader.Remaining / minimumBytesEach))
         {
-            throw new GgufFormatException(FormattableString.Invariant($"{what} is {count}, impossible in the {reader.Remaining} bytes that remain (limit {MaxCount})"), at);
+            throw new GgufFormatException(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{what} is {count}, impossible in the {reader.Remaining} bytes that remain (limit {MaxCount})"),
+                at);
         }
 
         return (long)count;
@@ -490,7 +559,12 @@ public sealed class GgufFile
         int size = ScalarSize(element);
         if (count > MaxArrayLength || count > (ulong)(reader.Remaining / size))
         {
-            throw new GgufFormatException(FormattableString.Invariant($"Metadata array {key} claims {count} elements of {element}, impossible in the {reader.Remaining} bytes that remain (limit {MaxArrayLength})"), countAt);
+            throw new GgufFormatException(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Metadata array {key} claims {count} elements of {element}, impossible in the {reader.Remaining} " +
+                    $"bytes that remain (limit {MaxArrayLength})"),
+                countAt);
         }
 
         int n = (int)count;

@@ -5,7 +5,8 @@ namespace LlmChains.Gguf;
 /// unsupported version, a truncated file, an unknown value or tensor type, a count, length or size that cannot fit in
 /// the file or exceeds the reader's limits, a tensor outside the data section, or a well-known metadata key
 /// (architecture, sizes, vocabulary) with the wrong type. The message names the problem and the byte offset.
-/// <c>LlamaSharpLanguageModel.Load</c> (package LlmChains.LlamaSharp) also throws it for a well-formed file with a hyper-parameter llama.cpp
+/// <c>LlamaSharpLanguageModel.Load</c> (package LlmChains.LlamaSharp) also throws it for a well-formed file with a
+/// hyper-parameter llama.cpp
 /// would abort the process on (the message names the file, the key and the allowed range).
 /// </summary>
 /// <remarks>It derives from <see cref="IOException"/> (<see cref="InvalidDataException"/> is sealed), so callers that handle

@@ -31,17 +31,24 @@ public static class GgufNorms
     /// <exception cref="ArgumentOutOfRangeException">A token id is outside the tensor's rows.</exception>
     /// <exception cref="GgufFormatException">The file has neither <c>output.weight</c> nor <c>token_embd.weight</c>.</exception>
     /// <exception cref="NotSupportedException">The tensor's type cannot be dequantized.</exception>
-    public static GgufUnembeddingNorm UnembeddingNorm(GgufFile file, IReadOnlyList<int>? tokenIds = null, CancellationToken cancellationToken = default)
+    public static GgufUnembeddingNorm UnembeddingNorm(
+        GgufFile file,
+        IReadOnlyList<int>? tokenIds = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(file);
         var output = file.FindTensor("output.weight");
         bool tied = output is null;
         var tensor = output ?? file.FindTensor("token_embd.weight")
-            ?? throw new GgufFormatException("The file has neither output.weight nor token_embd.weight, so it has no unembedding matrix W_U.");
+            ?? throw new GgufFormatException(
+                "The file has neither output.weight nor token_embd.weight, so it has no unembedding matrix W_U.");
         long width = tensor.RowLength;
         if (width == 0 || width > ChunkFloats)
         {
-            throw new GgufFormatException(string.Create(CultureInfo.InvariantCulture, $"Tensor {tensor.Name} has rows of {width} values; 1 to {ChunkFloats} are supported."));
+            throw new GgufFormatException(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Tensor {tensor.Name} has rows of {width} values; 1 to {ChunkFloats} are supported."));
         }
 
         double sum = 0;
@@ -72,7 +79,12 @@ public static class GgufNorms
                 cancellationToken.ThrowIfCancellationRequested();
                 if (id < 0 || id >= tensor.RowCount)
                 {
-                    throw new ArgumentOutOfRangeException(nameof(tokenIds), id, string.Create(CultureInfo.InvariantCulture, $"Token id {id} is outside the {tensor.RowCount} rows of {tensor.Name}."));
+                    throw new ArgumentOutOfRangeException(
+                        nameof(tokenIds),
+                        id,
+                        string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"Token id {id} is outside the {tensor.RowCount} rows of {tensor.Name}."));
                 }
 
                 file.ReadRows(tensor, id, row);
@@ -96,7 +108,8 @@ public static class GgufNorms
     public static GgufWeightNorms WeightNorms(GgufFile file, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(file);
-        long layerCount = file.BlockCount ?? throw new GgufFormatException("The file has no {arch}.block_count, so its layers are unknown.");
+        long layerCount = file.BlockCount ?? throw new GgufFormatException(
+            "The file has no {arch}.block_count, so its layers are unknown.");
         if (layerCount > 100_000)
         {
             throw new GgufFormatException(string.Create(CultureInfo.InvariantCulture, $"The file claims {layerCount} layers."));
@@ -118,7 +131,11 @@ public static class GgufNorms
         double? tokenNorm = null;
         if (file.FindTensor("token_embd.weight") is { } embedding && embedding.RowLength is > 0 and <= ChunkFloats)
         {
-            tokenNorm = ReduceRows(embedding, file, static row => (double)System.Numerics.Tensors.TensorPrimitives.SumOfMagnitudes(row), cancellationToken);
+            tokenNorm = ReduceRows(
+                embedding,
+                file,
+                static row => (double)System.Numerics.Tensors.TensorPrimitives.SumOfMagnitudes(row),
+                cancellationToken);
         }
 
         return new GgufWeightNorms(file, layers, tokenNorm, UnembeddingNorm(file, null, cancellationToken));
@@ -131,7 +148,11 @@ public static class GgufNorms
             return null;
         }
 
-        return ReduceRows(tensor, file, static row => row.IsEmpty ? 0 : System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(row) is var m ? Math.Abs((double)m) : 0, cancellationToken);
+        return ReduceRows(
+            tensor,
+            file,
+            static row => row.IsEmpty ? 0 : System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(row) is var m ? Math.Abs((double)m) : 0,
+            cancellationToken);
     }
 
     private delegate double RowReducer(ReadOnlySpan<float> row);
@@ -177,15 +198,28 @@ public static class GgufNorms
 /// <param name="IsTiedToEmbeddings">Whether W_U is the token-embedding matrix (no <c>output.weight</c> in the file).</param>
 /// <param name="TokenCount">The number of rows summed (T, or the size of the sub-vocabulary).</param>
 /// <param name="EmbeddingLength">The row length r.</param>
-public readonly record struct GgufUnembeddingNorm(double Value, string TensorName, bool IsTiedToEmbeddings, long TokenCount, long EmbeddingLength);
+public readonly record struct GgufUnembeddingNorm(
+    double Value,
+    string TensorName,
+    bool IsTiedToEmbeddings,
+    long TokenCount,
+    long EmbeddingLength);
 
-/// <summary>The largest absolute weight of each matrix of one layer (Cor. E.3); <see langword="null"/> when the file lacks the tensor.</summary>
+/// <summary>
+/// The largest absolute weight of each matrix of one layer (Cor. E.3); <see langword="null"/> when the file lacks the
+/// tensor.
+/// </summary>
 /// <param name="Layer">The layer index, 0-based.</param>
 /// <param name="AttentionValue">max |W_V| (<c>attn_v</c>).</param>
 /// <param name="AttentionOutput">max |W_O| (<c>attn_output</c>).</param>
 /// <param name="FeedForwardInput">max |W_1| (<c>ffn_up</c>, and <c>ffn_gate</c> when present).</param>
 /// <param name="FeedForwardOutput">max |W_2| (<c>ffn_down</c>).</param>
-public readonly record struct GgufLayerNorms(int Layer, double? AttentionValue, double? AttentionOutput, double? FeedForwardInput, double? FeedForwardOutput);
+public readonly record struct GgufLayerNorms(
+    int Layer,
+    double? AttentionValue,
+    double? AttentionOutput,
+    double? FeedForwardInput,
+    double? FeedForwardOutput);
 
 /// <summary>
 /// The weight norms of a GGUF model that the depth-aware bound (Cor. E.3, <see cref="DepthAwarePretrainingBound"/>)

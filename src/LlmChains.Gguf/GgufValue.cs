@@ -53,7 +53,8 @@ public sealed class GgufValue
     public IReadOnlyList<string> AsStrings() => Value as string[] ?? throw WrongType("an array of strings");
 
     /// <summary>The elements of an integer array of any width, as <see cref="long"/>.</summary>
-    /// <exception cref="InvalidOperationException">The value is not an array of integers (or holds a UInt64 above <see cref="long.MaxValue"/>).</exception>
+    /// <exception cref="InvalidOperationException">The value is not an array of integers (or holds a UInt64 above
+    /// <see cref="long.MaxValue"/>).</exception>
     public long[] AsInt64Array() => TryGetInt64Array(out long[]? values) ? values : throw WrongType("an array of integers");
 
     /// <summary>The elements of a numeric array, as <see cref="double"/>.</summary>

@@ -37,7 +37,10 @@ public sealed class GgufWriter
         {
             if (value < 1 || value > 1 << 20 || (value & (value - 1)) != 0)
             {
-                throw new ArgumentOutOfRangeException(nameof(value), value, $"The alignment {value} is not a power of two between 1 and 1048576.");
+                throw new ArgumentOutOfRangeException(
+                    nameof(value),
+                    value,
+                    $"The alignment {value} is not a power of two between 1 and 1048576.");
             }
 
             _alignment = value;
@@ -49,7 +52,10 @@ public sealed class GgufWriter
     public int Version
     {
         get => _version;
-        init => _version = value is 2 or 3 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, $"GGUF version {value} is not written; give 2 or 3.");
+        init => _version = value is 2 or 3 ? value : throw new ArgumentOutOfRangeException(
+            nameof(value),
+            value,
+            $"GGUF version {value} is not written; give 2 or 3.");
     }
 
     /// <summary>The tensors added, in file order.</summary>
@@ -86,7 +92,11 @@ public sealed class GgufWriter
     /// <param name="key">The key, e.g. <c>tokenizer.ggml.tokens</c>.</param>
     /// <param name="values">The values (copied).</param>
     /// <returns>This writer.</returns>
-    public GgufWriter Add(string key, IReadOnlyList<string> values) => Add(key, GgufValueType.Array, GgufValueType.String, values?.ToArray()!);
+    public GgufWriter Add(string key, IReadOnlyList<string> values) => Add(
+        key,
+        GgufValueType.Array,
+        GgufValueType.String,
+        values?.ToArray()!);
 
     /// <summary>Adds an array of Float32.</summary>
     /// <param name="key">The key.</param>
@@ -109,10 +119,12 @@ public sealed class GgufWriter
     /// </summary>
     /// <param name="key">The key.</param>
     /// <param name="type">The value type.</param>
-    /// <param name="elementType">The element type when <paramref name="type"/> is <see cref="GgufValueType.Array"/> (not an array), else <see langword="null"/>.</param>
+    /// <param name="elementType">The element type when <paramref name="type"/> is <see cref="GgufValueType.Array"/>
+    /// (not an array), else <see langword="null"/>.</param>
     /// <param name="value">The value.</param>
     /// <returns>This writer.</returns>
-    /// <exception cref="ArgumentException">The value does not have the CLR type of <paramref name="type"/>, or the types are inconsistent.</exception>
+    /// <exception cref="ArgumentException">The value does not have the CLR type of <paramref name="type"/>, or the
+    /// types are inconsistent.</exception>
     public GgufWriter Add(string key, GgufValueType type, GgufValueType? elementType, object value)
     {
         _metadata.Add(Check(key, type, elementType, value));
@@ -163,10 +175,12 @@ public sealed class GgufWriter
     /// </summary>
     /// <param name="name">The tensor's name, e.g. <c>token_embd.weight</c>.</param>
     /// <param name="dimensions">1 to 4 dimensions, each ≥ 0.</param>
-    /// <param name="type">F32, F16 (round to nearest), BF16 (round to nearest even) or Q8_0 (blocks of 32: scale max|x|/127 in F16, values rounded to int8; the first dimension a multiple of 32).</param>
+    /// <param name="type">F32, F16 (round to nearest), BF16 (round to nearest even) or Q8_0 (blocks of 32: scale
+    /// max|x|/127 in F16, values rounded to int8; the first dimension a multiple of 32).</param>
     /// <param name="values">The product of the dimensions values.</param>
     /// <returns>The tensor as it will be written, with the decoded values.</returns>
-    /// <exception cref="ArgumentException">The counts do not match, a dimension is negative, the tensor name is taken, or Q8_0 rows are not whole blocks.</exception>
+    /// <exception cref="ArgumentException">The counts do not match, a dimension is negative, the tensor name is taken,
+    /// or Q8_0 rows are not whole blocks.</exception>
     /// <exception cref="NotSupportedException"><paramref name="type"/> is not one of the four written.</exception>
     public GgufWriterTensor AddTensor(string name, ReadOnlySpan<long> dimensions, GgmlType type, ReadOnlySpan<float> values)
     {
@@ -181,7 +195,10 @@ public sealed class GgufWriter
         return tensor;
     }
 
-    /// <summary>Replaces the tensor called <paramref name="name"/> in place (same position in the file) by new dimensions and values of the same type.</summary>
+    /// <summary>
+    /// Replaces the tensor called <paramref name="name"/> in place (same position in the file) by new dimensions and
+    /// values of the same type.
+    /// </summary>
     /// <param name="name">The tensor's name.</param>
     /// <param name="dimensions">The new dimensions.</param>
     /// <param name="values">The new values.</param>
@@ -275,8 +292,12 @@ public sealed class GgufWriter
                 case GgufValueType.UInt8: Bytes([(byte)value]); break;
                 case GgufValueType.Int8: Bytes([(byte)(sbyte)value]); break;
                 case GgufValueType.Bool: Bytes([(byte)((bool)value ? 1 : 0)]); break;
-                case GgufValueType.UInt16: BinaryPrimitives.WriteUInt16LittleEndian(scratch, (ushort)value); Bytes(scratch.AsSpan(0, 2)); break;
-                case GgufValueType.Int16: BinaryPrimitives.WriteInt16LittleEndian(scratch, (short)value); Bytes(scratch.AsSpan(0, 2)); break;
+                case GgufValueType.UInt16: BinaryPrimitives.WriteUInt16LittleEndian(
+                    scratch,
+                    (ushort)value); Bytes(scratch.AsSpan(0, 2)); break;
+                case GgufValueType.Int16: BinaryPrimitives.WriteInt16LittleEndian(
+                    scratch,
+                    (short)value); Bytes(scratch.AsSpan(0, 2)); break;
                 case GgufValueType.UInt32: U32((uint)value); break;
                 case GgufValueType.Int32: U32(unchecked((uint)(int)value)); break;
                 case GgufValueType.Float32: U32(BitConverter.SingleToUInt32Bits((float)value)); break;
@@ -344,13 +365,17 @@ public sealed class GgufWriter
         {
             if (elementType is not { } element || element == GgufValueType.Array || !Enum.IsDefined(element))
             {
-                throw new ArgumentException($"{key}: an array needs a scalar element type, not {elementType?.ToString() ?? "none"}.", nameof(elementType));
+                throw new ArgumentException(
+                    $"{key}: an array needs a scalar element type, not {elementType?.ToString() ?? "none"}.",
+                    nameof(elementType));
             }
 
             var expected = ClrArrayType(element);
             if (value.GetType() != expected)
             {
-                throw new ArgumentException($"{key}: an array of {element} is a {expected.Name}, not a {value.GetType().Name}.", nameof(value));
+                throw new ArgumentException(
+                    $"{key}: an array of {element} is a {expected.Name}, not a {value.GetType().Name}.",
+                    nameof(value));
             }
 
             if (value is string[] strings && strings.Any(s => s is null))
@@ -367,7 +392,9 @@ public sealed class GgufWriter
 
             if (value.GetType() != ClrType(type))
             {
-                throw new ArgumentException($"{key}: a {type} value is a {ClrType(type).Name}, not a {value.GetType().Name}.", nameof(value));
+                throw new ArgumentException(
+                    $"{key}: a {type} value is a {ClrType(type).Name}, not a {value.GetType().Name}.",
+                    nameof(value));
             }
         }
 
@@ -428,12 +455,18 @@ public sealed class GgufWriter
 
         if (count != values.Length)
         {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{name}: {values.Length} values for dimensions [{string.Join(",", dimensions.ToArray())}] ({count} elements)."), nameof(values));
+            throw new ArgumentException(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{name}: {values.Length} values for dimensions [{string.Join(",", dimensions.ToArray())}] ({count} elements)."),
+                nameof(values));
         }
 
         if (type == GgmlType.Q8_0 && dimensions[0] % 32 != 0)
         {
-            throw new ArgumentException($"{name}: Q8_0 encodes rows of whole 32-value blocks; the first dimension is {dimensions[0]}.", nameof(dimensions));
+            throw new ArgumentException(
+                $"{name}: Q8_0 encodes rows of whole 32-value blocks; the first dimension is {dimensions[0]}.",
+                nameof(dimensions));
         }
 
         var (data, decoded) = GgufEncoder.Encode(type, values);

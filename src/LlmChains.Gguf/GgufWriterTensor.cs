@@ -1,6 +1,9 @@
 namespace LlmChains.Gguf;
 
-/// <summary>A tensor as <see cref="GgufWriter"/> writes it: its name, GGML dimensions, type, encoded bytes and the values a reader decodes.</summary>
+/// <summary>
+/// A tensor as <see cref="GgufWriter"/> writes it: its name, GGML dimensions, type, encoded bytes and the values a
+/// reader decodes.
+/// </summary>
 public sealed class GgufWriterTensor
 {
     private readonly long[] _dimensions;

@@ -9,7 +9,10 @@ public sealed record TinyLlamaOptions
     /// </summary>
     public bool MergedTen { get; init; }
 
-    /// <summary>Omits <c>output.weight</c>: the unembedding is the token embedding matrix (tied). Default <see langword="false"/>.</summary>
+    /// <summary>
+    /// Omits <c>output.weight</c>: the unembedding is the token embedding matrix (tied). Default
+    /// <see langword="false"/>.
+    /// </summary>
     public bool TiedEmbeddings { get; init; }
 
     /// <summary>The token embeddings are uniform in ±<see cref="EmbeddingScale"/>. Default 1.</summary>

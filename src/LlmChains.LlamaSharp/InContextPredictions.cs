@@ -10,7 +10,14 @@ public sealed class InContextPredictions
 {
     private readonly double[] _probabilities;
 
-    internal InContextPredictions(int stateCount, int length, double[] probabilities, PromptEncoding encoding, bool tokenizerAgrees, int promptTokenCount, string promptText)
+    internal InContextPredictions(
+        int stateCount,
+        int length,
+        double[] probabilities,
+        PromptEncoding encoding,
+        bool tokenizerAgrees,
+        int promptTokenCount,
+        string promptText)
     {
         StateCount = stateCount;
         Length = length;
@@ -45,7 +52,10 @@ public sealed class InContextPredictions
     /// <summary>All predictions, row-major: row n − 1 (n = 1..N) is P_Θ(· | X_1..X_n) over the T states.</summary>
     public ReadOnlySpan<double> Probabilities => _probabilities;
 
-    /// <summary>The prediction after the first <paramref name="prefixLength"/> states: P_Θ(X_{n+1} = · | X_1..X_n), n = <paramref name="prefixLength"/>.</summary>
+    /// <summary>
+    /// The prediction after the first <paramref name="prefixLength"/> states: P_Θ(X_{n+1} = · | X_1..X_n), n =
+    /// <paramref name="prefixLength"/>.
+    /// </summary>
     /// <param name="prefixLength">n in 1..N.</param>
     public ReadOnlySpan<double> GetPrediction(int prefixLength)
     {

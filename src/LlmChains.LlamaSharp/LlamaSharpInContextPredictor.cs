@@ -22,7 +22,11 @@ public sealed class LlamaSharpInContextPredictor : IInContextPredictor
     /// <param name="encoding">The prompt encoding; default <see cref="PromptEncoding.Auto"/>.</param>
     /// <param name="decoding">Temperature and truncation of the restricted logits; default τ = 1.</param>
     /// <param name="name">The name in reports; default the file name.</param>
-    public LlamaSharpInContextPredictor(LlamaSharpLanguageModel model, PromptEncoding encoding = PromptEncoding.Auto, DecodingOptions? decoding = null, string? name = null)
+    public LlamaSharpInContextPredictor(
+        LlamaSharpLanguageModel model,
+        PromptEncoding encoding = PromptEncoding.Auto,
+        DecodingOptions? decoding = null,
+        string? name = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         decoding ??= DecodingOptions.Default;
@@ -51,11 +55,20 @@ public sealed class LlamaSharpInContextPredictor : IInContextPredictor
 
     /// <inheritdoc/>
     /// <remarks>Evaluates X_1 … X_{L−1} in one pass; the prompt must fit the model's training context.</remarks>
-    public void Predict(ReadOnlySpan<int> trajectory, int stateCount, Span<double> predictions, CancellationToken cancellationToken = default)
+    public void Predict(
+        ReadOnlySpan<int> trajectory,
+        int stateCount,
+        Span<double> predictions,
+        CancellationToken cancellationToken = default)
     {
         if (stateCount != Model.VocabularySize)
         {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The chain has d = {stateCount} states; the model was loaded with {Model.VocabularySize} state tokens [{string.Join(",", Model.TokenPieces)}]."), nameof(stateCount));
+            throw new ArgumentException(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"The chain has d = {stateCount} states; the model was loaded with {Model.VocabularySize} state " +
+                    $"tokens [{string.Join(",", Model.TokenPieces)}]."),
+                nameof(stateCount));
         }
 
         if (trajectory.Length < 2)
@@ -66,7 +79,9 @@ public sealed class LlamaSharpInContextPredictor : IInContextPredictor
         long needed = (long)(trajectory.Length - 1) * stateCount;
         if (predictions.Length != needed)
         {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The destination holds {predictions.Length} values; (L − 1)·d = {needed}."), nameof(predictions));
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"The destination holds {predictions.Length} values; (L − 1)·d = {needed}."),
+                nameof(predictions));
         }
 
         var result = Model.PredictInContext(trajectory[..^1], Encoding, Decoding, cancellationToken);

@@ -29,9 +29,14 @@ public sealed partial class LlamaSharpLanguageModel
     /// <param name="decoding">Temperature and truncation applied to the T restricted logits; default τ = 1.</param>
     /// <param name="cancellationToken">Checked between llama.cpp calls.</param>
     /// <returns>The N predictions.</returns>
-    /// <exception cref="ArgumentException">A state is out of range, the trajectory is empty, or the prompt exceeds the model's training context.</exception>
+    /// <exception cref="ArgumentException">A state is out of range, the trajectory is empty, or the prompt exceeds the
+    /// model's training context.</exception>
     /// <exception cref="InvalidOperationException">A separator is needed but is not a token of the vocabulary.</exception>
-    public InContextPredictions PredictInContext(ReadOnlySpan<int> trajectory, PromptEncoding encoding = PromptEncoding.Auto, DecodingOptions? decoding = null, CancellationToken cancellationToken = default)
+    public InContextPredictions PredictInContext(
+        ReadOnlySpan<int> trajectory,
+        PromptEncoding encoding = PromptEncoding.Auto,
+        DecodingOptions? decoding = null,
+        CancellationToken cancellationToken = default)
     {
         decoding ??= DecodingOptions.Default;
         decoding.Validate();
@@ -45,7 +50,9 @@ public sealed partial class LlamaSharpLanguageModel
         {
             if ((uint)trajectory[i] >= (uint)t)
             {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"State {trajectory[i]} at position {i} is outside 0..{t - 1}."), nameof(trajectory));
+                throw new ArgumentException(
+                    string.Create(CultureInfo.InvariantCulture, $"State {trajectory[i]} at position {i} is outside 0..{t - 1}."),
+                    nameof(trajectory));
             }
         }
 
@@ -75,7 +82,12 @@ public sealed partial class LlamaSharpLanguageModel
             long total = origin + ((long)states.Length * stride);
             if (total > Math.Min(ModelContextLength, int.MaxValue))
             {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The prompt of {states.Length} states needs {total} tokens ({encoding}), more than the model's training context of {ModelContextLength}."), nameof(trajectory));
+                throw new ArgumentException(
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"The prompt of {states.Length} states needs {total} tokens ({encoding}), more than the " +
+                        $"model's training context of {ModelContextLength}."),
+                    nameof(trajectory));
             }
 
             var tokens = new int[total];
@@ -134,7 +146,9 @@ public sealed partial class LlamaSharpLanguageModel
     private int SeparatorId()
     {
         int id = File.FindToken(_separator);
-        return id >= 0 ? id : throw new InvalidOperationException($"The tokenizer merges consecutive states, and the separator '{_separator}' is not a token of the vocabulary; choose another LlamaSharpModelOptions.Separator.");
+        return id >= 0 ? id : throw new InvalidOperationException(
+            $"The tokenizer merges consecutive states, and the separator '{_separator}' is not a token of the " +
+            $"vocabulary; choose another LlamaSharpModelOptions.Separator.");
     }
 
     private string PromptText(int[] states, PromptEncoding encoding)
@@ -190,7 +204,8 @@ public sealed partial class LlamaSharpLanguageModel
         for (int i = 0; i < expected.Count; i++)
         {
             int got = (int)actual[skip + i];
-            if (got != expected[i] && !(i == 0 && string.Equals(TokenText(got).Trim(), TokenText(expected[0]).Trim(), StringComparison.Ordinal)))
+            if (got != expected[i]
+                && !(i == 0 && string.Equals(TokenText(got).Trim(), TokenText(expected[0]).Trim(), StringComparison.Ordinal)))
             {
                 return false;
             }

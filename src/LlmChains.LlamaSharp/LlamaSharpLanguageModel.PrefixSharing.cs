@@ -45,7 +45,11 @@ public sealed partial class LlamaSharpLanguageModel
     }
 
     /// <summary>The depth-first walk; the prefix of the current context occupies positions origin.. of sequence 0.</summary>
-    private sealed class TrieWalk(LlamaSharpLanguageModel model, ContextLogitsHandler handler, int origin, CancellationToken cancellationToken)
+    private sealed class TrieWalk(
+        LlamaSharpLanguageModel model,
+        ContextLogitsHandler handler,
+        int origin,
+        CancellationToken cancellationToken)
     {
         private readonly int[] _context = new int[model.ContextWindow];
         private readonly double[] _logits = new double[model.VocabularySize];

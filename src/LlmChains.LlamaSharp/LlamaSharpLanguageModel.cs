@@ -47,7 +47,18 @@ public sealed partial class LlamaSharpLanguageModel : IPrefixSharingLanguageMode
     private PromptEncoding? _autoEncoding;
     private bool _disposed;
 
-    private LlamaSharpLanguageModel(string path, GgufFile file, LLamaWeights weights, ModelParams parameters, LLamaContext context, int[] ids, string[] pieces, int contextWindow, int? bos, LlamaSharpModelOptions options, ILogger logger)
+    private LlamaSharpLanguageModel(
+        string path,
+        GgufFile file,
+        LLamaWeights weights,
+        ModelParams parameters,
+        LLamaContext context,
+        int[] ids,
+        string[] pieces,
+        int contextWindow,
+        int? bos,
+        LlamaSharpModelOptions options,
+        ILogger logger)
     {
         FilePath = path;
         File = file;
@@ -128,7 +139,12 @@ public sealed partial class LlamaSharpLanguageModel : IPrefixSharingLanguageMode
         options ??= LlamaSharpModelOptions.Default;
         if (options.Threads is { } requested && (requested < 1 || requested > LlamaSharpModelOptions.MaxThreads))
         {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Threads must be between 1 and {LlamaSharpModelOptions.MaxThreads} on this machine ({LlamaSharpModelOptions.ThreadsPerProcessor} per processor, {Environment.ProcessorCount} processors); got {requested}."));
+            throw new ArgumentException(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Threads must be between 1 and {LlamaSharpModelOptions.MaxThreads} on this machine " +
+                    $"({LlamaSharpModelOptions.ThreadsPerProcessor} per processor, {Environment.ProcessorCount} " +
+                    $"processors); got {requested}."));
         }
 
         if (string.IsNullOrEmpty(options.Separator))
@@ -181,7 +197,9 @@ public sealed partial class LlamaSharpLanguageModel : IPrefixSharingLanguageMode
         }
         catch (Exception e) when (e is LoadWeightsFailedException or RuntimeError or InvalidOperationException or ArgumentException)
         {
-            throw new ModelLoadException($"llama.cpp could not load {path} ({file.Architecture}): {e.Message}.{NativeBackend.RecentMessages()}", e);
+            throw new ModelLoadException(
+                $"llama.cpp could not load {path} ({file.Architecture}): {e.Message}.{NativeBackend.RecentMessages()}",
+                e);
         }
         catch (Exception e) when (NativeBackend.IsNativeLoadFailure(e))
         {
@@ -191,17 +209,28 @@ public sealed partial class LlamaSharpLanguageModel : IPrefixSharingLanguageMode
         try
         {
             bool bos = options.PrependBos ?? weights.Vocab.ShouldAddBOS;
-            int? bosToken = bos ? weights.Vocab.BOS is { } b ? (int)b : throw new ArgumentException($"{path} has no beginning-of-sequence token; set PrependBos = false.", nameof(options)) : null;
+            int? bosToken = bos ? weights.Vocab.BOS is { } b ? (int)b : throw new ArgumentException(
+                $"{path} has no beginning-of-sequence token; set PrependBos = false.",
+                nameof(options)) : null;
             int reserved = bos ? 1 : 0;
             if (contextWindow + reserved > Math.Min(trainContext, weights.ContextSize))
             {
                 // no parameter name or value: the message is shown as one line
-                throw new ArgumentOutOfRangeException(null, string.Create(CultureInfo.InvariantCulture, $"K = {contextWindow} does not fit the model's training context of {weights.ContextSize} tokens{(bos ? " (one is the BOS token)" : string.Empty)}."));
+                throw new ArgumentOutOfRangeException(
+                    null,
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"K = {contextWindow} does not fit the model's training context of {weights.ContextSize} " +
+                        $"tokens{(bos ? " (one is the BOS token)" : string.Empty)}."));
             }
 
             if (weights.Vocab.Count != file.Tokens.Count)
             {
-                throw new ModelLoadException(string.Create(CultureInfo.InvariantCulture, $"llama.cpp reports {weights.Vocab.Count} tokens for {path}, but its tokenizer.ggml.tokens has {file.Tokens.Count}."));
+                throw new ModelLoadException(
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"llama.cpp reports {weights.Vocab.Count} tokens for {path}, but its tokenizer.ggml.tokens " +
+                        $"has {file.Tokens.Count}."));
             }
 
             bool batchLeaves = options.BatchLeafSiblings && t + 1 <= MaxSequences;
@@ -214,9 +243,12 @@ public sealed partial class LlamaSharpLanguageModel : IPrefixSharingLanguageMode
             parameters.SeqMax = (uint)sequences;
             parameters.KVUnified = true;
             LLamaContext context = CreateContext(weights, parameters, path);
-            var model = new LlamaSharpLanguageModel(Path.GetFullPath(path), file, weights, parameters, context, ids, pieces, contextWindow, bosToken, options, logger);
+            var model = new LlamaSharpLanguageModel(
+                Path.GetFullPath(path), file, weights, parameters, context, ids, pieces, contextWindow, bosToken, options, logger);
             string tokenList = string.Join(",", pieces);
-            Log.Loaded(logger, model.FilePath, file.Architecture, model.ModelVocabularySize, model.ModelContextLength, t, tokenList, contextWindow, bos, threads);
+            Log.Loaded(
+                logger, model.FilePath, file.Architecture, model.ModelVocabularySize, model.ModelContextLength, t,
+                tokenList, contextWindow, bos, threads);
             return model;
         }
         catch
@@ -282,7 +314,10 @@ public sealed partial class LlamaSharpLanguageModel : IPrefixSharingLanguageMode
 
     /// <inheritdoc/>
     public override string ToString()
-        => string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileName(FilePath)} ({File.Architecture}) on tokens [{string.Join(",", TokenPieces)}], T = {VocabularySize}, K = {ContextWindow}");
+        => string.Create(
+            CultureInfo.InvariantCulture,
+            $"{Path.GetFileName(FilePath)} ({File.Architecture}) on tokens [{string.Join(",", TokenPieces)}], T = " +
+            $"{VocabularySize}, K = {ContextWindow}");
 
     private static (int[] Ids, string[] Pieces) ResolveTokens(GgufFile file, TokenSubset tokens, string path)
     {
@@ -296,7 +331,10 @@ public sealed partial class LlamaSharpLanguageModel : IPrefixSharingLanguageMode
                 int id = file.FindToken(texts[x]);
                 if (id < 0)
                 {
-                    throw new ArgumentException($"Token '{texts[x]}' is not in the vocabulary of {path} ({vocabulary.Count} tokens); give the exact token text or its id (id:N).", nameof(tokens));
+                    throw new ArgumentException(
+                        $"Token '{texts[x]}' is not in the vocabulary of {path} ({vocabulary.Count} tokens); give the " +
+                        $"exact token text or its id (id:N).",
+                        nameof(tokens));
                 }
 
                 ids[x] = id;
@@ -307,7 +345,11 @@ public sealed partial class LlamaSharpLanguageModel : IPrefixSharingLanguageMode
                 int id = tokens.Ids![x];
                 if (id >= vocabulary.Count)
                 {
-                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Token id {id} is outside the vocabulary of {path} (0..{vocabulary.Count - 1})."), nameof(tokens));
+                    throw new ArgumentException(
+                        string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"Token id {id} is outside the vocabulary of {path} (0..{vocabulary.Count - 1})."),
+                        nameof(tokens));
                 }
 
                 ids[x] = id;
@@ -326,7 +368,10 @@ public sealed partial class LlamaSharpLanguageModel : IPrefixSharingLanguageMode
         }
         catch (Exception e) when (e is RuntimeError or InvalidOperationException or ArgumentException)
         {
-            throw new ModelLoadException($"llama.cpp could not create an evaluation context for {path} (context {parameters.ContextSize}, batch {parameters.BatchSize}, {parameters.SeqMax} sequences): {e.Message}.{NativeBackend.RecentMessages()}", e);
+            throw new ModelLoadException(
+                $"llama.cpp could not create an evaluation context for {path} (context {parameters.ContextSize}, " +
+                $"batch {parameters.BatchSize}, {parameters.SeqMax} sequences): {e.Message}.{NativeBackend.RecentMessages()}",
+                e);
         }
     }
 
@@ -334,7 +379,9 @@ public sealed partial class LlamaSharpLanguageModel : IPrefixSharingLanguageMode
     {
         if (context.Length < 1 || context.Length > ContextWindow)
         {
-            throw new ArgumentException($"The context has {context.Length} tokens; it must have between 1 and K = {ContextWindow}.", nameof(context));
+            throw new ArgumentException(
+                $"The context has {context.Length} tokens; it must have between 1 and K = {ContextWindow}.",
+                nameof(context));
         }
 
         foreach (int token in context)
@@ -347,7 +394,9 @@ public sealed partial class LlamaSharpLanguageModel : IPrefixSharingLanguageMode
 
         if (logits.Length != _ids.Length)
         {
-            throw new ArgumentException($"The logits destination has length {logits.Length}; it must have length T = {_ids.Length}.", nameof(logits));
+            throw new ArgumentException(
+                $"The logits destination has length {logits.Length}; it must have length T = {_ids.Length}.",
+                nameof(logits));
         }
     }
 
@@ -359,7 +408,11 @@ public sealed partial class LlamaSharpLanguageModel : IPrefixSharingLanguageMode
         TokenEvaluations += batch.TokenCount;
         if (result != DecodeResult.Ok)
         {
-            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"llama.cpp failed to evaluate {batch.TokenCount} tokens of {Path.GetFileName(FilePath)}: {result}.{NativeBackend.RecentMessages()}"));
+            throw new InvalidOperationException(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"llama.cpp failed to evaluate {batch.TokenCount} tokens of {Path.GetFileName(FilePath)}: " +
+                    $"{result}.{NativeBackend.RecentMessages()}"));
         }
     }
 

@@ -60,6 +60,9 @@ public sealed record LlamaSharpModelOptions
     /// </summary>
     public string Separator { get; init; } = ",";
 
-    /// <summary>Logger factory (load and evaluation messages, llama.cpp's own log at Debug); <see langword="null"/> (default) logs nothing.</summary>
+    /// <summary>
+    /// Logger factory (load and evaluation messages, llama.cpp's own log at Debug); <see langword="null"/> (default)
+    /// logs nothing.
+    /// </summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 }

@@ -14,6 +14,9 @@ public enum PromptEncoding
     /// <summary>One token per state and nothing else ("0120…"); the prediction for X_{n+1} is read at the token of X_n.</summary>
     Concatenated = 1,
 
-    /// <summary>Each state followed by the separator ("0,1,2,0,…"); the prediction for X_{n+1} is read at the separator after X_n.</summary>
+    /// <summary>
+    /// Each state followed by the separator ("0,1,2,0,…"); the prediction for X_{n+1} is read at the separator after
+    /// X_n.
+    /// </summary>
     Separated = 2,
 }

@@ -66,7 +66,8 @@ public sealed class ResultColumn : IColumn
             return "-";
         }
 
-        string key = benchmarkCase.Descriptor.Type.FullName + "." + benchmarkCase.Descriptor.WorkloadMethod.Name + "(" + benchmarkCase.Parameters.ValueInfo + ")";
+        string key = benchmarkCase.Descriptor.Type.FullName + "." + benchmarkCase.Descriptor.WorkloadMethod.Name
+            + "(" + benchmarkCase.Parameters.ValueInfo + ")";
         object? result = Results.GetOrAdd(key, _ => new Lazy<object?>(() => Run(benchmarkCase))).Value;
         return result is null ? "-" : _format(result);
     }

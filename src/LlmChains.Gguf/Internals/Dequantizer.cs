@@ -67,7 +67,9 @@ internal static class Dequantizer
                 ForBlocks(source, destination, 210, 256, Q6_K);
                 break;
             default:
-                throw new NotSupportedException($"Dequantizing ggml type {type} is not supported (supported: F32, F16, BF16, F64, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K).");
+                throw new NotSupportedException(
+                    $"Dequantizing ggml type {type} is not supported (supported: F32, F16, BF16, F64, Q8_0, Q4_0, " +
+                    $"Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K).");
         }
     }
 

@@ -31,7 +31,9 @@ internal sealed class GgufByteReader
     {
         if (bytes > Remaining)
         {
-            throw new GgufFormatException(FormattableString.Invariant($"Truncated file: {what} needs {bytes} bytes but only {Remaining} remain of {Length}"), Position);
+            throw new GgufFormatException(
+                FormattableString.Invariant($"Truncated file: {what} needs {bytes} bytes but only {Remaining} remain of {Length}"),
+                Position);
         }
     }
 
@@ -64,7 +66,9 @@ internal sealed class GgufByteReader
         ulong length = ReadUInt64($"the length of {what}");
         if (length > (ulong)maxBytes)
         {
-            throw new GgufFormatException(FormattableString.Invariant($"{what} claims {length} bytes, more than the limit of {maxBytes}"), start);
+            throw new GgufFormatException(
+                FormattableString.Invariant($"{what} claims {length} bytes, more than the limit of {maxBytes}"),
+                start);
         }
 
         Require((long)length, what);

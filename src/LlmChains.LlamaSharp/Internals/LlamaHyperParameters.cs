@@ -33,7 +33,10 @@ internal static class LlamaHyperParameters
     private const double MinRopeScalingFactor = 1e-3;
     private const double MaxRopeAttentionFactor = 1e3;
 
-    /// <summary>Throws a <see cref="GgufFormatException"/> naming the file, the key and the allowed range for the first hyper-parameter llama.cpp cannot take.</summary>
+    /// <summary>
+    /// Throws a <see cref="GgufFormatException"/> naming the file, the key and the allowed range for the first
+    /// hyper-parameter llama.cpp cannot take.
+    /// </summary>
     /// <param name="file">The parsed file; its architecture is not null.</param>
     /// <param name="path">The path, for the message.</param>
     internal static void Validate(GgufFile file, string path)
@@ -58,7 +61,14 @@ internal static class LlamaHyperParameters
             {
                 if (heads[layer] > 0 && kvHeads[layer] > 0 && (kvHeads[layer] > heads[layer] || heads[layer] % kvHeads[layer] != 0))
                 {
-                    throw check.Error("attention.head_count_kv", Layer(kvHeads, layer), string.Create(CultureInfo.InvariantCulture, $"a divisor of attention.head_count = {heads[layer]}{LayerSuffix(kvHeads, layer)} (grouped-query attention shares each key–value head among a whole number of heads; llama.cpp asserts on the matrix product)"));
+                    throw check.Error(
+                        "attention.head_count_kv",
+                        Layer(kvHeads, layer),
+                        string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"a divisor of attention.head_count = {heads[layer]}{LayerSuffix(kvHeads, layer)} " +
+                            $"(grouped-query attention shares each key–value head among a whole number of heads; " +
+                            $"llama.cpp asserts on the matrix product)"));
                 }
             }
         }
@@ -70,21 +80,42 @@ internal static class LlamaHyperParameters
 
         foreach (string key in new[] { "rope.freq_base", "rope.freq_base_swa" })
         {
-            check.Real(key, 1, double.MaxValue, "finite and ≥ 1: below 1 the rotary frequencies base^(−2i/d) grow with i and overflow to NaN logits");
+            check.Real(
+                key,
+                1,
+                double.MaxValue,
+                "finite and ≥ 1: below 1 the rotary frequencies base^(−2i/d) grow with i and overflow to NaN logits");
         }
 
         if (check.Value("rope.scaling.factor") is { } factor && check.AsReal("rope.scaling.factor", factor) != 0)
         {
-            check.Real("rope.scaling.factor", MinRopeScalingFactor, double.MaxValue, string.Create(CultureInfo.InvariantCulture, $"0 (no scaling) or finite and ≥ {MinRopeScalingFactor}: llama.cpp divides by it, and the frequencies overflow to NaN logits"));
+            check.Real(
+                "rope.scaling.factor",
+                MinRopeScalingFactor,
+                double.MaxValue,
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"0 (no scaling) or finite and ≥ {MinRopeScalingFactor}: llama.cpp divides by it, and the " +
+                    $"frequencies overflow to NaN logits"));
         }
 
-        check.Real("rope.scaling.attn_factor", double.Epsilon, MaxRopeAttentionFactor, string.Create(CultureInfo.InvariantCulture, $"finite, > 0 and ≤ {MaxRopeAttentionFactor}: it multiplies every rotated query and key, and large values give NaN logits"));
+        check.Real(
+            "rope.scaling.attn_factor",
+            double.Epsilon,
+            MaxRopeAttentionFactor,
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"finite, > 0 and ≤ {MaxRopeAttentionFactor}: it multiplies every rotated query and key, and large " +
+                $"values give NaN logits"));
         if (check.Value("rope.scaling.type") is { } type)
         {
             string name = type.Value as string ?? throw check.Error("rope.scaling.type", type, "a string");
             if (Array.IndexOf(RopeScalingTypes, name) < 0)
             {
-                throw check.Error("rope.scaling.type", type, $"one of {string.Join(", ", RopeScalingTypes)} (lower case; llama.cpp asserts on any other)");
+                throw check.Error(
+                    "rope.scaling.type",
+                    type,
+                    $"one of {string.Join(", ", RopeScalingTypes)} (lower case; llama.cpp asserts on any other)");
             }
         }
 
@@ -112,40 +143,63 @@ internal static class LlamaHyperParameters
         {
             if (experts == 0 && used[i] != 0)
             {
-                throw check.Error("expert_used_count", Layer(used, i), "0 when the model has no experts (expert_count is 0 or absent; llama.cpp asserts)");
+                throw check.Error(
+                    "expert_used_count",
+                    Layer(used, i),
+                    "0 when the model has no experts (expert_count is 0 or absent; llama.cpp asserts)");
             }
 
             if (experts > 0 && (used[i] < 1 || used[i] > experts))
             {
-                throw check.Error("expert_used_count", Layer(used, i), string.Create(CultureInfo.InvariantCulture, $"1..expert_count = {experts} (llama.cpp asserts)"));
+                throw check.Error(
+                    "expert_used_count",
+                    Layer(used, i),
+                    string.Create(CultureInfo.InvariantCulture, $"1..expert_count = {experts} (llama.cpp asserts)"));
             }
         }
 
         if (experts == 0 && groups != 0)
         {
-            throw check.Error("expert_group_count", check.Value("expert_group_count")!, "0 when the model has no experts (llama.cpp asserts)");
+            throw check.Error(
+                "expert_group_count",
+                check.Value("expert_group_count")!,
+                "0 when the model has no experts (llama.cpp asserts)");
         }
 
         if (experts > 0 && groups >= experts)
         {
-            throw check.Error("expert_group_count", check.Value("expert_group_count")!, string.Create(CultureInfo.InvariantCulture, $"less than expert_count = {experts} (llama.cpp asserts)"));
+            throw check.Error(
+                "expert_group_count",
+                check.Value("expert_group_count")!,
+                string.Create(CultureInfo.InvariantCulture, $"less than expert_count = {experts} (llama.cpp asserts)"));
         }
 
         if (groups > 1)
         {
             if (experts % groups != 0)
             {
-                throw check.Error("expert_group_count", check.Value("expert_group_count")!, string.Create(CultureInfo.InvariantCulture, $"a divisor of expert_count = {experts} (llama.cpp asserts)"));
+                throw check.Error(
+                    "expert_group_count",
+                    check.Value("expert_group_count")!,
+                    string.Create(CultureInfo.InvariantCulture, $"a divisor of expert_count = {experts} (llama.cpp asserts)"));
             }
 
             if (groupsUsed < 1 || groupsUsed >= groups)
             {
-                throw check.Error("expert_group_used_count", check.Value("expert_group_used_count"), string.Create(CultureInfo.InvariantCulture, $"1..{groups - 1}, less than expert_group_count = {groups} (llama.cpp asserts)"));
+                throw check.Error(
+                    "expert_group_used_count",
+                    check.Value("expert_group_used_count"),
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"1..{groups - 1}, less than expert_group_count = {groups} (llama.cpp asserts)"));
             }
         }
     }
 
-    /// <summary>The llama architecture's graph: n_head ≥ 1, n_head_kv ≥ 1, n_ff ≥ 1, key length = value length = rotary dimension (even).</summary>
+    /// <summary>
+    /// The llama architecture's graph: n_head ≥ 1, n_head_kv ≥ 1, n_ff ≥ 1, key length = value length = rotary
+    /// dimension (even).
+    /// </summary>
     private static void CheckLlama(Checker check, GgufFile file, long layers, long[]? heads, long[]? kvHeads)
     {
         const string Why = " in every layer of a llama model (attention and MLP have no zero-width form; llama.cpp divides by it)";
@@ -182,21 +236,40 @@ internal static class LlamaHyperParameters
         if (k is not null && v is not null && k != v)
         {
             throw valueLength is null
-                ? check.Error("attention.key_length", check.Value("attention.key_length")!, string.Create(CultureInfo.InvariantCulture, $"equal to the value length {v} (embedding_length / attention.head_count) in a llama model (its graph asserts that keys, values and the rotary dimension have one size)"))
-                : check.Error("attention.value_length", check.Value("attention.value_length")!, string.Create(CultureInfo.InvariantCulture, $"equal to the key length {k} in a llama model (its graph asserts that keys, values and the rotary dimension have one size)"));
+                ? check.Error(
+                    "attention.key_length",
+                    check.Value("attention.key_length")!,
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"equal to the value length {v} (embedding_length / attention.head_count) in a llama model " +
+                        $"(its graph asserts that keys, values and the rotary dimension have one size)"))
+                : check.Error(
+                    "attention.value_length",
+                    check.Value("attention.value_length")!,
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"equal to the key length {k} in a llama model (its graph asserts that keys, values and the " +
+                        $"rotary dimension have one size)"));
         }
 
         long? rope = check.IntegerRange("rope.dimension_count", 0, uint.MaxValue, "an unsigned integer") ?? k;
         if (rope is { } r && r % 2 != 0)
         {
-            throw check.Error("rope.dimension_count", check.Value("rope.dimension_count") ?? check.Value("attention.key_length") ?? check.Value("embedding_length")!, string.Create(CultureInfo.InvariantCulture, $"even: the rotary dimension of a llama model is its head size, {r} here (ggml's rotary kernel asserts it is even)"));
+            throw check.Error(
+                "rope.dimension_count",
+                check.Value("rope.dimension_count") ?? check.Value("attention.key_length") ?? check.Value("embedding_length")!,
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"even: the rotary dimension of a llama model is its head size, {r} here (ggml's rotary kernel asserts it is even)"));
         }
     }
 
     /// <summary>One layer's entry of a per-layer value, shown as the message shows an integer.</summary>
     private static string Layer(long[] values, int layer) => values[layer].ToString(CultureInfo.InvariantCulture);
 
-    private static string LayerSuffix(long[] values, int layer) => values.Length > 1 ? string.Create(CultureInfo.InvariantCulture, $" in layer {layer}") : string.Empty;
+    private static string LayerSuffix(long[] values, int layer) => values.Length > 1 ? string.Create(
+        CultureInfo.InvariantCulture,
+        $" in layer {layer}") : string.Empty;
 
     /// <summary>Reads the keys of one file and builds the messages.</summary>
     private sealed class Checker(GgufFile file, string path, string prefix)
@@ -219,7 +292,12 @@ internal static class LlamaHyperParameters
 
             if (!value.TryGetInt64(out long x))
             {
-                throw Error(key, value, string.Create(CultureInfo.InvariantCulture, $"an integer in {min}..{max}, not {(value.IsArray ? "an array" : "a " + value.Type)}"));
+                throw Error(
+                    key,
+                    value,
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"an integer in {min}..{max}, not {(value.IsArray ? "an array" : "a " + value.Type)}"));
             }
 
             if (x < min || x > max)
@@ -240,10 +318,14 @@ internal static class LlamaHyperParameters
 
             if (value.TryGetInt64(out long x))
             {
-                return x >= 0 && x <= uint.MaxValue ? [x] : throw Error(key, value, "an unsigned 32-bit integer, or an array of one a layer");
+                return x >= 0 && x <= uint.MaxValue ? [x] : throw Error(
+                    key,
+                    value,
+                    "an unsigned 32-bit integer, or an array of one a layer");
             }
 
-            if (!value.IsArray || value.ElementType is GgufValueType.String or GgufValueType.Bool or GgufValueType.Float32 or GgufValueType.Float64)
+            if (!value.IsArray
+                || value.ElementType is GgufValueType.String or GgufValueType.Bool or GgufValueType.Float32 or GgufValueType.Float64)
             {
                 throw Error(key, value, "an unsigned integer, or an array of one a layer");
             }
@@ -260,15 +342,26 @@ internal static class LlamaHyperParameters
 
             if (layers > 0 && values.Length != layers)
             {
-                throw Error(key, value, string.Create(CultureInfo.InvariantCulture, $"a single value or an array of one value a layer (block_count = {layers})"));
+                throw Error(
+                    key,
+                    value,
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"a single value or an array of one value a layer (block_count = {layers})"));
             }
 
             int bad = Array.FindIndex(values, v => v < 0 || v > uint.MaxValue);
-            return bad < 0 ? values : throw Error(key, value, string.Create(CultureInfo.InvariantCulture, $"an array of unsigned 32-bit integers (entry {bad} is {values[bad]})"));
+            return bad < 0 ? values : throw Error(
+                key,
+                value,
+                string.Create(CultureInfo.InvariantCulture, $"an array of unsigned 32-bit integers (entry {bad} is {values[bad]})"));
         }
 
         public double AsReal(string key, GgufValue value)
-            => value.IsArray || !value.TryGetDouble(out double x) ? throw Error(key, value, $"a number, not {(value.IsArray ? "an array" : "a " + value.Type)}") : x;
+            => value.IsArray || !value.TryGetDouble(out double x) ? throw Error(
+                key,
+                value,
+                $"a number, not {(value.IsArray ? "an array" : "a " + value.Type)}") : x;
 
         /// <summary>Checks that the value of <paramref name="key"/>, when present, is a finite number in [min, max].</summary>
         public void Real(string key, double min, double max, string allowed)
@@ -291,7 +384,9 @@ internal static class LlamaHyperParameters
             string s => $"\"{s}\"",
             float f => f.ToString("R", CultureInfo.InvariantCulture),
             double d => d.ToString("R", CultureInfo.InvariantCulture),
-            Array a when a.Length <= 8 && value.ElementType is not (GgufValueType.String or GgufValueType.Bool or GgufValueType.Float32 or GgufValueType.Float64) => $"[{string.Join(", ", a.Cast<IFormattable>().Select(x => x.ToString(null, CultureInfo.InvariantCulture)))}]",
+            Array a when a.Length <= 8 && value.ElementType is not (
+                GgufValueType.String or GgufValueType.Bool or GgufValueType.Float32 or GgufValueType.Float64)
+                => $"[{string.Join(", ", a.Cast<IFormattable>().Select(x => x.ToString(null, CultureInfo.InvariantCulture)))}]",
             _ => value.ToString(),
         };
     }

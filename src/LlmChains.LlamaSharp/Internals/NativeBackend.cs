@@ -57,7 +57,8 @@ internal static class NativeBackend
     }
 
     internal static bool IsNativeLoadFailure(Exception e)
-        => e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException or TypeInitializationException or RuntimeError;
+        => e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException
+            or TypeInitializationException or RuntimeError;
 
     internal static ModelLoadException Failure(Exception e)
     {
@@ -68,8 +69,10 @@ internal static class NativeBackend
         }
 
         return new ModelLoadException(
-            $"The llama.cpp native library (LLamaSharp 0.30.0 with LLamaSharp.Backend.Cpu) could not be loaded on this machine: {root.GetType().Name}: {FirstLine(root.Message)}"
-            + " Check that the package LLamaSharp.Backend.Cpu is referenced and that its runtimes/<rid>/native files were copied next to the application (the CPU needs AVX or the noavx build).",
+            $"The llama.cpp native library (LLamaSharp 0.30.0 with LLamaSharp.Backend.Cpu) could not be loaded on " +
+            $"this machine: {root.GetType().Name}: {FirstLine(root.Message)}"
+            + " Check that the package LLamaSharp.Backend.Cpu is referenced and that its runtimes/<rid>/native files " +
+              "were copied next to the application (the CPU needs AVX or the noavx build).",
             e);
     }
 

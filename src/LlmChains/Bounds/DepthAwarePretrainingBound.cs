@@ -17,6 +17,8 @@ namespace LlmChains.Bounds;
 /// </remarks>
 public sealed class DepthAwarePretrainingBound : IGeneralizationBound
 {
+    private readonly PretrainingTerms _terms;
+
     /// <summary>Creates the bound and validates every input.</summary>
     /// <param name="norms">The architecture sizes and weight-norm bounds (r, m, H, L, B_1, B_2, B_O, B_V, B_tok, B_U).</param>
     /// <param name="vocabularySize">The vocabulary size T ≥ 1.</param>
@@ -24,28 +26,30 @@ public sealed class DepthAwarePretrainingBound : IGeneralizationBound
     /// <param name="minimumProbability">c_0 ∈ (0, 1], or <see langword="null"/> to drop the log(1/c_0) term (App. E.1.1).</param>
     /// <param name="gammaNorm">‖Γ‖ ≥ 1; default 1 (independent windows).</param>
     /// <param name="divergence">Total variation (Cor. E.3, default) or KL (Cor. E.6).</param>
-    /// <exception cref="ArgumentException">A field of <paramref name="norms"/> is invalid, T &lt; 1, τ ≤ 0, c_0 outside (0, 1], ‖Γ‖ &lt; 1, a NaN value, or (B_Θ)^L overflows a double.</exception>
-    public DepthAwarePretrainingBound(TransformerNormBounds norms, int vocabularySize, double temperature, double? minimumProbability = null, double gammaNorm = 1, BoundDivergence divergence = BoundDivergence.TotalVariation)
+    /// <exception cref="ArgumentException">A field of <paramref name="norms"/> is invalid, T &lt; 1, τ ≤ 0, c_0 outside
+    /// (0, 1], ‖Γ‖ &lt; 1, a NaN value, or (B_Θ)^L overflows a double.</exception>
+    public DepthAwarePretrainingBound(
+        TransformerNormBounds norms,
+        int vocabularySize,
+        double temperature,
+        double? minimumProbability = null,
+        double gammaNorm = 1,
+        BoundDivergence divergence = BoundDivergence.TotalVariation)
     {
         norms.Validate();
         BoundGuard.Count(vocabularySize, nameof(vocabularySize), "vocabulary size T");
-        BoundGuard.Positive(temperature, nameof(temperature), "temperature τ");
-        if (minimumProbability is { } c0)
-        {
-            BoundGuard.Probability(c0, nameof(minimumProbability), "language's minimum probability c_0");
-        }
-
-        BoundGuard.GammaNorm(gammaNorm);
-        if (!Enum.IsDefined(divergence))
-        {
-            throw new ArgumentOutOfRangeException(nameof(divergence), divergence, $"Unknown divergence {divergence}.");
-        }
+        PretrainingTerms.Validate(temperature, minimumProbability, gammaNorm, divergence);
 
         double layerFactor = norms.LayerFactor;
         double thetaToDepth = Math.Pow(layerFactor, norms.LayerCount) * norms.TokenNorm * norms.UnembeddingNorm;
         if (double.IsInfinity(thetaToDepth) || double.IsNaN(thetaToDepth))
         {
-            throw new ArgumentOutOfRangeException(nameof(norms), norms, BoundText.Inv($"(B_Θ)^L = {BoundText.G(layerFactor)}^{norms.LayerCount}·B_tok·B_U overflows a double; reduce the depth L or the weight norms."));
+            throw new ArgumentOutOfRangeException(
+                nameof(norms),
+                norms,
+                BoundText.Inv(
+                    $"(B_Θ)^L = {BoundText.G(layerFactor)}^{norms.LayerCount}·B_tok·B_U overflows a double; reduce " +
+                    $"the depth L or the weight norms."));
         }
 
         Norms = norms;
@@ -57,17 +61,22 @@ public sealed class DepthAwarePretrainingBound : IGeneralizationBound
         LayerFactor = layerFactor;
         ThetaNormToDepth = thetaToDepth;
         ThetaNorm = layerFactor * Math.Pow(norms.TokenNorm * norms.UnembeddingNorm, 1.0 / norms.LayerCount);
-        ModelTerm = BoundMath.ModelTerm(vocabularySize, thetaToDepth, temperature);
-        LanguageTerm = minimumProbability is { } c ? BoundMath.LanguageTerm(c) : null;
-        MaxTerm = Math.Max(ModelTerm, LanguageTerm ?? double.NegativeInfinity);
-        Constant = divergence == BoundDivergence.TotalVariation ? 2 * gammaNorm * Math.Sqrt(MaxTerm) : Math.Sqrt(2) * gammaNorm * MaxTerm;
-        ThresholdTemperature = minimumProbability is { } p ? BoundMath.ThresholdTemperature(vocabularySize, thetaToDepth, p) : null;
+        _terms = new PretrainingTerms(vocabularySize, thetaToDepth, temperature, minimumProbability, gammaNorm, divergence);
         Assumptions = BoundText.Pretraining(
             divergence == BoundDivergence.TotalVariation
-                ? "Cor. E.3 (total variation): with probability ≥ 1 − δ, R_pre(Θ) ≤ R̂_pre(Θ) + B̄·√(log(2/δ)/N), B̄ = 2‖Γ‖·√max{log T + 2(B_Θ)^L/τ, log(1/c_0)}."
-                : "Cor. E.6 (Kullback–Leibler): with probability ≥ 1 − δ, R_pre(Θ) ≤ R̂_pre(Θ) + B̄·√(log(2/δ)/N), B̄ = √2·‖Γ‖·max{log T + 2(B_Θ)^L/τ, log(1/c_0)}.",
-            BoundText.Inv($"Parameters in W̃ (no LayerNorm): r = {norms.EmbeddingDimension}, m = {norms.FeedForwardWidth}, H = {norms.HeadCount}, L = {norms.LayerCount}; per layer max|W_1| ≤ {BoundText.G(norms.FeedForwardInputNorm)}, max|W_2| ≤ {BoundText.G(norms.FeedForwardOutputNorm)}, max|W_O| ≤ {BoundText.G(norms.AttentionOutputNorm)}, max|W_V| ≤ {BoundText.G(norms.AttentionValueNorm)}; input tokens have ℓ1 norm ≤ B_tok = {BoundText.G(norms.TokenNorm)}; ‖W_U^⊤‖_{{2,1}} ≤ B_U = {BoundText.G(norms.UnembeddingNorm)}; so (B_Θ)^L = {BoundText.G(thetaToDepth)}."),
-            ModelTerm,
+                ? "Cor. E.3 (total variation): with probability ≥ 1 − δ, R_pre(Θ) ≤ R̂_pre(Θ) + B̄·√(log(2/δ)/N), B̄ = " +
+                  "2‖Γ‖·√max{log T + 2(B_Θ)^L/τ, log(1/c_0)}."
+                : "Cor. E.6 (Kullback–Leibler): with probability ≥ 1 − δ, R_pre(Θ) ≤ R̂_pre(Θ) + B̄·√(log(2/δ)/N), B̄ = " +
+                  "√2·‖Γ‖·max{log T + 2(B_Θ)^L/τ, log(1/c_0)}.",
+            BoundText.Inv(
+                $"Parameters in W̃ (no LayerNorm): r = {norms.EmbeddingDimension}, m = {norms.FeedForwardWidth}, H = " +
+                $"{norms.HeadCount}, L = {norms.LayerCount}; per layer max|W_1| ≤ " +
+                $"{BoundText.G(norms.FeedForwardInputNorm)}, max|W_2| ≤ {BoundText.G(norms.FeedForwardOutputNorm)}, " +
+                $"max|W_O| ≤ {BoundText.G(norms.AttentionOutputNorm)}, max|W_V| ≤ " +
+                $"{BoundText.G(norms.AttentionValueNorm)}; input tokens have ℓ1 norm ≤ B_tok = " +
+                $"{BoundText.G(norms.TokenNorm)}; ‖W_U^⊤‖_{{2,1}} ≤ B_U = {BoundText.G(norms.UnembeddingNorm)}; so " +
+                $"(B_Θ)^L = {BoundText.G(thetaToDepth)}."),
+            _terms.ModelTerm,
             "log T + 2(B_Θ)^L/τ",
             minimumProbability,
             gammaNorm,
@@ -103,10 +112,10 @@ public sealed class DepthAwarePretrainingBound : IGeneralizationBound
     public double ThetaNormToDepth { get; }
 
     /// <summary>The model term log T + 2(B_Θ)^L/τ.</summary>
-    public double ModelTerm { get; }
+    public double ModelTerm => _terms.ModelTerm;
 
     /// <summary>log(1/c_0), or <see langword="null"/> when c_0 was not given.</summary>
-    public double? LanguageTerm { get; }
+    public double? LanguageTerm => _terms.LanguageTerm;
 
     /// <summary>Whether the log(1/c_0) term is part of the maximum.</summary>
     public bool LanguageTermIncluded => LanguageTerm is not null;
@@ -115,13 +124,16 @@ public sealed class DepthAwarePretrainingBound : IGeneralizationBound
     public bool LanguageTermDominates => LanguageTerm > ModelTerm;
 
     /// <summary>M = max{log T + 2(B_Θ)^L/τ, log(1/c_0)}.</summary>
-    public double MaxTerm { get; }
+    public double MaxTerm => _terms.MaxTerm;
 
     /// <summary>B̄ = 2‖Γ‖·√M (total variation) or √2·‖Γ‖·M (KL).</summary>
-    public double Constant { get; }
+    public double Constant => _terms.Constant;
 
-    /// <summary>The τ* = 2(B_Θ)^L/(log(1/c_0) − log T) above which the language term sets B̄; +∞ when log(1/c_0) ≤ log T; <see langword="null"/> without c_0.</summary>
-    public double? ThresholdTemperature { get; }
+    /// <summary>
+    /// The τ* = 2(B_Θ)^L/(log(1/c_0) − log T) above which the language term sets B̄; +∞ when log(1/c_0) ≤ log T;
+    /// <see langword="null"/> without c_0.
+    /// </summary>
+    public double? ThresholdTemperature => _terms.ThresholdTemperature;
 
     /// <summary>
     /// The floor 1/(T·exp(2(B_Θ)^L/τ)) = exp(−model term) on every next-token probability of a model in the class
@@ -133,32 +145,26 @@ public sealed class DepthAwarePretrainingBound : IGeneralizationBound
     /// The bound on each term d(P_L(·|S_n), P_Θ(·|S_n)) of the empirical risk: c₂ = √(2M) for total variation (Cor. F.10),
     /// M for KL (Lemma E.4). B̄ = √2·‖Γ‖·c₂ (TV) or √2·‖Γ‖·M (KL).
     /// </summary>
-    public double PerTermBound => Divergence == BoundDivergence.TotalVariation ? Math.Sqrt(2 * MaxTerm) : MaxTerm;
+    public double PerTermBound => _terms.PerTermBound;
 
     /// <summary>What the numbers assume, one sentence each.</summary>
     public IReadOnlyList<string> Assumptions { get; }
 
     /// <inheritdoc/>
     public double Gap(double sampleCount, double delta)
-    {
-        BoundGuard.SampleCount(sampleCount);
-        BoundGuard.Delta(delta);
-        return BoundMath.Gap(Constant, 1, sampleCount, delta);
-    }
+        => _terms.Gap(sampleCount, delta);
 
-    /// <summary>N* = ⌈4B̄²/ε²·log(2/δ)⌉ (Prop. 4.1 with this B̄), the smallest N with <see cref="ApproximationError"/> ≤ ε. Total variation only.</summary>
+    /// <summary>
+    /// N* = ⌈4B̄²/ε²·log(2/δ)⌉ (Prop. 4.1 with this B̄), the smallest N with <see cref="ApproximationError"/> ≤ ε.
+    /// Total variation only.
+    /// </summary>
     /// <param name="epsilon">The target E‖·‖₁, finite and &gt; 0.</param>
     /// <param name="delta">δ ∈ (0, 1).</param>
     /// <returns>N*, an integer ≥ 1.</returns>
     /// <exception cref="ArgumentException">ε ≤ 0, δ outside (0, 1), or a NaN or infinite value.</exception>
     /// <exception cref="NotSupportedException">The KL variant (Cor. E.6).</exception>
     public double SampleComplexity(double epsilon, double delta)
-    {
-        RequireTotalVariation();
-        BoundGuard.Epsilon(epsilon);
-        BoundGuard.Delta(delta);
-        return BoundMath.SampleComplexity(Constant, 1, epsilon, delta);
-    }
+        => _terms.SampleComplexity(epsilon, delta);
 
     /// <summary>ε = 2B̄·√(log(2/δ)/N), the bound on E‖Q*(S,·) − Q_f(S,·)‖₁ with R̂_pre = 0. Total variation only.</summary>
     /// <param name="sampleCount">N, finite and ≥ 1.</param>
@@ -167,23 +173,13 @@ public sealed class DepthAwarePretrainingBound : IGeneralizationBound
     /// <exception cref="ArgumentException">N &lt; 1, δ outside (0, 1), or a NaN or infinite value.</exception>
     /// <exception cref="NotSupportedException">The KL variant (Cor. E.6).</exception>
     public double ApproximationError(double sampleCount, double delta)
-    {
-        RequireTotalVariation();
-        BoundGuard.SampleCount(sampleCount);
-        BoundGuard.Delta(delta);
-        return BoundMath.ApproximationError(Constant, 1, sampleCount, delta);
-    }
+        => _terms.ApproximationError(sampleCount, delta);
 
     /// <summary>A one-line summary of the inputs, (B_Θ)^L and B̄.</summary>
     /// <returns>The summary.</returns>
     public override string ToString() => BoundText.Inv(
-        $"DepthAwarePretrainingBound({(Divergence == BoundDivergence.TotalVariation ? "TV" : "KL")}: T = {VocabularySize}, L = {Norms.LayerCount}, (B_Θ)^L = {BoundText.G(ThetaNormToDepth)}, τ = {BoundText.G(Temperature)}, c_0 = {(MinimumProbability is { } c ? BoundText.G(c) : "omitted")}, ‖Γ‖ = {BoundText.G(GammaNorm)}, B̄ = {BoundText.G(Constant)})");
-
-    private void RequireTotalVariation()
-    {
-        if (Divergence != BoundDivergence.TotalVariation)
-        {
-            throw new NotSupportedException(BoundText.KlNotSupported);
-        }
-    }
+        $"DepthAwarePretrainingBound({_terms.DivergenceLabel}: T = {VocabularySize}, L = {Norms.LayerCount}, (B_Θ)^L " +
+        $"= {BoundText.G(ThetaNormToDepth)}, τ = {BoundText.G(Temperature)}, c_0 = " +
+        $"{(MinimumProbability is { } c ? BoundText.G(c) : "omitted")}, ‖Γ‖ = {BoundText.G(GammaNorm)}, B̄ = " +
+        $"{BoundText.G(Constant)})");
 }

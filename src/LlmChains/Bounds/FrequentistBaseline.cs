@@ -47,17 +47,30 @@ public sealed class FrequentistBaseline
     {
     }
 
-    private FrequentistBaseline(long stateCount, double pseudoSpectralGap, double gapUpper, int? gapPower, double minimumStationaryProbability, double[]? stationary, List<string> notes)
+    private FrequentistBaseline(
+        long stateCount,
+        double pseudoSpectralGap,
+        double gapUpper,
+        int? gapPower,
+        double minimumStationaryProbability,
+        double[]? stationary,
+        List<string> notes)
     {
         BoundGuard.Count(stateCount, nameof(stateCount), "number of states |S|");
         if (!(pseudoSpectralGap >= 0 && pseudoSpectralGap <= 1))
         {
-            throw new ArgumentOutOfRangeException(nameof(pseudoSpectralGap), pseudoSpectralGap, $"The pseudo-spectral gap γ_ps must be in [0, 1]; got {BoundGuard.Format(pseudoSpectralGap)}.");
+            throw new ArgumentOutOfRangeException(
+                nameof(pseudoSpectralGap),
+                pseudoSpectralGap,
+                $"The pseudo-spectral gap γ_ps must be in [0, 1]; got {BoundGuard.Format(pseudoSpectralGap)}.");
         }
 
         if (!(minimumStationaryProbability >= 0 && minimumStationaryProbability <= 1))
         {
-            throw new ArgumentOutOfRangeException(nameof(minimumStationaryProbability), minimumStationaryProbability, $"The smallest stationary probability π_* must be in [0, 1]; got {BoundGuard.Format(minimumStationaryProbability)}.");
+            throw new ArgumentOutOfRangeException(
+                nameof(minimumStationaryProbability),
+                minimumStationaryProbability,
+                $"The smallest stationary probability π_* must be in [0, 1]; got {BoundGuard.Format(minimumStationaryProbability)}.");
         }
 
         StateCount = stateCount;
@@ -66,7 +79,10 @@ public sealed class FrequentistBaseline
         PseudoSpectralGapPower = gapPower;
         MinimumStationaryProbability = minimumStationaryProbability;
         StationaryDistribution = stationary is null ? null : Array.AsReadOnly(stationary);
-        notes.Insert(0, "Wolfer–Kontorovich (2019) order with constant 1 (App. E.1.2): N* = max{|S|/(ε²γ_ps), 1/(γ_ps·π_*)}·log(1/δ); an order of magnitude, not a guarantee, and ε is their row-wise TV accuracy.");
+        notes.Insert(
+            0,
+            "Wolfer–Kontorovich (2019) order with constant 1 (App. E.1.2): N* = max{|S|/(ε²γ_ps), " +
+            "1/(γ_ps·π_*)}·log(1/δ); an order of magnitude, not a guarantee, and ε is their row-wise TV accuracy.");
         Assumptions = notes.AsReadOnly();
     }
 
@@ -96,14 +112,20 @@ public sealed class FrequentistBaseline
 
     /// <summary>Computes γ_ps and π_* of a small chain with dense linear algebra.</summary>
     /// <param name="chain">The chain P, 1..2048 states.</param>
-    /// <param name="stationaryDistribution">Its stationary distribution π (length n, ≥ 0, sum 1, ‖πP − π‖₁ ≤ 1e−8), or <see langword="null"/> to compute it by GTH.</param>
+    /// <param name="stationaryDistribution">Its stationary distribution π (length n, ≥ 0, sum 1, ‖πP − π‖₁ ≤ 1e−8), or
+    /// <see langword="null"/> to compute it by GTH.</param>
     /// <param name="maxPower">The largest power k searched, ≥ 1; default <see cref="DefaultMaxPower"/>.</param>
     /// <param name="cancellationToken">Cancels between powers.</param>
     /// <returns>The baseline.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="chain"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">More than 2048 states, <paramref name="maxPower"/> &lt; 1, or a given π that is not a stationary distribution of the chain.</exception>
+    /// <exception cref="ArgumentException">More than 2048 states, <paramref name="maxPower"/> &lt; 1, or a given π that
+    /// is not a stationary distribution of the chain.</exception>
     /// <exception cref="OperationCanceledException">Cancelled.</exception>
-    public static FrequentistBaseline FromChain(IMarkovChain chain, IReadOnlyList<double>? stationaryDistribution = null, int maxPower = DefaultMaxPower, CancellationToken cancellationToken = default)
+    public static FrequentistBaseline FromChain(
+        IMarkovChain chain,
+        IReadOnlyList<double>? stationaryDistribution = null,
+        int maxPower = DefaultMaxPower,
+        CancellationToken cancellationToken = default)
     {
         var p = DenseChain.ToDense(chain, nameof(chain));
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPower, 1);
@@ -113,8 +135,10 @@ public sealed class FrequentistBaseline
         if (!structure.IsIrreducible)
         {
             notes.Add(structure.RecurrentClasses.Count > 1
-                ? $"The chain has {structure.RecurrentClasses.Count} recurrent classes: π is not unique, γ_ps and π_* are reported as 0 and N* is infinite."
-                : $"The chain has {structure.TransientStateCount} transient states, so π_* = 0; γ_ps (defined through the time reversal, which needs π > 0) is reported as 0 and N* is infinite.");
+                ? $"The chain has {structure.RecurrentClasses.Count} recurrent classes: π is not unique, γ_ps and π_* " +
+                  $"are reported as 0 and N* is infinite."
+                : $"The chain has {structure.TransientStateCount} transient states, so π_* = 0; γ_ps (defined through " +
+                  $"the time reversal, which needs π > 0) is reported as 0 and N* is infinite.");
             return new FrequentistBaseline(n, 0, 0, null, 0, null, notes);
         }
 
@@ -180,8 +204,12 @@ public sealed class FrequentistBaseline
 
         double upper = exact ? best : Math.Max(best, 1.0 / (maxPower + 1));
         notes.Add(exact
-            ? BoundText.Inv($"γ_ps = {BoundText.G(best)} attained at k = {bestPower}; exact, since every term with k > {k} is at most 1/k ≤ 1/{k + 1} ≤ γ_ps.")
-            : BoundText.Inv($"γ_ps searched over k = 1..{maxPower}: {BoundText.G(best)} is a lower bound and {BoundText.G(upper)} an upper bound (raise maxPower to close the gap)."));
+            ? BoundText.Inv(
+                $"γ_ps = {BoundText.G(best)} attained at k = {bestPower}; exact, since every term with k > {k} is at " +
+                $"most 1/k ≤ 1/{k + 1} ≤ γ_ps.")
+            : BoundText.Inv(
+                $"γ_ps searched over k = 1..{maxPower}: {BoundText.G(best)} is a lower bound and {BoundText.G(upper)} " +
+                $"an upper bound (raise maxPower to close the gap)."));
         return new FrequentistBaseline(n, best, upper, bestPower, minimum, pi, notes);
     }
 
@@ -230,13 +258,16 @@ public sealed class FrequentistBaseline
     /// <summary>A one-line summary.</summary>
     /// <returns>The summary.</returns>
     public override string ToString() => BoundText.Inv(
-        $"FrequentistBaseline(|S| = {StateCount}, γ_ps = {BoundText.G(PseudoSpectralGap)}, π_* = {BoundText.G(MinimumStationaryProbability)})");
+        $"FrequentistBaseline(|S| = {StateCount}, γ_ps = {BoundText.G(PseudoSpectralGap)}, π_* = " +
+        $"{BoundText.G(MinimumStationaryProbability)})");
 
     private static double[] CheckStationary(IReadOnlyList<double> stationaryDistribution, double[] p, int n)
     {
         if (stationaryDistribution.Count != n)
         {
-            throw new ArgumentException($"The stationary distribution has length {stationaryDistribution.Count}; the chain has {n} states.", nameof(stationaryDistribution));
+            throw new ArgumentException(
+                $"The stationary distribution has length {stationaryDistribution.Count}; the chain has {n} states.",
+                nameof(stationaryDistribution));
         }
 
         var pi = stationaryDistribution.ToArray();
@@ -244,7 +275,10 @@ public sealed class FrequentistBaseline
         {
             if (!(pi[i] >= 0) || double.IsInfinity(pi[i]))
             {
-                throw new ArgumentException(BoundText.Inv($"The stationary distribution has entry {BoundGuard.Format(pi[i])} at state {i}; entries must be finite and ≥ 0."), nameof(stationaryDistribution));
+                throw new ArgumentException(
+                    BoundText.Inv(
+                        $"The stationary distribution has entry {BoundGuard.Format(pi[i])} at state {i}; entries must be finite and ≥ 0."),
+                    nameof(stationaryDistribution));
             }
         }
 
@@ -252,7 +286,11 @@ public sealed class FrequentistBaseline
         double residual = DenseChain.StationaryResidual(p, n, pi);
         if (Math.Abs(sum - 1) > StationaryTolerance || residual > StationaryTolerance)
         {
-            throw new ArgumentException(BoundText.Inv($"The given π is not a stationary distribution of the chain: Σπ = {BoundGuard.Format(sum)}, ‖πP − π‖₁ = {BoundText.G(residual)} (tolerance 1e−8)."), nameof(stationaryDistribution));
+            throw new ArgumentException(
+                BoundText.Inv(
+                    $"The given π is not a stationary distribution of the chain: Σπ = {BoundGuard.Format(sum)}, ‖πP − " +
+                    $"π‖₁ = {BoundText.G(residual)} (tolerance 1e−8)."),
+                nameof(stationaryDistribution));
         }
 
         return pi;

@@ -22,7 +22,10 @@ public static class GeneralizationBoundExtensions
         ArgumentNullException.ThrowIfNull(bound);
         if (!(gap > 0) || double.IsInfinity(gap))
         {
-            throw new ArgumentOutOfRangeException(nameof(gap), gap, $"The target gap must be finite and > 0; got {BoundGuard.Format(gap)}.");
+            throw new ArgumentOutOfRangeException(
+                nameof(gap),
+                gap,
+                $"The target gap must be finite and > 0; got {BoundGuard.Format(gap)}.");
         }
 
         BoundGuard.Delta(delta);

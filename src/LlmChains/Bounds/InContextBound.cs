@@ -34,13 +34,25 @@ public sealed class InContextBound : IGeneralizationBound
     /// <param name="temperature">τ, finite and &gt; 0.</param>
     /// <param name="minimumTransitionProbability">p_min ∈ (0, 1]: every transition probability of the input chain is ≥ p_min.</param>
     /// <param name="mixingTime">t_min of the input chain, finite and &gt; 0 (a chain that does not mix has t_min = ∞ and no bound).</param>
-    /// <exception cref="ArgumentException">d &lt; 1, B_U &lt; 0, τ ≤ 0, p_min outside (0, 1], t_min ≤ 0, or a NaN or infinite value; the message names the parameter and the value.</exception>
-    public InContextBound(int stateCount, double unembeddingNorm, double temperature, double minimumTransitionProbability, double mixingTime)
+    /// <exception cref="ArgumentException">d &lt; 1, B_U &lt; 0, τ ≤ 0, p_min outside (0, 1], t_min ≤ 0, or a NaN or
+    /// infinite value; the message names the parameter and the value.</exception>
+    public InContextBound(
+        int stateCount,
+        double unembeddingNorm,
+        double temperature,
+        double minimumTransitionProbability,
+        double mixingTime)
         : this(stateCount, unembeddingNorm, temperature, minimumTransitionProbability, mixingTime, [])
     {
     }
 
-    private InContextBound(int stateCount, double unembeddingNorm, double temperature, double minimumTransitionProbability, double mixingTime, IEnumerable<string> chainNotes)
+    private InContextBound(
+        int stateCount,
+        double unembeddingNorm,
+        double temperature,
+        double minimumTransitionProbability,
+        double mixingTime,
+        IEnumerable<string> chainNotes)
     {
         BoundGuard.Count(stateCount, nameof(stateCount), "number of states d");
         BoundGuard.NonNegative(unembeddingNorm, nameof(unembeddingNorm), "unembedding norm B_U");
@@ -50,7 +62,13 @@ public sealed class InContextBound : IGeneralizationBound
         if (minimumTransitionProbability * stateCount > 1 + 1e-9)
         {
             // Each row holds d probabilities ≥ p_min that sum to 1, so p_min ≤ 1/d; a larger p_min describes no chain.
-            throw new ArgumentOutOfRangeException(nameof(minimumTransitionProbability), minimumTransitionProbability, BoundText.Inv($"The minimum transition probability p_min = {BoundText.G(minimumTransitionProbability)} exceeds 1/d = {BoundText.G(1.0 / stateCount)}: the d = {stateCount} probabilities of a row, each ≥ p_min, must sum to 1."));
+            throw new ArgumentOutOfRangeException(
+                nameof(minimumTransitionProbability),
+                minimumTransitionProbability,
+                BoundText.Inv(
+                    $"The minimum transition probability p_min = {BoundText.G(minimumTransitionProbability)} exceeds " +
+                    $"1/d = {BoundText.G(1.0 / stateCount)}: the d = {stateCount} probabilities of a row, each ≥ " +
+                    $"p_min, must sum to 1."));
         }
 
         StateCount = stateCount;
@@ -65,23 +83,38 @@ public sealed class InContextBound : IGeneralizationBound
         ThresholdTemperature = BoundMath.ThresholdTemperature(stateCount, unembeddingNorm, minimumTransitionProbability);
         var lines = new List<string>
         {
-            "Thm. 4.3: with probability ≥ 1 − δ, R_icl(Θ) ≤ inf_ϑ {R̂_icl(ϑ) + 𝒦(ϑ, Θ)} + B̄·√(t_min/N)·√log(2/δ), B̄ = 2·√max{log d + 2B_U/τ, log(1/p_min)}.",
-            BoundText.Inv($"The prompt is one trajectory of a time-homogeneous Markov chain on d = {stateCount} states, each state one token; predictions are the softmax over the d state-token logits (Lemmas F.19–F.20)."),
-            BoundText.Inv($"Parameters in W: ‖W_U^⊤‖_{{2,1}} ≤ B_U = {BoundText.G(unembeddingNorm)}, LayerNorm projection of every hidden token (App. B.2); temperature τ = {BoundText.G(temperature)}."),
-            BoundText.Inv($"Every transition probability of the input chain is ≥ p_min = {BoundText.G(minimumTransitionProbability)} (structured chains with zero transitions, such as the constrained and polygonal walks, violate this)."),
+            "Thm. 4.3: with probability ≥ 1 − δ, R_icl(Θ) ≤ inf_ϑ {R̂_icl(ϑ) + 𝒦(ϑ, Θ)} + B̄·√(t_min/N)·√log(2/δ), B̄ " +
+            "= 2·√max{log d + 2B_U/τ, log(1/p_min)}.",
+            BoundText.Inv(
+                $"The prompt is one trajectory of a time-homogeneous Markov chain on d = {stateCount} states, each " +
+                $"state one token; predictions are the softmax over the d state-token logits (Lemmas F.19–F.20)."),
+            BoundText.Inv(
+                $"Parameters in W: ‖W_U^⊤‖_{{2,1}} ≤ B_U = {BoundText.G(unembeddingNorm)}, LayerNorm projection of " +
+                $"every hidden token (App. B.2); temperature τ = {BoundText.G(temperature)}."),
+            BoundText.Inv(
+                $"Every transition probability of the input chain is ≥ p_min = " +
+                $"{BoundText.G(minimumTransitionProbability)} (structured chains with zero transitions, such as the " +
+                $"constrained and polygonal walks, violate this)."),
             BoundText.Inv($"t_min = {BoundText.G(mixingTime)} (Prop. F.18, Paulin 2015 Cor. 2.11); it replaces ‖Γ‖ of Thm. 4.2."),
-            "Gap and ApproximationError bound the statistical term only; the distribution-shift term inf_ϑ {R̂_icl(ϑ) + 𝒦(ϑ, Θ)} is not computed (SampleComplexity assumes it is 0).",
-            "SampleComplexity = SampleComplexityWithMixing keeps √t_min as Thm. 4.3 implies; SampleComplexityAsPrinted is Prop. E.2 as printed, which drops √t_min and is not implied by the theorem.",
+            "Gap and ApproximationError bound the statistical term only; the distribution-shift term inf_ϑ {R̂_icl(ϑ) " +
+            "+ 𝒦(ϑ, Θ)} is not computed (SampleComplexity assumes it is 0).",
+            "SampleComplexity = SampleComplexityWithMixing keeps √t_min as Thm. 4.3 implies; " +
+            "SampleComplexityAsPrinted is Prop. E.2 as printed, which drops √t_min and is not implied by the theorem.",
         };
         lines.AddRange(chainNotes);
         if (stateCount >= 2 && mixingTime < 4)
         {
-            lines.Add(BoundText.Inv($"t_min = {BoundText.G(mixingTime)} is below 4, the smallest value the definition gives for a chain with two or more states."));
+            lines.Add(
+                BoundText.Inv(
+                    $"t_min = {BoundText.G(mixingTime)} is below 4, the smallest value the definition gives for a " +
+                    $"chain with two or more states."));
         }
 
         if (LanguageTerm > ModelTerm)
         {
-            lines.Add(BoundText.Inv($"The term log(1/p_min) = {BoundText.G(LanguageTerm)} exceeds log d + 2B_U/τ = {BoundText.G(ModelTerm)} and sets B̄."));
+            lines.Add(
+                BoundText.Inv(
+                    $"The term log(1/p_min) = {BoundText.G(LanguageTerm)} exceeds log d + 2B_U/τ = {BoundText.G(ModelTerm)} and sets B̄."));
         }
 
         Assumptions = lines.AsReadOnly();
@@ -134,7 +167,8 @@ public sealed class InContextBound : IGeneralizationBound
     /// the value used is the smallest over the computed horizon, an upper bound on t_min (so the bound stays valid);
     /// <see cref="Assumptions"/> says which.
     /// </remarks>
-    /// <param name="chain">The input chain, 1..2048 states when π is not given (else up to <see cref="ConvergenceOptions.MaxWorstCaseStates"/> of <paramref name="options"/>).</param>
+    /// <param name="chain">The input chain, 1..2048 states when π is not given (else up to
+    /// <see cref="ConvergenceOptions.MaxWorstCaseStates"/> of <paramref name="options"/>).</param>
     /// <param name="unembeddingNorm">B_U, finite and ≥ 0.</param>
     /// <param name="temperature">τ, finite and &gt; 0.</param>
     /// <param name="stationaryDistribution">π of the chain, or <see langword="null"/> to compute it by GTH elimination.</param>
@@ -142,16 +176,29 @@ public sealed class InContextBound : IGeneralizationBound
     /// <param name="cancellationToken">Cancels the mixing analysis.</param>
     /// <returns>The bound, whose <see cref="Assumptions"/> record where d, p_min and t_min came from.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="chain"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">A zero transition probability (p_min = 0), too many states, a bad π, B_U or τ, or t_min not reached within the horizon cap.</exception>
+    /// <exception cref="ArgumentException">A zero transition probability (p_min = 0), too many states, a bad π, B_U or
+    /// τ, or t_min not reached within the horizon cap.</exception>
     /// <exception cref="OperationCanceledException">Cancelled.</exception>
-    public static InContextBound FromChain(IMarkovChain chain, double unembeddingNorm, double temperature, IReadOnlyList<double>? stationaryDistribution = null, ConvergenceOptions? options = null, CancellationToken cancellationToken = default)
+    public static InContextBound FromChain(
+        IMarkovChain chain,
+        double unembeddingNorm,
+        double temperature,
+        IReadOnlyList<double>? stationaryDistribution = null,
+        ConvergenceOptions? options = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chain);
         long n = chain.StateCount;
         int worstCaseLimit = (options ?? ConvergenceOptions.Default).MaxWorstCaseStates;
         if (n > (stationaryDistribution is null ? DenseChain.MaxStates : worstCaseLimit))
         {
-            throw new ArgumentOutOfRangeException(null, BoundText.Inv($"The chain has {n:N0} states; t_min is computed for at most {DenseChain.MaxStates:N0} states without π (dense GTH) and {worstCaseLimit:N0} with it (the exact worst case: n² doubles, {LanguageModelChain.FormatBytes(TotalVariation.WorstCaseBytes(n))} here, within ConvergenceOptions.WorstCaseMemoryLimitBytes)."));
+            throw new ArgumentOutOfRangeException(
+                null,
+                BoundText.Inv(
+                    $"The chain has {n:N0} states; t_min is computed for at most {DenseChain.MaxStates:N0} states " +
+                    $"without π (dense GTH) and {worstCaseLimit:N0} with it (the exact worst case: n² doubles, " +
+                    $"{LanguageModelChain.FormatBytes(TotalVariation.WorstCaseBytes(n))} here, within " +
+                    $"ConvergenceOptions.WorstCaseMemoryLimitBytes)."));
         }
 
         var columns = new long[Math.Max(1, chain.MaxRowNonZeros)];
@@ -168,7 +215,11 @@ public sealed class InContextBound : IGeneralizationBound
                     missing++;
                 }
 
-                throw new ArgumentException(BoundText.Inv($"The chain has the zero transition probability P({x}, {missing}) = 0; Thm. 4.3 needs every transition probability ≥ p_min > 0."), nameof(chain));
+                throw new ArgumentException(
+                    BoundText.Inv(
+                        $"The chain has the zero transition probability P({x}, {missing}) = 0; Thm. 4.3 needs every " +
+                        $"transition probability ≥ p_min > 0."),
+                    nameof(chain));
             }
 
             for (int k = 0; k < count; k++)
@@ -184,15 +235,26 @@ public sealed class InContextBound : IGeneralizationBound
         var tMin = mixing.TMin;
         if (!tMin.IsFinite)
         {
-            throw new ArgumentException(BoundText.Inv($"t_min of the chain is infinite within the horizon {tMin.Horizon} ({tMin.Status}); raise ConvergenceOptions.MaxSteps."), nameof(chain));
+            throw new ArgumentException(
+                BoundText.Inv(
+                    $"t_min of the chain is infinite within the horizon {tMin.Horizon} ({tMin.Status}); raise " +
+                    $"ConvergenceOptions.MaxSteps."),
+                nameof(chain));
         }
 
         var notes = new List<string>
         {
-            BoundText.Inv($"From the given chain: d = {n} states, p_min = min P(x, y) = {BoundText.G(pMin)}, π {(stationaryDistribution is null ? "by GTH elimination" : "given")}."),
+            BoundText.Inv(
+                $"From the given chain: d = {n} states, p_min = min P(x, y) = {BoundText.G(pMin)}, π " +
+                $"{(stationaryDistribution is null ? "by GTH elimination" : "given")}."),
             tMin.IsCertified
-                ? BoundText.Inv($"t_min = {BoundText.G(tMin.Value)} from the worst-case TV curve, attained at t = {tMin.AttainedAt} with d(t) = {BoundText.G(tMin.DistanceAtMinimum)}; certified (no longer horizon can lower it).")
-                : BoundText.Inv($"t_min ≤ {BoundText.G(tMin.Value)}: the smallest value over the horizon {tMin.Horizon}, not certified; an upper bound on t_min, so the bound stays valid but may be loose."),
+                ? BoundText.Inv(
+                    $"t_min = {BoundText.G(tMin.Value)} from the worst-case TV curve, attained at t = " +
+                    $"{tMin.AttainedAt} with d(t) = {BoundText.G(tMin.DistanceAtMinimum)}; certified (no longer " +
+                    $"horizon can lower it).")
+                : BoundText.Inv(
+                    $"t_min ≤ {BoundText.G(tMin.Value)}: the smallest value over the horizon {tMin.Horizon}, not " +
+                    $"certified; an upper bound on t_min, so the bound stays valid but may be loose."),
         };
         return new InContextBound(checked((int)n), unembeddingNorm, temperature, pMin, tMin.Value, notes);
     }
@@ -261,5 +323,7 @@ public sealed class InContextBound : IGeneralizationBound
     /// <summary>A one-line summary of the inputs and B̄.</summary>
     /// <returns>The summary.</returns>
     public override string ToString() => BoundText.Inv(
-        $"InContextBound(d = {StateCount}, B_U = {BoundText.G(UnembeddingNorm)}, τ = {BoundText.G(Temperature)}, p_min = {BoundText.G(MinimumTransitionProbability)}, t_min = {BoundText.G(MixingTime)}, B̄ = {BoundText.G(Constant)})");
+        $"InContextBound(d = {StateCount}, B_U = {BoundText.G(UnembeddingNorm)}, τ = {BoundText.G(Temperature)}, " +
+        $"p_min = {BoundText.G(MinimumTransitionProbability)}, t_min = {BoundText.G(MixingTime)}, B̄ = " +
+        $"{BoundText.G(Constant)})");
 }

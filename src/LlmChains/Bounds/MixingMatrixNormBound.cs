@@ -11,7 +11,8 @@ namespace LlmChains.Bounds;
 /// </summary>
 /// <remarks>
 /// <para>
-/// For a Markov chain, Paulin (2015, Electron. J. Probab. 20(79), §2, Marton couplings of Markov chains from maximal couplings) builds a Marton coupling whose mixing matrix
+/// For a Markov chain, Paulin (2015, Electron. J. Probab. 20(79), §2, Marton couplings of Markov chains from maximal
+/// couplings) builds a Marton coupling whose mixing matrix
 /// satisfies Γ_ij ≤ d̄(j − i) for i &lt; j, with d̄(t) = max_{x,y} TV(P^t(x,·), P^t(y,·)) (Γ_ii = 1). Γ is then
 /// dominated entrywise by the upper-triangular Toeplitz matrix with first row (1, d̄(1), d̄(2), …); for non-negative
 /// matrices the operator 2-norm is monotone under entrywise domination, and ‖A‖₂ ≤ √(‖A‖₁‖A‖_∞), so
@@ -19,7 +20,8 @@ namespace LlmChains.Bounds;
 /// </para>
 /// <para>
 /// The infinite sum is bounded by computing d̄(1..t₀) with dense powers and closing the tail with submultiplicativity
-/// d̄(s + t) ≤ d̄(s)·d̄(t) (Levin, Peres and Wilmer, Markov Chains and Mixing Times, §4.4): every t &gt; t₀ is q·t₀ + r with q ≥ 1, 1 ≤ r ≤ t₀, so
+/// d̄(s + t) ≤ d̄(s)·d̄(t) (Levin, Peres and Wilmer, Markov Chains and Mixing Times, §4.4): every t &gt; t₀ is q·t₀ + r
+/// with q ≥ 1, 1 ≤ r ≤ t₀, so
 /// d̄(t) ≤ ρ^q·d̄(r) with ρ = d̄(t₀), and Σ_{t&gt;t₀} d̄(t) ≤ S·ρ/(1 − ρ) where S = Σ_{t=1}^{t₀} d̄(t). Hence
 /// ‖Γ‖ ≤ 1 + S/(1 − ρ) for every t₀ with ρ &lt; 1; the smallest such value over the computed t₀ is reported. Powers stop
 /// when the tail term is below 1e−12 of the sum (or d̄ ≤ 1e−16), at t = N − 1 when a sequence length N is given, or at
@@ -41,7 +43,13 @@ public sealed class MixingMatrixNormBound
     private const double RelativeTailTolerance = 1e-12;
     private const double NegligibleContraction = 1e-16;
 
-    private MixingMatrixNormBound(double value, double[] contractions, double tail, long? sequenceLength, bool ergodic, IReadOnlyList<string> assumptions)
+    private MixingMatrixNormBound(
+        double value,
+        double[] contractions,
+        double tail,
+        long? sequenceLength,
+        bool ergodic,
+        IReadOnlyList<string> assumptions)
     {
         Value = value;
         Contractions = Array.AsReadOnly(contractions);
@@ -74,14 +82,20 @@ public sealed class MixingMatrixNormBound
 
     /// <summary>Computes the bound for a sequence drawn from <paramref name="chain"/>.</summary>
     /// <param name="chain">The data chain P (row-stochastic), 1..2048 states.</param>
-    /// <param name="sequenceLength">The sequence length N ≥ 1 to cut the sum at t = N − 1 (a sharper bound valid for that N only), or <see langword="null"/>.</param>
+    /// <param name="sequenceLength">The sequence length N ≥ 1 to cut the sum at t = N − 1 (a sharper bound valid for
+    /// that N only), or <see langword="null"/>.</param>
     /// <param name="maxSteps">The largest power t₀ computed, ≥ 1; default <see cref="DefaultMaxSteps"/>.</param>
     /// <param name="cancellationToken">Cancels between powers.</param>
     /// <returns>The bound with the d̄ values it used.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="chain"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">The chain has more than 2048 states, N &lt; 1, or <paramref name="maxSteps"/> &lt; 1.</exception>
+    /// <exception cref="ArgumentException">The chain has more than 2048 states, N &lt; 1, or
+    /// <paramref name="maxSteps"/> &lt; 1.</exception>
     /// <exception cref="OperationCanceledException">Cancelled.</exception>
-    public static MixingMatrixNormBound FromChain(IMarkovChain chain, long? sequenceLength = null, int maxSteps = DefaultMaxSteps, CancellationToken cancellationToken = default)
+    public static MixingMatrixNormBound FromChain(
+        IMarkovChain chain,
+        long? sequenceLength = null,
+        int maxSteps = DefaultMaxSteps,
+        CancellationToken cancellationToken = default)
     {
         var p = DenseChain.ToDense(chain, nameof(chain));
         if (sequenceLength is { } length)
@@ -95,8 +109,11 @@ public sealed class MixingMatrixNormBound
         var structure = ChainStructure.Analyze(chain, cancellationToken);
         var assumptions = new List<string>
         {
-            "Paulin (2015, §2): a Markov sequence has a Marton coupling with Γ_ij ≤ d̄(j − i), d̄(t) = max_{x,y} TV(P^t(x,·), P^t(y,·)); ‖Γ‖ ≤ 1 + Σ_{t≥1} d̄(t) since Γ is dominated by a non-negative Toeplitz matrix (‖A‖₂ ≤ √(‖A‖₁‖A‖_∞)).",
-            "The sequence is a time-homogeneous Markov chain with transition matrix P (any initial law); for the pre-training windows S_n pass the window chain.",
+            "Paulin (2015, §2): a Markov sequence has a Marton coupling with Γ_ij ≤ d̄(j − i), d̄(t) = max_{x,y} " +
+            "TV(P^t(x,·), P^t(y,·)); ‖Γ‖ ≤ 1 + Σ_{t≥1} d̄(t) since Γ is dominated by a non-negative Toeplitz matrix " +
+            "(‖A‖₂ ≤ √(‖A‖₁‖A‖_∞)).",
+            "The sequence is a time-homogeneous Markov chain with transition matrix P (any initial law); for the " +
+            "pre-training windows S_n pass the window chain.",
         };
 
         if (!structure.IsErgodicUnichain)
@@ -155,11 +172,17 @@ public sealed class MixingMatrixNormBound
 
         bool exact = bestTail == 0;
         assumptions.Add(double.IsFinite(best)
-            ? BoundText.Inv($"d̄ computed by dense powers for t = 1..{contractions.Count}; {(exact ? "the sum is exact up to rounding" : $"the tail beyond t₀ is bounded by submultiplicativity, S·ρ/(1 − ρ) = {BoundText.G(bestTail)}")}.")
+            ? BoundText.Inv(
+                $"d̄ computed by dense powers for t = 1..{contractions.Count}; " +
+                $"{(exact
+                    ? "the sum is exact up to rounding"
+                    : $"the tail beyond t₀ is bounded by submultiplicativity, S·ρ/(1 − ρ) = {BoundText.G(bestTail)}")}.")
             : BoundText.Inv($"d̄ did not drop below 1 within {contractions.Count} powers; the bound is infinite (raise maxSteps)."));
         if (sequenceLength is not null)
         {
-            assumptions.Add(BoundText.Inv($"The sum is cut at t = N − 1 = {sequenceLength - 1}: valid for sequences of length N = {sequenceLength} only."));
+            assumptions.Add(
+                BoundText.Inv(
+                    $"The sum is cut at t = N − 1 = {sequenceLength - 1}: valid for sequences of length N = {sequenceLength} only."));
         }
 
         return new MixingMatrixNormBound(best, contractions.ToArray(), bestTail, sequenceLength, true, assumptions.AsReadOnly());

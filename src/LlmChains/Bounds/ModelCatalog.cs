@@ -33,6 +33,7 @@ public static class ModelCatalog
     {
         ArgumentNullException.ThrowIfNull(name);
         return Models.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase))
-            ?? throw new KeyNotFoundException($"No model named '{name}' in Table 2; the models are: {string.Join(", ", Models.Select(m => m.Name))}.");
+            ?? throw new KeyNotFoundException(
+                $"No model named '{name}' in Table 2; the models are: {string.Join(", ", Models.Select(m => m.Name))}.");
     }
 }

@@ -26,29 +26,30 @@ namespace LlmChains.Bounds;
 /// </remarks>
 public sealed class PretrainingBound : IGeneralizationBound
 {
+    private readonly PretrainingTerms _terms;
+
     /// <summary>Creates the bound and validates every input.</summary>
     /// <param name="vocabularySize">The vocabulary size T ≥ 1.</param>
     /// <param name="unembeddingNorm">B_U ≥ ‖W_U^⊤‖_{2,1} = Σ_i ‖row_i(W_U)‖₂, finite and ≥ 0. The paper's Fig. 1 uses T√r.</param>
     /// <param name="temperature">The softmax temperature τ, finite and &gt; 0.</param>
-    /// <param name="minimumProbability">The language's minimum next-token probability c_0 ∈ (0, 1], or <see langword="null"/> to drop the log(1/c_0) term (App. E.1.1).</param>
+    /// <param name="minimumProbability">The language's minimum next-token probability c_0 ∈ (0, 1], or
+    /// <see langword="null"/> to drop the log(1/c_0) term (App. E.1.1).</param>
     /// <param name="gammaNorm">The operator 2-norm ‖Γ‖ ≥ 1 of the data's mixing matrix; default 1 (independent windows).</param>
     /// <param name="divergence">Total variation (Thm. 4.2, default) or KL (Thm. E.5).</param>
-    /// <exception cref="ArgumentException">T &lt; 1, B_U &lt; 0, τ ≤ 0, c_0 outside (0, 1], ‖Γ‖ &lt; 1, a NaN or infinite value, or an undefined <paramref name="divergence"/>; the message names the parameter and the value.</exception>
-    public PretrainingBound(int vocabularySize, double unembeddingNorm, double temperature, double? minimumProbability = null, double gammaNorm = 1, BoundDivergence divergence = BoundDivergence.TotalVariation)
+    /// <exception cref="ArgumentException">T &lt; 1, B_U &lt; 0, τ ≤ 0, c_0 outside (0, 1], ‖Γ‖ &lt; 1, a NaN or
+    /// infinite value, or an undefined <paramref name="divergence"/>; the message names the parameter and the
+    /// value.</exception>
+    public PretrainingBound(
+        int vocabularySize,
+        double unembeddingNorm,
+        double temperature,
+        double? minimumProbability = null,
+        double gammaNorm = 1,
+        BoundDivergence divergence = BoundDivergence.TotalVariation)
     {
         BoundGuard.Count(vocabularySize, nameof(vocabularySize), "vocabulary size T");
         BoundGuard.NonNegative(unembeddingNorm, nameof(unembeddingNorm), "unembedding norm B_U");
-        BoundGuard.Positive(temperature, nameof(temperature), "temperature τ");
-        if (minimumProbability is { } c0)
-        {
-            BoundGuard.Probability(c0, nameof(minimumProbability), "language's minimum probability c_0");
-        }
-
-        BoundGuard.GammaNorm(gammaNorm);
-        if (!Enum.IsDefined(divergence))
-        {
-            throw new ArgumentOutOfRangeException(nameof(divergence), divergence, $"Unknown divergence {divergence}.");
-        }
+        PretrainingTerms.Validate(temperature, minimumProbability, gammaNorm, divergence);
 
         VocabularySize = vocabularySize;
         UnembeddingNorm = unembeddingNorm;
@@ -56,17 +57,18 @@ public sealed class PretrainingBound : IGeneralizationBound
         MinimumProbability = minimumProbability;
         GammaNorm = gammaNorm;
         Divergence = divergence;
-        ModelTerm = BoundMath.ModelTerm(vocabularySize, unembeddingNorm, temperature);
-        LanguageTerm = minimumProbability is { } c ? BoundMath.LanguageTerm(c) : null;
-        MaxTerm = Math.Max(ModelTerm, LanguageTerm ?? double.NegativeInfinity);
-        Constant = divergence == BoundDivergence.TotalVariation ? 2 * gammaNorm * Math.Sqrt(MaxTerm) : Math.Sqrt(2) * gammaNorm * MaxTerm;
-        ThresholdTemperature = minimumProbability is { } p ? BoundMath.ThresholdTemperature(vocabularySize, unembeddingNorm, p) : null;
+        _terms = new PretrainingTerms(vocabularySize, unembeddingNorm, temperature, minimumProbability, gammaNorm, divergence);
         Assumptions = BoundText.Pretraining(
             divergence == BoundDivergence.TotalVariation
-                ? "Thm. 4.2 (total variation): with probability ≥ 1 − δ, R_pre(Θ) ≤ R̂_pre(Θ) + B̄·√(log(2/δ)/N), B̄ = 2‖Γ‖·√max{log T + 2B_U/τ, log(1/c_0)}."
-                : "Thm. E.5 (Kullback–Leibler): with probability ≥ 1 − δ, R_pre(Θ) ≤ R̂_pre(Θ) + B̄·√(log(2/δ)/N), B̄ = √2·‖Γ‖·max{log T + 2B_U/τ, log(1/c_0)}.",
-            BoundText.Inv($"Parameters in W: ‖W_U^⊤‖_{{2,1}} ≤ B_U = {BoundText.G(unembeddingNorm)}; every hidden token is projected into the unit ℓ2 ball by LayerNorm/RMSNorm, and the last hidden states are averaged over positions (App. B.2)."),
-            ModelTerm,
+                ? "Thm. 4.2 (total variation): with probability ≥ 1 − δ, R_pre(Θ) ≤ R̂_pre(Θ) + B̄·√(log(2/δ)/N), B̄ = " +
+                  "2‖Γ‖·√max{log T + 2B_U/τ, log(1/c_0)}."
+                : "Thm. E.5 (Kullback–Leibler): with probability ≥ 1 − δ, R_pre(Θ) ≤ R̂_pre(Θ) + B̄·√(log(2/δ)/N), B̄ = " +
+                  "√2·‖Γ‖·max{log T + 2B_U/τ, log(1/c_0)}.",
+            BoundText.Inv(
+                $"Parameters in W: ‖W_U^⊤‖_{{2,1}} ≤ B_U = {BoundText.G(unembeddingNorm)}; every hidden token is " +
+                $"projected into the unit ℓ2 ball by LayerNorm/RMSNorm, and the last hidden states are averaged over " +
+                $"positions (App. B.2)."),
+            _terms.ModelTerm,
             "log T + 2B_U/τ",
             minimumProbability,
             gammaNorm,
@@ -93,10 +95,10 @@ public sealed class PretrainingBound : IGeneralizationBound
     public BoundDivergence Divergence { get; }
 
     /// <summary>The model term log T + 2B_U/τ of M.</summary>
-    public double ModelTerm { get; }
+    public double ModelTerm => _terms.ModelTerm;
 
     /// <summary>The language term log(1/c_0) of M, or <see langword="null"/> when c_0 was not given.</summary>
-    public double? LanguageTerm { get; }
+    public double? LanguageTerm => _terms.LanguageTerm;
 
     /// <summary>Whether the log(1/c_0) term is part of the maximum (false when c_0 was omitted, App. E.1.1).</summary>
     public bool LanguageTermIncluded => LanguageTerm is not null;
@@ -106,17 +108,17 @@ public sealed class PretrainingBound : IGeneralizationBound
     public bool LanguageTermDominates => LanguageTerm > ModelTerm;
 
     /// <summary>M = max{log T + 2B_U/τ, log(1/c_0)} (Prop. F.9), or the model term alone when c_0 was omitted.</summary>
-    public double MaxTerm { get; }
+    public double MaxTerm => _terms.MaxTerm;
 
     /// <summary>B̄ = 2‖Γ‖·√M (total variation) or √2·‖Γ‖·M (KL).</summary>
-    public double Constant { get; }
+    public double Constant => _terms.Constant;
 
     /// <summary>
     /// The temperature τ* = 2B_U/(log(1/c_0) − log T) at which the model term equals the language term; for τ ≥ τ* the
     /// language term sets B̄ (our reading of the threshold remark after Thm. 4.2 as a temperature). +∞ when log(1/c_0)
     /// ≤ log T (the model term dominates at every τ); <see langword="null"/> when c_0 was not given.
     /// </summary>
-    public double? ThresholdTemperature { get; }
+    public double? ThresholdTemperature => _terms.ThresholdTemperature;
 
     /// <summary>
     /// The floor 1/(T·exp(2B_U/τ)) = exp(−model term) on every next-token probability of a model in the class
@@ -128,7 +130,7 @@ public sealed class PretrainingBound : IGeneralizationBound
     /// The bound on each term d(P_L(·|S_n), P_Θ(·|S_n)) of the empirical risk: c₂ = √(2M) for total variation (Cor. F.10),
     /// M for KL (Lemma E.4). B̄ = √2·‖Γ‖·c₂ (TV) or √2·‖Γ‖·M (KL).
     /// </summary>
-    public double PerTermBound => Divergence == BoundDivergence.TotalVariation ? Math.Sqrt(2 * MaxTerm) : MaxTerm;
+    public double PerTermBound => _terms.PerTermBound;
 
     /// <summary>What the numbers assume, one sentence each (theorem, parameter class, temperature, data dependence, c_0, risk).</summary>
     public IReadOnlyList<string> Assumptions { get; }
@@ -141,7 +143,12 @@ public sealed class PretrainingBound : IGeneralizationBound
     /// <param name="gammaNorm">‖Γ‖ ≥ 1; default 1.</param>
     /// <returns>The KL bound.</returns>
     /// <exception cref="ArgumentException">As for the constructor.</exception>
-    public static PretrainingBound KullbackLeibler(int vocabularySize, double unembeddingNorm, double temperature, double? minimumProbability = null, double gammaNorm = 1)
+    public static PretrainingBound KullbackLeibler(
+        int vocabularySize,
+        double unembeddingNorm,
+        double temperature,
+        double? minimumProbability = null,
+        double gammaNorm = 1)
         => new(vocabularySize, unembeddingNorm, temperature, minimumProbability, gammaNorm, BoundDivergence.KullbackLeibler);
 
     /// <summary>
@@ -157,7 +164,13 @@ public sealed class PretrainingBound : IGeneralizationBound
     /// <param name="divergence">Total variation (Thm. 4.2, default) or Kullback–Leibler (Thm. E.5).</param>
     /// <returns>The bound with B_U = T√r.</returns>
     /// <exception cref="ArgumentException">r &lt; 1, or as for the constructor.</exception>
-    public static PretrainingBound FromEmbeddingDimension(int vocabularySize, int embeddingDimension, double temperature = 1, double? minimumProbability = null, double gammaNorm = 1, BoundDivergence divergence = BoundDivergence.TotalVariation)
+    public static PretrainingBound FromEmbeddingDimension(
+        int vocabularySize,
+        int embeddingDimension,
+        double temperature = 1,
+        double? minimumProbability = null,
+        double gammaNorm = 1,
+        BoundDivergence divergence = BoundDivergence.TotalVariation)
     {
         BoundGuard.Count(embeddingDimension, nameof(embeddingDimension), "embedding dimension r");
         BoundGuard.Count(vocabularySize, nameof(vocabularySize), "vocabulary size T");
@@ -166,11 +179,7 @@ public sealed class PretrainingBound : IGeneralizationBound
 
     /// <inheritdoc/>
     public double Gap(double sampleCount, double delta)
-    {
-        BoundGuard.SampleCount(sampleCount);
-        BoundGuard.Delta(delta);
-        return BoundMath.Gap(Constant, 1, sampleCount, delta);
-    }
+        => _terms.Gap(sampleCount, delta);
 
     /// <summary>
     /// Prop. 4.1: N* = ⌈4B̄²/ε²·log(2/δ)⌉, the smallest N with <see cref="ApproximationError"/>(N, δ) ≤ ε (checked against
@@ -180,14 +189,10 @@ public sealed class PretrainingBound : IGeneralizationBound
     /// <param name="delta">δ ∈ (0, 1).</param>
     /// <returns>N*, an integer ≥ 1.</returns>
     /// <exception cref="ArgumentException">ε ≤ 0, δ outside (0, 1), or a NaN or infinite value.</exception>
-    /// <exception cref="NotSupportedException">The bound is the KL variant: KL is not a metric and Prop. 4.1 uses total-variation identities.</exception>
+    /// <exception cref="NotSupportedException">The bound is the KL variant: KL is not a metric and Prop. 4.1 uses
+    /// total-variation identities.</exception>
     public double SampleComplexity(double epsilon, double delta)
-    {
-        RequireTotalVariation();
-        BoundGuard.Epsilon(epsilon);
-        BoundGuard.Delta(delta);
-        return BoundMath.SampleComplexity(Constant, 1, epsilon, delta);
-    }
+        => _terms.SampleComplexity(epsilon, delta);
 
     /// <summary>
     /// The approximation error of Fig. 1, ε = 2B̄·√(log(2/δ)/N): with R̂_pre = 0 and probability ≥ 1 − δ,
@@ -199,23 +204,12 @@ public sealed class PretrainingBound : IGeneralizationBound
     /// <exception cref="ArgumentException">N &lt; 1, δ outside (0, 1), or a NaN or infinite value.</exception>
     /// <exception cref="NotSupportedException">The bound is the KL variant.</exception>
     public double ApproximationError(double sampleCount, double delta)
-    {
-        RequireTotalVariation();
-        BoundGuard.SampleCount(sampleCount);
-        BoundGuard.Delta(delta);
-        return BoundMath.ApproximationError(Constant, 1, sampleCount, delta);
-    }
+        => _terms.ApproximationError(sampleCount, delta);
 
     /// <summary>A one-line summary of the inputs and B̄.</summary>
     /// <returns>The summary.</returns>
     public override string ToString() => BoundText.Inv(
-        $"PretrainingBound({(Divergence == BoundDivergence.TotalVariation ? "TV" : "KL")}: T = {VocabularySize}, B_U = {BoundText.G(UnembeddingNorm)}, τ = {BoundText.G(Temperature)}, c_0 = {(MinimumProbability is { } c ? BoundText.G(c) : "omitted")}, ‖Γ‖ = {BoundText.G(GammaNorm)}, B̄ = {BoundText.G(Constant)})");
-
-    private void RequireTotalVariation()
-    {
-        if (Divergence != BoundDivergence.TotalVariation)
-        {
-            throw new NotSupportedException(BoundText.KlNotSupported);
-        }
-    }
+        $"PretrainingBound({_terms.DivergenceLabel}: T = {VocabularySize}, B_U = {BoundText.G(UnembeddingNorm)}, τ = " +
+        $"{BoundText.G(Temperature)}, c_0 = {(MinimumProbability is { } c ? BoundText.G(c) : "omitted")}, ‖Γ‖ = " +
+        $"{BoundText.G(GammaNorm)}, B̄ = {BoundText.G(Constant)})");
 }

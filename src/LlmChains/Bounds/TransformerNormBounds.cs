@@ -34,7 +34,8 @@ public readonly record struct TransformerNormBounds(
     /// </summary>
     public double LayerFactor
         => (1 + ((double)EmbeddingDimension * FeedForwardWidth * FeedForwardInputNorm * FeedForwardOutputNorm))
-         * (1 + ((double)EmbeddingDimension * EmbeddingDimension * EmbeddingDimension / HeadCount * AttentionOutputNorm * AttentionValueNorm));
+         * (1 + ((double)EmbeddingDimension * EmbeddingDimension * EmbeddingDimension / HeadCount
+            * AttentionOutputNorm * AttentionValueNorm));
 
     /// <summary>Checks every field; the exception names the field and the value.</summary>
     /// <exception cref="ArgumentException">A size &lt; 1, or a norm negative, NaN or infinite.</exception>

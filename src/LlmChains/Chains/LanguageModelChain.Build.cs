@@ -43,7 +43,8 @@ public sealed partial class LanguageModelChain
         decoding.Validate();
         if (options.MaxDegreeOfParallelism is { } degree && degree < 1)
         {
-            throw Invalid.OutOfRange(FormattableString.Invariant($"MaxDegreeOfParallelism must be ≥ 1 (or null for every processor); got {degree}."));
+            throw Invalid.OutOfRange(
+                FormattableString.Invariant($"MaxDegreeOfParallelism must be ≥ 1 (or null for every processor); got {degree}."));
         }
 
         ModelGuard.CheckSizes(model.VocabularySize, model.ContextWindow, nameof(model), nameof(model));
@@ -109,7 +110,13 @@ public sealed partial class LanguageModelChain
         return new LanguageModelChain(states, decoding, p64, p32);
     }
 
-    private static void ComputeRow(ILanguageModel model, IStateIndexedModel? indexed, StateSpace states, DecodingOptions decoding, long state, BuildBuffers buffers)
+    private static void ComputeRow(
+        ILanguageModel model,
+        IStateIndexedModel? indexed,
+        StateSpace states,
+        DecodingOptions decoding,
+        long state,
+        BuildBuffers buffers)
     {
         if (indexed is not null)
         {
@@ -125,12 +132,21 @@ public sealed partial class LanguageModelChain
     }
 
     /// <summary>Turns one state's logits into its row of probabilities; invalid logits throw an exception naming the state.</summary>
-    private static void DecodeRow(StateSpace states, DecodingOptions decoding, long state, ReadOnlySpan<double> logits, Span<double> probabilities)
+    private static void DecodeRow(
+        StateSpace states,
+        DecodingOptions decoding,
+        long state,
+        ReadOnlySpan<double> logits,
+        Span<double> probabilities)
     {
         int failure = Decoder.Decode(decoding, logits, probabilities);
         if (failure != Decoder.Success)
         {
-            throw Invalid.Argument(string.Create(CultureInfo.InvariantCulture, $"The model's logits at state {state} (context [{string.Join(",", states.Unrank(state))}]) are invalid: {Decoder.Describe(failure, logits, fromModel: true)}"));
+            throw Invalid.Argument(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"The model's logits at state {state} (context [{string.Join(",", states.Unrank(state))}]) are " +
+                    $"invalid: {Decoder.Describe(failure, logits, fromModel: true)}"));
         }
     }
 
@@ -143,15 +159,24 @@ public sealed partial class LanguageModelChain
         int size = single ? sizeof(float) : sizeof(double);
         long limit = memoryLimit ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         double bytes = (double)count * t * size;
-        string what = string.Create(CultureInfo.InvariantCulture, $"The chain of T = {t}, K = {states.ContextWindow} has {count:N0} states; its {(single ? "float32" : "float64")} probability table needs {FormatBytes(bytes)}");
+        string what = string.Create(
+            CultureInfo.InvariantCulture,
+            $"The chain of T = {t}, K = {states.ContextWindow} has {count:N0} states; its " +
+            $"{(single ? "float32" : "float64")} probability table needs {FormatBytes(bytes)}");
         if (bytes > limit)
         {
-            throw new ArgumentException($"{what}, more than the {FormatBytes(limit)} available{(memoryLimit is null ? string.Empty : " (MemoryLimitBytes)")}.", "model");
+            throw new ArgumentException(
+                $"{what}, more than the {FormatBytes(limit)} available{(memoryLimit is null ? string.Empty : " (MemoryLimitBytes)")}.",
+                "model");
         }
 
         if ((double)count * t > Array.MaxLength)
         {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{what} in {(double)count * t:N0} entries, more than one array holds ({Array.MaxLength:N0})."), "model");
+            throw new ArgumentException(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{what} in {(double)count * t:N0} entries, more than one array holds ({Array.MaxLength:N0})."),
+                "model");
         }
     }
 #pragma warning restore CA2208

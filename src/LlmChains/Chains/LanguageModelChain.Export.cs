@@ -10,7 +10,8 @@ public sealed partial class LanguageModelChain
     /// are not stored). The copy takes 12 bytes a non-zero plus 8 a state, against 4–8 a non-zero here.
     /// </summary>
     /// <returns>An independent <see cref="SparseMarkovChain"/> equal to this chain.</returns>
-    /// <exception cref="InvalidOperationException">The copy would exceed the largest array or the memory available (the message gives the bytes needed).</exception>
+    /// <exception cref="InvalidOperationException">The copy would exceed the largest array or the memory available (the
+    /// message gives the bytes needed).</exception>
     public SparseMarkovChain ToSparseMarkovChain()
     {
         long nonZeros = AllTransitionsPositive() ? StoredTransitionCount : CountNonZeros();
@@ -18,7 +19,12 @@ public sealed partial class LanguageModelChain
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         if (nonZeros > Array.MaxLength || StateCount > SparseMarkovChain.MaxStateCount || bytes > available)
         {
-            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"Copying the chain ({StateCount:N0} states, {nonZeros:N0} non-zeros) to CSR needs {FormatBytes(bytes)} in arrays of {nonZeros:N0} entries; the limits are {FormatBytes(available)} and {Array.MaxLength:N0} entries."));
+            throw new InvalidOperationException(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Copying the chain ({StateCount:N0} states, {nonZeros:N0} non-zeros) to CSR needs " +
+                    $"{FormatBytes(bytes)} in arrays of {nonZeros:N0} entries; the limits are " +
+                    $"{FormatBytes(available)} and {Array.MaxLength:N0} entries."));
         }
 
         int t = VocabularySize;
@@ -48,12 +54,17 @@ public sealed partial class LanguageModelChain
 
     /// <summary>Copies Q_f into a MathNet.Numerics <see cref="SparseMatrix"/> (through <see cref="ToSparseMarkovChain"/>).</summary>
     /// <returns>A sparse matrix equal to Q_f.</returns>
-    /// <exception cref="InvalidOperationException">Q_f has more than 50,000,000 non-zeros (refused before copying) or more states than a MathNet matrix holds.</exception>
+    /// <exception cref="InvalidOperationException">Q_f has more than 50,000,000 non-zeros (refused before copying) or
+    /// more states than a MathNet matrix holds.</exception>
     public SparseMatrix ToSparseMatrix()
     {
         if (StoredTransitionCount > SparseMarkovChain.MaxMatrixNonZeros && CountNonZeros() > SparseMarkovChain.MaxMatrixNonZeros)
         {
-            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"The chain has {CountNonZeros():N0} non-zeros; a MathNet SparseMatrix copy is limited to {SparseMarkovChain.MaxMatrixNonZeros:N0}. Work with the chain through IMarkovChain instead."));
+            throw new InvalidOperationException(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"The chain has {CountNonZeros():N0} non-zeros; a MathNet SparseMatrix copy is limited to " +
+                    $"{SparseMarkovChain.MaxMatrixNonZeros:N0}. Work with the chain through IMarkovChain instead."));
         }
 
         return ToSparseMarkovChain().ToMatrix();

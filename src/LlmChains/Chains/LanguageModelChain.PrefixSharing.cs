@@ -12,7 +12,10 @@ public sealed partial class LanguageModelChain
     /// (<see cref="IPrefixSharingLanguageModel"/>): each reported context is ranked, decoded with the same rules and
     /// error messages as the context-by-context path, and stored; every state must be reported exactly once.
     /// </summary>
-    /// <remarks>The model decides its own parallelism (the handler is sequential), so <see cref="ChainBuildOptions.MaxDegreeOfParallelism"/> does not apply.</remarks>
+    /// <remarks>
+    /// The model decides its own parallelism (the handler is sequential), so
+    /// <see cref="ChainBuildOptions.MaxDegreeOfParallelism"/> does not apply.
+    /// </remarks>
     private static void FillRowsByPrefixSharing(
         IPrefixSharingLanguageModel model,
         StateSpace states,
@@ -50,7 +53,10 @@ public sealed partial class LanguageModelChain
             ulong bit = 1UL << (int)(state & 63);
             if ((seen[state >> 6] & bit) != 0)
             {
-                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"{name}.EvaluateAllContexts reported state {state} (context [{string.Join(",", context.ToArray())}]) twice."));
+                throw new InvalidOperationException(
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"{name}.EvaluateAllContexts reported state {state} (context [{string.Join(",", context.ToArray())}]) twice."));
             }
 
             seen[state >> 6] |= bit;
@@ -93,11 +99,18 @@ public sealed partial class LanguageModelChain
                 missing++;
             }
 
-            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"{name}.EvaluateAllContexts reported {done:N0} of the {count:N0} states; state {missing} (context [{string.Join(",", states.Unrank(missing))}]) is missing."));
+            throw new InvalidOperationException(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{name}.EvaluateAllContexts reported {done:N0} of the {count:N0} states; state {missing} " +
+                    $"(context [{string.Join(",", states.Unrank(missing))}]) is missing."));
         }
     }
 
-    /// <summary>Copies one row of probabilities into row <paramref name="row"/> of the float64 or float32 table (<see cref="TableLayout"/>).</summary>
+    /// <summary>
+    /// Copies one row of probabilities into row <paramref name="row"/> of the float64 or float32 table
+    /// (<see cref="TableLayout"/>).
+    /// </summary>
     private static void StoreRow(double[]? p64, float[]? p32, long row, ReadOnlySpan<double> probabilities)
     {
         int t = probabilities.Length;

@@ -145,7 +145,10 @@ public sealed partial class LanguageModelChain
     /// core on two cores, so that a late pool thread or an uneven split costs little), within <see cref="MinStepChunk"/>
     /// and <see cref="MaxStepChunk"/>. Any partition gives the same bits: every target is written by one item.
     /// </summary>
-    private static long ChunkFor(long work) => Math.Clamp((long)BitOperations.RoundUpToPowerOf2((ulong)Math.Max(1, work / 32)) / 2, MinStepChunk, MaxStepChunk);
+    private static long ChunkFor(long work) => Math.Clamp(
+        (long)BitOperations.RoundUpToPowerOf2((ulong)Math.Max(1, work / 32)) / 2,
+        MinStepChunk,
+        MaxStepChunk);
 
     private unsafe void RunTransposed<TP>(double* v, TP* table, double* y)
         where TP : unmanaged, INumberBase<TP>
@@ -181,7 +184,10 @@ public sealed partial class LanguageModelChain
         }
     }
 
-    /// <summary>The parallel work of one step: fixed chunks of short targets, then of suffixes (T full-length targets each), or row ranges of the transposed step.</summary>
+    /// <summary>
+    /// The parallel work of one step: fixed chunks of short targets, then of suffixes (T full-length targets each), or
+    /// row ranges of the transposed step.
+    /// </summary>
     private sealed unsafe class StepJob : ParallelJob
     {
         internal bool IsSingle;
@@ -231,7 +237,9 @@ public sealed partial class LanguageModelChain
             else
             {
                 long lo = (item - ShortChunks) * SuffixChunk;
-                StepKernels.FullLengthTargets((double*)FullX, (TP*)FullTable, (double*)PrefixX, (TP*)PrefixTable, (double*)FullY, T, Stride, lo, Math.Min(Stride, lo + SuffixChunk));
+                StepKernels.FullLengthTargets(
+                    (double*)FullX, (TP*)FullTable, (double*)PrefixX, (TP*)PrefixTable, (double*)FullY, T, Stride, lo,
+                    Math.Min(Stride, lo + SuffixChunk));
             }
         }
     }

@@ -1,4 +1,5 @@
 using LlmChains.Chains.Internals;
+using LlmChains.Internals.Numerics;
 using LlmChains.Models;
 
 namespace LlmChains.Chains;
@@ -81,6 +82,8 @@ public sealed partial class LanguageModelChain : IMarkovChain, IChainFacts
 
     long? IChainFacts.KnownNonZeroCount => AllTransitionsPositive() ? StoredTransitionCount : null;
 
+    CsrMatrix? IChainFacts.Transpose => null;
+
     internal double[]? Doubles => _p64;
 
     /// <summary>Where each state's row sits in <see cref="Doubles"/> or <see cref="Singles"/>.</summary>
@@ -95,7 +98,9 @@ public sealed partial class LanguageModelChain : IMarkovChain, IChainFacts
     {
         if (_allPositive == 0)
         {
-            bool positive = _p64 is not null ? !_p64.AsSpan().ContainsAnyExceptInRange(double.Epsilon, double.MaxValue) : !_p32.AsSpan().ContainsAnyExceptInRange(float.Epsilon, float.MaxValue);
+            bool positive = _p64 is not null ? !_p64.AsSpan().ContainsAnyExceptInRange(
+                double.Epsilon,
+                double.MaxValue) : !_p32.AsSpan().ContainsAnyExceptInRange(float.Epsilon, float.MaxValue);
             _allPositive = positive ? 1 : -1;
         }
 
@@ -113,13 +118,18 @@ public sealed partial class LanguageModelChain : IMarkovChain, IChainFacts
         int t = VocabularySize;
         if (probabilities.Length != t)
         {
-            throw new ArgumentException($"The destination has length {probabilities.Length}; it must have length T = {t}.", nameof(probabilities));
+            throw new ArgumentException(
+                $"The destination has length {probabilities.Length}; it must have length T = {t}.",
+                nameof(probabilities));
         }
 
         CopyRow(state, probabilities);
     }
 
-    /// <summary>Q_f(from, to): the probability of the token that turns <paramref name="from"/> into <paramref name="to"/>, or 0 when <paramref name="to"/> is not a successor.</summary>
+    /// <summary>
+    /// Q_f(from, to): the probability of the token that turns <paramref name="from"/> into <paramref name="to"/>, or 0
+    /// when <paramref name="to"/> is not a successor.
+    /// </summary>
     /// <param name="from">Row state index.</param>
     /// <param name="to">Column state index.</param>
     public double GetTransitionProbability(long from, long to)

@@ -44,7 +44,11 @@ public static class MatrixMarket
     {
         ArgumentNullException.ThrowIfNull(path);
         SparseMarkovChain.CheckTolerance(tolerance);
-        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, new FileStreamOptions { BufferSize = 1 << 16 });
+        using var reader = new StreamReader(
+            path,
+            Encoding.UTF8,
+            detectEncodingFromByteOrderMarks: true,
+            new FileStreamOptions { BufferSize = 1 << 16 });
         return MatrixMarketReader.Read(reader, path, tolerance);
     }
 
@@ -53,7 +57,8 @@ public static class MatrixMarket
     /// <param name="sourceName">The name used in error messages, usually a file name.</param>
     /// <param name="tolerance">Largest accepted |Σ_j Q(i, j) − 1| of a row; finite, ≥ 0.</param>
     /// <returns>The validated chain (indices shifted to 0-based).</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="reader"/> or <paramref name="sourceName"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="reader"/> or <paramref name="sourceName"/> is
+    /// <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="tolerance"/> is negative or not finite.</exception>
     /// <exception cref="InvalidDataException">The text is not a valid MatrixMarket row-stochastic square matrix.</exception>
     public static SparseMarkovChain Read(TextReader reader, string sourceName, double tolerance = 1e-10)
@@ -64,7 +69,10 @@ public static class MatrixMarket
         return MatrixMarketReader.Read(reader, sourceName, tolerance);
     }
 
-    /// <summary>Writes the transition matrix of any chain to a file as <c>coordinate real general</c> (see <see cref="Write(IMarkovChain, TextWriter)"/>).</summary>
+    /// <summary>
+    /// Writes the transition matrix of any chain to a file as <c>coordinate real general</c> (see
+    /// <see cref="Write(IMarkovChain, TextWriter)"/>).
+    /// </summary>
     /// <param name="chain">The chain; its rows are read through <see cref="IMarkovChain.GetRow"/>.</param>
     /// <param name="path">The file, created or overwritten (UTF-8 without byte order mark).</param>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
@@ -73,7 +81,10 @@ public static class MatrixMarket
     {
         ArgumentNullException.ThrowIfNull(chain);
         ArgumentNullException.ThrowIfNull(path);
-        using var writer = new StreamWriter(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, BufferSize = 1 << 16 });
+        using var writer = new StreamWriter(
+            path,
+            new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
+            new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, BufferSize = 1 << 16 });
         Write(chain, writer);
     }
 
@@ -82,7 +93,8 @@ public static class MatrixMarket
     /// the size line "n n nnz", then one line "i j Q(i,j)" per non-zero with 1-based indices, rows in order and
     /// columns ascending, values in invariant-culture shortest round-trip ("R") form. Lines end with '\n'.
     /// </summary>
-    /// <param name="chain">The chain; its rows are read through <see cref="IMarkovChain.GetRow"/> (twice, to count the non-zeros first, unless it is a <see cref="SparseMarkovChain"/>). Zeros a row reports are skipped.</param>
+    /// <param name="chain">The chain; its rows are read through <see cref="IMarkovChain.GetRow"/> (twice, to count the
+    /// non-zeros first, unless it is a <see cref="SparseMarkovChain"/>). Zeros a row reports are skipped.</param>
     /// <param name="writer">The destination (not flushed or disposed).</param>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     public static void Write(IMarkovChain chain, TextWriter writer)

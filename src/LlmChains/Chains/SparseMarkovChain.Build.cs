@@ -14,13 +14,15 @@ public sealed partial class SparseMarkovChain
     /// Creates a chain from compressed sparse row (CSR) arrays. The arrays are copied; within a row, columns may
     /// come in any order, duplicates are summed (in array order) and explicit zeros are dropped.
     /// </summary>
-    /// <param name="rowPointers">Length n + 1 ≥ 2, non-decreasing, starting at 0 and ending at the entry count: row i holds entries rowPointers[i] .. rowPointers[i + 1] − 1.</param>
+    /// <param name="rowPointers">Length n + 1 ≥ 2, non-decreasing, starting at 0 and ending at the entry count: row i
+    /// holds entries rowPointers[i] .. rowPointers[i + 1] − 1.</param>
     /// <param name="columns">Column index (0..n−1) of each entry.</param>
     /// <param name="values">Value Q(i, j) ≥ 0 of each entry, finite.</param>
     /// <param name="tolerance">Largest accepted |Σ_j Q(i, j) − 1| of a row; finite, ≥ 0.</param>
     /// <returns>The validated chain.</returns>
     /// <exception cref="ArgumentNullException">An array is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">The arrays are inconsistent, an index is out of range, an entry is negative or not finite, or a row does not sum to 1 within <paramref name="tolerance"/>.</exception>
+    /// <exception cref="ArgumentException">The arrays are inconsistent, an index is out of range, an entry is negative
+    /// or not finite, or a row does not sum to 1 within <paramref name="tolerance"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="tolerance"/> is negative or not finite.</exception>
     public static SparseMarkovChain FromCsr(long[] rowPointers, int[] columns, double[] values, double tolerance = DefaultTolerance)
     {
@@ -46,12 +48,16 @@ public sealed partial class SparseMarkovChain
         CheckTolerance(tolerance);
         if (rowPointers.Length < 2)
         {
-            throw new ArgumentException($"The row pointers have length {rowPointers.Length}; they need length n + 1 ≥ 2 for n ≥ 1 states.", nameof(rowPointers));
+            throw new ArgumentException(
+                $"The row pointers have length {rowPointers.Length}; they need length n + 1 ≥ 2 for n ≥ 1 states.",
+                nameof(rowPointers));
         }
 
         if (columns.Length != values.Length)
         {
-            throw new ArgumentException($"There are {columns.Length} column indices but {values.Length} values; the counts must match.", nameof(values));
+            throw new ArgumentException(
+                $"There are {columns.Length} column indices but {values.Length} values; the counts must match.",
+                nameof(values));
         }
 
         if (rowPointers[0] != 0)
@@ -64,13 +70,17 @@ public sealed partial class SparseMarkovChain
         {
             if (rowPointers[i + 1] < rowPointers[i])
             {
-                throw new ArgumentException($"The row pointers decrease at row {i}: {rowPointers[i]} then {rowPointers[i + 1]}; they must be non-decreasing.", nameof(rowPointers));
+                throw new ArgumentException(
+                    $"The row pointers decrease at row {i}: {rowPointers[i]} then {rowPointers[i + 1]}; they must be non-decreasing.",
+                    nameof(rowPointers));
             }
         }
 
         if (rowPointers[n] != columns.Length)
         {
-            throw new ArgumentException($"The last row pointer is {rowPointers[n]} but there are {columns.Length} entries; they must be equal.", nameof(rowPointers));
+            throw new ArgumentException(
+                $"The last row pointer is {rowPointers[n]} but there are {columns.Length} entries; they must be equal.",
+                nameof(rowPointers));
         }
 
         for (int i = 0; i < n; i++)
@@ -93,13 +103,19 @@ public sealed partial class SparseMarkovChain
     /// duplicates are summed in input order and explicit zeros are dropped.
     /// </summary>
     /// <param name="stateCount">n ≥ 1.</param>
-    /// <param name="entries">The entries Q(Row, Column) = Value, indices 0-based, values finite and ≥ 0, in any order. Enumerated once.</param>
+    /// <param name="entries">The entries Q(Row, Column) = Value, indices 0-based, values finite and ≥ 0, in any order.
+    /// Enumerated once.</param>
     /// <param name="tolerance">Largest accepted |Σ_j Q(i, j) − 1| of a row; finite, ≥ 0.</param>
     /// <returns>The validated chain.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="entries"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">An index is out of range, an entry is negative or not finite, or a row does not sum to 1 within <paramref name="tolerance"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="stateCount"/> is outside 1..2,147,483,590, or <paramref name="tolerance"/> is negative or not finite.</exception>
-    public static SparseMarkovChain FromTriplets(long stateCount, IEnumerable<(long Row, long Column, double Value)> entries, double tolerance = DefaultTolerance)
+    /// <exception cref="ArgumentException">An index is out of range, an entry is negative or not finite, or a row does
+    /// not sum to 1 within <paramref name="tolerance"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="stateCount"/> is outside 1..2,147,483,590, or
+    /// <paramref name="tolerance"/> is negative or not finite.</exception>
+    public static SparseMarkovChain FromTriplets(
+        long stateCount,
+        IEnumerable<(long Row, long Column, double Value)> entries,
+        double tolerance = DefaultTolerance)
     {
         CheckStateCount(stateCount, nameof(stateCount));
         ArgumentNullException.ThrowIfNull(entries);
@@ -130,7 +146,8 @@ public sealed partial class SparseMarkovChain
     /// <param name="tolerance">Largest accepted |Σ_j Q(i, j) − 1| of a row; finite, ≥ 0.</param>
     /// <returns>The validated chain.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="matrix"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">The array is empty or not square, an entry is negative or not finite, or a row does not sum to 1 within <paramref name="tolerance"/>.</exception>
+    /// <exception cref="ArgumentException">The array is empty or not square, an entry is negative or not finite, or a
+    /// row does not sum to 1 within <paramref name="tolerance"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="tolerance"/> is negative or not finite.</exception>
 #pragma warning disable CA1814 // a dense n × n matrix is the natural argument here
     public static SparseMarkovChain FromDense(double[,] matrix, double tolerance = DefaultTolerance)
@@ -185,7 +202,8 @@ public sealed partial class SparseMarkovChain
     /// <param name="tolerance">Largest accepted |Σ_j Q(i, j) − 1| of a row; finite, ≥ 0.</param>
     /// <returns>The validated chain.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="matrix"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">The matrix is not square, an entry is negative or not finite, or a row does not sum to 1 within <paramref name="tolerance"/>.</exception>
+    /// <exception cref="ArgumentException">The matrix is not square, an entry is negative or not finite, or a row does
+    /// not sum to 1 within <paramref name="tolerance"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="tolerance"/> is negative or not finite.</exception>
     public static SparseMarkovChain FromMatrix(Matrix<double> matrix, double tolerance = DefaultTolerance)
     {
@@ -228,7 +246,12 @@ public sealed partial class SparseMarkovChain
     }
 
     /// <summary>Canonicalises CSR arrays it owns (any column order, duplicates, zeros) and checks the row sums.</summary>
-    private static SparseMarkovChain CreateValidated(long[] rowPointers, int[] columns, double[] values, double tolerance, string parameterName)
+    private static SparseMarkovChain CreateValidated(
+        long[] rowPointers,
+        int[] columns,
+        double[] values,
+        double tolerance,
+        string parameterName)
     {
         var (p, c, v) = Canonicalize(rowPointers, columns, values);
         long bad = FindNonStochasticRow(p, v, tolerance, out double sum);
@@ -256,7 +279,10 @@ public sealed partial class SparseMarkovChain
     {
         if (!(tolerance >= 0) || double.IsPositiveInfinity(tolerance))
         {
-            throw new ArgumentOutOfRangeException(name, tolerance, $"The row-sum tolerance must be finite and ≥ 0; got {tolerance.ToString(CultureInfo.InvariantCulture)}.");
+            throw new ArgumentOutOfRangeException(
+                name,
+                tolerance,
+                $"The row-sum tolerance must be finite and ≥ 0; got {tolerance.ToString(CultureInfo.InvariantCulture)}.");
         }
     }
 
@@ -285,12 +311,17 @@ public sealed partial class SparseMarkovChain
     {
         if (!double.IsFinite(value))
         {
-            throw new ArgumentException($"Entry ({row}, {column}) is {value.ToString(CultureInfo.InvariantCulture)}; entries of Q must be finite and ≥ 0.", name);
+            throw new ArgumentException(
+                $"Entry ({row}, {column}) is {value.ToString(CultureInfo.InvariantCulture)}; entries of Q must be finite and ≥ 0.",
+                name);
         }
 
         if (value < 0)
         {
-            throw new ArgumentException($"Entry ({row}, {column}) has negative value {value.ToString("R", CultureInfo.InvariantCulture)}; entries of Q must be ≥ 0.", name);
+            throw new ArgumentException(
+                $"Entry ({row}, {column}) has negative value {value.ToString("R", CultureInfo.InvariantCulture)}; " +
+                $"entries of Q must be ≥ 0.",
+                name);
         }
     }
 
@@ -327,7 +358,8 @@ public sealed partial class SparseMarkovChain
         var inv = CultureInfo.InvariantCulture;
         return sum == 0
             ? $"Row {row} has no non-zero entries (it sums to 0); every row of a transition matrix must sum to 1."
-            : $"Row {row} sums to {sum.ToString("R", inv)} (|sum − 1| = {Math.Abs(sum - 1).ToString("G3", inv)} > tolerance {tolerance.ToString("G3", inv)}); every row of a transition matrix must sum to 1.";
+            : $"Row {row} sums to {sum.ToString("R", inv)} (|sum − 1| = {Math.Abs(sum - 1).ToString("G3", inv)} > " +
+              $"tolerance {tolerance.ToString("G3", inv)}); every row of a transition matrix must sum to 1.";
     }
 
     /// <summary>

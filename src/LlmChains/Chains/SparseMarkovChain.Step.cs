@@ -1,4 +1,5 @@
 using LlmChains.Chains.Internals;
+using LlmChains.Internals.Numerics;
 
 namespace LlmChains.Chains;
 
@@ -87,7 +88,10 @@ public sealed partial class SparseMarkovChain
         }
     }
 
-    /// <summary>The step over the work items of <see cref="Transposed.ChunkStarts"/> in parallel (kept apart so the sequential path allocates no closure).</summary>
+    /// <summary>
+    /// The step over the work items of <see cref="Transposed.ChunkStarts"/> in parallel (kept apart so the sequential
+    /// path allocates no closure).
+    /// </summary>
     private static unsafe void StepParallel(Transposed t, double* x, double* y)
     {
         int[] chunkStarts = t.ChunkStarts;
@@ -120,54 +124,28 @@ public sealed partial class SparseMarkovChain
     /// <summary>Q in compressed sparse column form (rows ascending within a column) and the parallel work split.</summary>
     private sealed class Transposed
     {
-        private Transposed(int[] columnPointers, int[] rows, double[] values, int[] chunkStarts)
+        private Transposed(CsrMatrix matrix, int[] chunkStarts)
         {
-            ColumnPointers = columnPointers;
-            Rows = rows;
-            Values = values;
+            Matrix = matrix;
             ChunkStarts = chunkStarts;
         }
 
-        /// <summary>Length n + 1; column j occupies ColumnPointers[j] .. ColumnPointers[j + 1] − 1.</summary>
-        internal int[] ColumnPointers { get; }
+        /// <summary>Qᵀ in CSR form, that is Q in CSC form: column j of Q occupies ColumnPointers[j] .. ColumnPointers[j + 1] − 1.</summary>
+        internal CsrMatrix Matrix { get; }
 
-        internal int[] Rows { get; }
+        internal int[] ColumnPointers => Matrix.RowPointers;
 
-        internal double[] Values { get; }
+        internal int[] Rows => Matrix.Columns;
+
+        internal double[] Values => Matrix.Values;
 
         /// <summary>Column boundaries of the work items: item c covers ChunkStarts[c] .. ChunkStarts[c + 1] − 1.</summary>
         internal int[] ChunkStarts { get; }
 
         internal static Transposed Create(long[] rowPointers, int[] columns, double[] values)
         {
-            int n = rowPointers.Length - 1;
-            int nonZeros = columns.Length;
-            var columnPointers = new int[n + 1];
-            foreach (int j in columns)
-            {
-                columnPointers[j + 1]++;
-            }
-
-            for (int j = 0; j < n; j++)
-            {
-                columnPointers[j + 1] += columnPointers[j];
-            }
-
-            var cursor = columnPointers.AsSpan(0, n).ToArray();
-            var rows = new int[nonZeros];
-            var transposedValues = new double[nonZeros];
-            for (int i = 0; i < n; i++)
-            {
-                int end = (int)rowPointers[i + 1];
-                for (int k = (int)rowPointers[i]; k < end; k++)
-                {
-                    int at = cursor[columns[k]]++;
-                    rows[at] = i;
-                    transposedValues[at] = values[k];
-                }
-            }
-
-            return new Transposed(columnPointers, rows, transposedValues, SplitWork(columnPointers));
+            var columnsOfQ = CsrMatrix.Transpose(rowPointers, columns, values);
+            return new Transposed(columnsOfQ, SplitWork(columnsOfQ.RowPointers));
         }
 
         /// <summary>

@@ -1,4 +1,5 @@
 using LlmChains.Chains.Internals;
+using LlmChains.Internals.Numerics;
 using MathNet.Numerics.LinearAlgebra.Double;
 using MathNet.Numerics.LinearAlgebra.Storage;
 
@@ -56,7 +57,9 @@ public sealed partial class SparseMarkovChain : IMarkovChain, IChainFacts
         }
 
         MaxRowNonZeros = max;
-        _transposed = new Lazy<Transposed>(() => Transposed.Create(_rowPointers, _columns, _values), LazyThreadSafetyMode.ExecutionAndPublication);
+        _transposed = new Lazy<Transposed>(
+            () => Transposed.Create(_rowPointers, _columns, _values),
+            LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>The number of states n.</summary>
@@ -74,6 +77,8 @@ public sealed partial class SparseMarkovChain : IMarkovChain, IChainFacts
     bool IChainFacts.RowsValidated => true;
 
     long? IChainFacts.KnownNonZeroCount => StoredTransitionCount;
+
+    CsrMatrix? IChainFacts.Transpose => _transposed.Value.Matrix;
 
     /// <summary>The largest number of non-zeros in one row of Q.</summary>
     public int MaxRowNonZeros { get; }
@@ -138,12 +143,16 @@ public sealed partial class SparseMarkovChain : IMarkovChain, IChainFacts
     {
         if (StateCount > int.MaxValue)
         {
-            throw new InvalidOperationException($"The chain has {StateCount} states; a MathNet SparseMatrix holds at most {int.MaxValue} rows.");
+            throw new InvalidOperationException(
+                $"The chain has {StateCount} states; a MathNet SparseMatrix holds at most {int.MaxValue} rows.");
         }
 
         if (StoredTransitionCount > MaxMatrixNonZeros)
         {
-            throw new InvalidOperationException($"The chain has {StoredTransitionCount} non-zeros; ToMatrix converts at most {MaxMatrixNonZeros:N0} (about {StoredTransitionCount * 12L / (1 << 20)} MiB would be copied into MathNet's storage). Work with the chain through IMarkovChain instead.");
+            throw new InvalidOperationException(
+                $"The chain has {StoredTransitionCount} non-zeros; ToMatrix converts at most {MaxMatrixNonZeros:N0} " +
+                $"(about {StoredTransitionCount * 12L / (1 << 20)} MiB would be copied into MathNet's storage). Work " +
+                $"with the chain through IMarkovChain instead.");
         }
 
         int n = (int)StateCount;
@@ -153,7 +162,8 @@ public sealed partial class SparseMarkovChain : IMarkovChain, IChainFacts
             rowPointers[i] = (int)_rowPointers[i];
         }
 
-        var storage = SparseCompressedRowMatrixStorage<double>.OfCompressedSparseRowFormat(n, n, _columns.Length, rowPointers, _columns, _values);
+        var storage = SparseCompressedRowMatrixStorage<double>.OfCompressedSparseRowFormat(
+            n, n, _columns.Length, rowPointers, _columns, _values);
         return new SparseMatrix(storage);
     }
 }

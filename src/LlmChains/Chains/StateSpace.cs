@@ -43,7 +43,10 @@ public sealed class StateSpace
     /// <summary>The number of transient states, those shorter than K: |V_{K−1}^*|.</summary>
     public long TransientStateCount => _indexing.Offset(ContextWindow);
 
-    /// <summary>The number of states of length K, T^K (the recurrent class ℛ when every token keeps positive probability, Prop. 3.3).</summary>
+    /// <summary>
+    /// The number of states of length K, T^K (the recurrent class ℛ when every token keeps positive probability, Prop.
+    /// 3.3).
+    /// </summary>
     public long FullLengthStateCount => _indexing.Power(ContextWindow);
 
     /// <summary>The index of the first state of length K, equal to <see cref="TransientStateCount"/>.</summary>
@@ -82,7 +85,14 @@ public sealed class StateSpace
 
         // proportion of non-zeros = T/|V_K^*| = (T − 1)/(T^K − 1)
         double log10Density = Math.Log10(vocabularySize) - log10States;
-        return new StateSpaceSize(vocabularySize, contextWindow, states, log10States, nonZeros, log10States + Math.Log10(vocabularySize), Math.Pow(10, log10Density), log10Density);
+        return new StateSpaceSize(
+            vocabularySize,
+            contextWindow,
+            states,
+            log10States,
+            nonZeros,
+            log10States + Math.Log10(vocabularySize),
+            Math.Pow(10, log10Density), log10Density);
     }
 
     /// <summary>The length 1..K of state <paramref name="index"/>.</summary>
@@ -139,7 +149,10 @@ public sealed class StateSpace
         Internals.ChainGuard.CheckState(index, StateCount, nameof(index));
         if ((uint)token >= (uint)VocabularySize)
         {
-            throw new ArgumentOutOfRangeException(nameof(token), token, $"Token {token} is outside the vocabulary 0..{VocabularySize - 1}.");
+            throw new ArgumentOutOfRangeException(
+                nameof(token),
+                token,
+                $"Token {token} is outside the vocabulary 0..{VocabularySize - 1}.");
         }
 
         return SuccessorUnchecked(index, token);
@@ -176,7 +189,9 @@ public sealed class StateSpace
         int t = VocabularySize;
         if (predecessors.Length < t + 1)
         {
-            throw new ArgumentException($"The destination must hold T + 1 = {t + 1} indices; it holds {predecessors.Length}.", nameof(predecessors));
+            throw new ArgumentException(
+                $"The destination must hold T + 1 = {t + 1} indices; it holds {predecessors.Length}.",
+                nameof(predecessors));
         }
 
         int k = ContextWindow;

@@ -1,6 +1,9 @@
 namespace LlmChains.Chains;
 
-/// <summary>Sizes of V_K^* and of the non-zeros of Q_f for a vocabulary T and context window K (see <see cref="StateSpace.Describe"/>).</summary>
+/// <summary>
+/// Sizes of V_K^* and of the non-zeros of Q_f for a vocabulary T and context window K (see
+/// <see cref="StateSpace.Describe"/>).
+/// </summary>
 /// <param name="VocabularySize">T.</param>
 /// <param name="ContextWindow">K.</param>
 /// <param name="StateCount">|V_K^*| exactly, or <see langword="null"/> when it overflows a <see cref="long"/>.</param>

@@ -126,7 +126,10 @@ public static class TrajectorySampler
         return window;
     }
 
-    /// <summary>The first index whose cumulative probability exceeds u (the last positive one if rounding leaves u above the total).</summary>
+    /// <summary>
+    /// The first index whose cumulative probability exceeds u (the last positive one if rounding leaves u above the
+    /// total).
+    /// </summary>
     private static int Pick(ReadOnlySpan<double> probabilities, double u)
     {
         double cumulative = 0;

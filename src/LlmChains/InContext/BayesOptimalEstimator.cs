@@ -10,7 +10,8 @@ namespace LlmChains.InContext;
 /// </summary>
 /// <remarks>
 /// The posterior mean is the Bayes-optimal prediction of the next state (it minimises the expected log loss and the
-/// expected squared error of the row) when the chain is drawn from the prior, e.g. <see cref="ChainGenerators.Dirichlet(int, double, Random)"/>
+/// expected squared error of the row) when the chain is drawn from the prior, e.g.
+/// <see cref="ChainGenerators.Dirichlet(int, double, Random)"/>
 /// with the same α; for the TV risk it is not exactly optimal but it smooths the small-N estimates, which is where it
 /// beats the counting estimator. Stateless and thread-safe.
 /// </remarks>
@@ -44,7 +45,9 @@ public sealed class BayesOptimalEstimator : IInContextPredictor
         int d = concentrations.GetLength(0);
         if (concentrations.GetLength(1) != d)
         {
-            throw new ArgumentException(InContextGuard.Inv($"The prior must be d × d; it is {d} × {concentrations.GetLength(1)}."), nameof(concentrations));
+            throw new ArgumentException(
+                InContextGuard.Inv($"The prior must be d × d; it is {d} × {concentrations.GetLength(1)}."),
+                nameof(concentrations));
         }
 
         InContextGuard.StateCount(d, nameof(concentrations));
@@ -56,7 +59,10 @@ public sealed class BayesOptimalEstimator : IInContextPredictor
                 double a = concentrations[i, j];
                 if (!(a > 0) || double.IsInfinity(a))
                 {
-                    throw new ArgumentOutOfRangeException(nameof(concentrations), a, InContextGuard.Inv($"The Dirichlet concentration α[{i}, {j}] must be finite and > 0; got {a}."));
+                    throw new ArgumentOutOfRangeException(
+                        nameof(concentrations),
+                        a,
+                        InContextGuard.Inv($"The Dirichlet concentration α[{i}, {j}] must be finite and > 0; got {a}."));
                 }
 
                 _prior[(i * d) + j] = a;
@@ -78,12 +84,18 @@ public sealed class BayesOptimalEstimator : IInContextPredictor
     public bool SupportsConcurrentCalls => true;
 
     /// <inheritdoc/>
-    public void Predict(ReadOnlySpan<int> trajectory, int stateCount, Span<double> predictions, CancellationToken cancellationToken = default)
+    public void Predict(
+        ReadOnlySpan<int> trajectory,
+        int stateCount,
+        Span<double> predictions,
+        CancellationToken cancellationToken = default)
     {
         InContextGuard.PredictorCall(trajectory, stateCount, predictions);
         if (_prior is not null && stateCount != _priorStates)
         {
-            throw new ArgumentException(InContextGuard.Inv($"The prior is for d = {_priorStates} states; the chain has d = {stateCount}."), nameof(stateCount));
+            throw new ArgumentException(
+                InContextGuard.Inv($"The prior is for d = {_priorStates} states; the chain has d = {stateCount}."),
+                nameof(stateCount));
         }
 
         CountingPredictor.Predict(trajectory, stateCount, predictions, _prior, Concentration, cancellationToken);

@@ -106,7 +106,10 @@ public static class ChainGenerators
     /// <param name="concentration">α &gt; 0.</param>
     /// <param name="seed">Seed of <see cref="Random"/>.</param>
     /// <returns>The chain.</returns>
-    public static GeneratedChain Dirichlet(int stateCount, double concentration, int seed) => Dirichlet(stateCount, concentration, new Random(seed));
+    public static GeneratedChain Dirichlet(
+        int stateCount,
+        double concentration,
+        int seed) => Dirichlet(stateCount, concentration, new Random(seed));
 
     /// <summary>
     /// The constrained random walk, eq. (6): P(0, 1) = 1, P(d−1, d−2) = 1 and P(i, i±1) = ½ for 1 ≤ i ≤ d−2.
@@ -142,7 +145,11 @@ public static class ChainGenerators
         InContextGuard.DenseStateCount(stateCount, nameof(stateCount));
         if (stateCount < 3)
         {
-            throw new ArgumentOutOfRangeException(nameof(stateCount), stateCount, InContextGuard.Inv($"The polygonal random walk needs d ≥ 3 states (for d = 2 the two neighbours coincide); got {stateCount}."));
+            throw new ArgumentOutOfRangeException(
+                nameof(stateCount),
+                stateCount,
+                InContextGuard.Inv(
+                    $"The polygonal random walk needs d ≥ 3 states (for d = 2 the two neighbours coincide); got {stateCount}."));
         }
 
         int d = stateCount;
@@ -167,33 +174,50 @@ public static class ChainGenerators
     /// paired rim state 1/8, rim self-loop 7/8, rim to its clique state 1/8 (Fig. 15).
     /// </remarks>
     /// <param name="stateCount">d = 3k with k ≥ 2 (the clique needs two states for η/(k − 1)).</param>
-    /// <param name="eta">η ∈ (0, 3/4]: η = 0 disconnects the clique (reducible), η &gt; 3/4 makes 3/4 − η negative. The paper uses 0.02.</param>
+    /// <param name="eta">η ∈ (0, 3/4]: η = 0 disconnects the clique (reducible), η &gt; 3/4 makes 3/4 − η negative. The
+    /// paper uses 0.02.</param>
     /// <param name="labels">τ ∈ {0, 1}^k (the binary label vector, unrelated to temperature); <see langword="null"/> is all zeros.</param>
     /// <param name="perturbation">ε ∈ [0, 1/4] (entries (1 ± 4ε)/8 stay ≥ 0); default 0.</param>
     /// <returns>The chain.</returns>
     /// <exception cref="ArgumentException">d is not 3k with k ≥ 2, η or ε is out of range, or τ has the wrong length.</exception>
-    public static GeneratedChain InnerCliqueOuterRim(int stateCount, double eta, IReadOnlyList<bool>? labels = null, double perturbation = 0)
+    public static GeneratedChain InnerCliqueOuterRim(
+        int stateCount,
+        double eta,
+        IReadOnlyList<bool>? labels = null,
+        double perturbation = 0)
     {
         InContextGuard.DenseStateCount(stateCount, nameof(stateCount));
         if (stateCount % 3 != 0 || stateCount < 6)
         {
-            throw new ArgumentOutOfRangeException(nameof(stateCount), stateCount, InContextGuard.Inv($"The inner-clique/outer-rim chain needs d = 3k states with k ≥ 2 (6, 9, 12, …); got {stateCount}."));
+            throw new ArgumentOutOfRangeException(
+                nameof(stateCount),
+                stateCount,
+                InContextGuard.Inv($"The inner-clique/outer-rim chain needs d = 3k states with k ≥ 2 (6, 9, 12, …); got {stateCount}."));
         }
 
         if (!(eta > 0 && eta <= 0.75))
         {
-            throw new ArgumentOutOfRangeException(nameof(eta), eta, InContextGuard.Inv($"η must lie in (0, 3/4] (the clique self-loop is 3/4 − η, and η = 0 disconnects the clique); got {eta}."));
+            throw new ArgumentOutOfRangeException(
+                nameof(eta),
+                eta,
+                InContextGuard.Inv(
+                    $"η must lie in (0, 3/4] (the clique self-loop is 3/4 − η, and η = 0 disconnects the clique); got {eta}."));
         }
 
         if (!(perturbation >= 0 && perturbation <= 0.25))
         {
-            throw new ArgumentOutOfRangeException(nameof(perturbation), perturbation, InContextGuard.Inv($"The perturbation ε must lie in [0, 1/4] (entries (1 ± 4ε)/8 ≥ 0); got {perturbation}."));
+            throw new ArgumentOutOfRangeException(
+                nameof(perturbation),
+                perturbation,
+                InContextGuard.Inv($"The perturbation ε must lie in [0, 1/4] (entries (1 ± 4ε)/8 ≥ 0); got {perturbation}."));
         }
 
         int k = stateCount / 3;
         if (labels is not null && labels.Count != k)
         {
-            throw new ArgumentException(InContextGuard.Inv($"The label vector τ must have d/3 = {k} entries; got {labels.Count}."), nameof(labels));
+            throw new ArgumentException(
+                InContextGuard.Inv($"The label vector τ must have d/3 = {k} entries; got {labels.Count}."),
+                nameof(labels));
         }
 
         var matrix = new double[stateCount, stateCount];
@@ -216,7 +240,9 @@ public static class ChainGenerators
         }
 
         string tau = labels is null ? "0" : string.Concat(labels.Select(t => t ? '1' : '0'));
-        return new GeneratedChain(matrix, name: InContextGuard.Inv($"inner clique/outer rim, d = {stateCount}, η = {eta:G4}, τ = {tau}, ε = {perturbation:G4}"));
+        return new GeneratedChain(
+            matrix,
+            name: InContextGuard.Inv($"inner clique/outer rim, d = {stateCount}, η = {eta:G4}, τ = {tau}, ε = {perturbation:G4}"));
     }
 
     /// <summary>
@@ -241,18 +267,31 @@ public static class ChainGenerators
     /// <returns>The chain; its name records the t_min found.</returns>
     /// <exception cref="ArgumentException">d &lt; 2 or the range is invalid.</exception>
     /// <exception cref="InvalidOperationException">No attempt produced a chain in the range (the range is too narrow).</exception>
-    public static GeneratedChain WithMixingTimeInRange(int stateCount, double minimum, double maximum, Random random, int maxAttempts = 64, ILoggerFactory? loggerFactory = null)
+    public static GeneratedChain WithMixingTimeInRange(
+        int stateCount,
+        double minimum,
+        double maximum,
+        Random random,
+        int maxAttempts = 64,
+        ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(random);
         InContextGuard.DenseStateCount(stateCount, nameof(stateCount));
         if (!(minimum >= 4) || double.IsInfinity(minimum))
         {
-            throw new ArgumentOutOfRangeException(nameof(minimum), minimum, InContextGuard.Inv($"The smallest t_min of a chain with two or more states is 4; the lower end must be finite and ≥ 4, got {minimum}."));
+            throw new ArgumentOutOfRangeException(
+                nameof(minimum),
+                minimum,
+                InContextGuard.Inv(
+                    $"The smallest t_min of a chain with two or more states is 4; the lower end must be finite and ≥ 4, got {minimum}."));
         }
 
         if (!(maximum >= minimum) || double.IsInfinity(maximum))
         {
-            throw new ArgumentOutOfRangeException(nameof(maximum), maximum, InContextGuard.Inv($"The upper end must be finite and ≥ the lower end {minimum}; got {maximum}."));
+            throw new ArgumentOutOfRangeException(
+                nameof(maximum),
+                maximum,
+                InContextGuard.Inv($"The upper end must be finite and ≥ the lower end {minimum}; got {maximum}."));
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, 1);
@@ -310,11 +349,15 @@ public static class ChainGenerators
 
             if (best is not null)
             {
-                return new GeneratedChain(best.ToArray(), name: InContextGuard.Inv($"random with t_min = {bestTMin:G4} in [{minimum:G4}, {maximum:G4}], d = {d}"));
+                return new GeneratedChain(
+                    best.ToArray(),
+                    name: InContextGuard.Inv($"random with t_min = {bestTMin:G4} in [{minimum:G4}, {maximum:G4}], d = {d}"));
             }
         }
 
-        throw new InvalidOperationException(InContextGuard.Inv($"No chain with t_min in [{minimum:G4}, {maximum:G4}] was found in {maxAttempts} attempts; widen the range."));
+        throw new InvalidOperationException(
+            InContextGuard.Inv(
+                $"No chain with t_min in [{minimum:G4}, {maximum:G4}] was found in {maxAttempts} attempts; widen the range."));
     }
 
     /// <summary>Seeded form of <see cref="WithMixingTimeInRange(int, double, double, Random, int, ILoggerFactory?)"/>.</summary>

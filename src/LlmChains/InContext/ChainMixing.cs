@@ -13,4 +13,9 @@ namespace LlmChains.InContext;
 /// (p_min = 0, t_min infinite or not computed).
 /// </param>
 /// <param name="Note">Why t_min or the bound is missing, or <see langword="null"/>.</param>
-public sealed record ChainMixing(double MinimumTransitionProbability, double MixingTime, TMinResult? TMinResult, Bounds.InContextBound? Bound, string? Note);
+public sealed record ChainMixing(
+    double MinimumTransitionProbability,
+    double MixingTime,
+    TMinResult? TMinResult,
+    Bounds.InContextBound? Bound,
+    string? Note);

@@ -5,7 +5,10 @@ namespace LlmChains.InContext;
 /// <summary>The built-in <see cref="IChainSource"/>s.</summary>
 public static class ChainSource
 {
-    /// <summary>One chain for every repetition; each repetition samples a new trajectory from it (Fig. 6(a): one random 3-state matrix).</summary>
+    /// <summary>
+    /// One chain for every repetition; each repetition samples a new trajectory from it (Fig. 6(a): one random 3-state
+    /// matrix).
+    /// </summary>
     /// <param name="chain">The chain.</param>
     /// <param name="startState">X_1; <see langword="null"/> draws it uniformly per repetition. Default 0 (Liu et al.).</param>
     /// <returns>The source.</returns>
@@ -17,7 +20,10 @@ public static class ChainSource
         return new Generated(chain.Name, chain.StateCount, _ => chain, startState, isFixed: true);
     }
 
-    /// <summary>A new chain per repetition from <paramref name="generator"/> (e.g. a Dirichlet(α) chain), with a trajectory from it.</summary>
+    /// <summary>
+    /// A new chain per repetition from <paramref name="generator"/> (e.g. a Dirichlet(α) chain), with a trajectory from
+    /// it.
+    /// </summary>
     /// <param name="name">The description.</param>
     /// <param name="stateCount">d ≥ 2, the number of states every generated chain must have.</param>
     /// <param name="generator">Draws a chain from the repetition's random source (called before the trajectory is sampled).</param>
@@ -52,11 +58,19 @@ public static class ChainSource
     {
         if (startState is { } s && (uint)s >= (uint)stateCount)
         {
-            throw new ArgumentOutOfRangeException(nameof(startState), s, InContextGuard.Inv($"The start state must be in 0..{stateCount - 1}; got {s}."));
+            throw new ArgumentOutOfRangeException(
+                nameof(startState),
+                s,
+                InContextGuard.Inv($"The start state must be in 0..{stateCount - 1}; got {s}."));
         }
     }
 
-    private sealed class Generated(string name, int stateCount, Func<Random, GeneratedChain> generator, int? startState, bool isFixed) : IChainSource
+    private sealed class Generated(
+        string name,
+        int stateCount,
+        Func<Random, GeneratedChain> generator,
+        int? startState,
+        bool isFixed) : IChainSource
     {
         public string Name => name;
 
@@ -69,7 +83,8 @@ public static class ChainSource
             var chain = generator(random);
             if (chain.StateCount != stateCount)
             {
-                throw new InvalidOperationException(InContextGuard.Inv($"The chain generator of '{name}' returned {chain.StateCount} states instead of {stateCount}."));
+                throw new InvalidOperationException(
+                    InContextGuard.Inv($"The chain generator of '{name}' returned {chain.StateCount} states instead of {stateCount}."));
             }
 
             int start = startState ?? random.Next(stateCount);
@@ -79,7 +94,8 @@ public static class ChainSource
 
     private sealed class ProcessSource(ContinuousProcessOptions options) : IChainSource
     {
-        private readonly int _stateCount = (int)Math.Round(options.Upper * Math.Pow(10, options.Digits)) - (int)Math.Round(options.Lower * Math.Pow(10, options.Digits));
+        private readonly int _stateCount = (int)Math.Round(
+            options.Upper * Math.Pow(10, options.Digits)) - (int)Math.Round(options.Lower * Math.Pow(10, options.Digits));
 
         public string Name { get; } = DiscretizedProcess.Describe(options);
 

@@ -17,7 +17,10 @@ public sealed record ContinuousProcessOptions(ContinuousProcess Kind)
     /// <summary>Δt &gt; 0; default 0.2.</summary>
     public double TimeStep { get; init; } = 0.2;
 
-    /// <summary>σ &gt; 0: 0.8 for Brownian motion and Ornstein–Uhlenbeck, 0.6 for geometric Brownian motion, 1 for the uncorrelated Gaussian (unused for the uniform).</summary>
+    /// <summary>
+    /// σ &gt; 0: 0.8 for Brownian motion and Ornstein–Uhlenbeck, 0.6 for geometric Brownian motion, 1 for the
+    /// uncorrelated Gaussian (unused for the uniform).
+    /// </summary>
     public double Sigma { get; init; } = Kind switch
     {
         ContinuousProcess.GeometricBrownianMotion => 0.6,
@@ -62,7 +65,10 @@ public sealed record ContinuousProcessOptions(ContinuousProcess Kind)
 
         if (!double.IsFinite(InitialValue) || (Kind == ContinuousProcess.GeometricBrownianMotion && !(InitialValue > 0)))
         {
-            throw new ArgumentOutOfRangeException(nameof(InitialValue), InitialValue, InContextGuard.Inv($"x_0 must be finite (and > 0 for geometric Brownian motion); got {InitialValue}."));
+            throw new ArgumentOutOfRangeException(
+                nameof(InitialValue),
+                InitialValue,
+                InContextGuard.Inv($"x_0 must be finite (and > 0 for geometric Brownian motion); got {InitialValue}."));
         }
 
         if (Digits is < 1 or > 6)
@@ -73,7 +79,12 @@ public sealed record ContinuousProcessOptions(ContinuousProcess Kind)
         double scale = Math.Pow(10, Digits);
         if (!(Lower >= 0 && Lower < Upper && Upper <= 1) || Math.Round(Upper * scale) - Math.Round(Lower * scale) < 2)
         {
-            throw new ArgumentOutOfRangeException(nameof(Lower), Lower, InContextGuard.Inv($"The rescaled range [{Lower}, {Upper}] must satisfy 0 ≤ lower < upper ≤ 1 and hold at least 2 values at {Digits} digits."));
+            throw new ArgumentOutOfRangeException(
+                nameof(Lower),
+                Lower,
+                InContextGuard.Inv(
+                    $"The rescaled range [{Lower}, {Upper}] must satisfy 0 ≤ lower < upper ≤ 1 and hold at least 2 " +
+                    $"values at {Digits} digits."));
         }
     }
 

@@ -28,7 +28,17 @@ public sealed class DiscretizedProcess
     private readonly int[] _codes;
     private readonly int[] _states;
 
-    private DiscretizedProcess(ContinuousProcessOptions options, double[] series, double[] rescaled, int[] codes, int[] states, int minimumCode, int maximumCode, double scale, double offset, GeneratedChain chain)
+    private DiscretizedProcess(
+        ContinuousProcessOptions options,
+        double[] series,
+        double[] rescaled,
+        int[] codes,
+        int[] states,
+        int minimumCode,
+        int maximumCode,
+        double scale,
+        double offset,
+        GeneratedChain chain)
     {
         Options = options;
         _series = series;
@@ -72,7 +82,10 @@ public sealed class DiscretizedProcess
     /// <summary>a of the rescaling y = a + b·x.</summary>
     public double Offset { get; }
 
-    /// <summary>The one-step transition law on the d states, labels the codes written with <see cref="ContinuousProcessOptions.Digits"/> digits.</summary>
+    /// <summary>
+    /// The one-step transition law on the d states, labels the codes written with
+    /// <see cref="ContinuousProcessOptions.Digits"/> digits.
+    /// </summary>
     public GeneratedChain Chain { get; }
 
     /// <summary>The series as Liu et al. write it: the codes joined by "," with a final ",", e.g. "532,150,".</summary>
@@ -102,7 +115,10 @@ public sealed class DiscretizedProcess
         var states = new int[series.Length];
         for (int t = 0; t < series.Length; t++)
         {
-            double y = scale > 0 ? Math.Clamp(offset + (scale * series[t]), options.Lower, options.Upper) : 0.5 * (options.Lower + options.Upper);
+            double y = scale > 0 ? Math.Clamp(
+                offset + (scale * series[t]),
+                options.Lower,
+                options.Upper) : 0.5 * (options.Lower + options.Upper);
             rescaled[t] = y;
             codes[t] = Math.Clamp((int)Math.Floor(y * unit), minCode, maxCode);
             states[t] = codes[t] - minCode;
@@ -128,9 +144,13 @@ public sealed class DiscretizedProcess
         int d = (int)Math.Round(options.Upper * unit) - (int)Math.Round(options.Lower * unit);
         string process = options.Kind switch
         {
-            ContinuousProcess.BrownianMotion => InContextGuard.Inv($"Brownian motion (μ = {options.Drift:G4}, σ = {options.Sigma:G4}, Δt = {options.TimeStep:G4})"),
-            ContinuousProcess.OrnsteinUhlenbeck => InContextGuard.Inv($"Ornstein–Uhlenbeck (θ = {options.Theta:G4}, σ = {options.Sigma:G4}, Δt = {options.TimeStep:G4})"),
-            ContinuousProcess.GeometricBrownianMotion => InContextGuard.Inv($"geometric Brownian motion (μ = {options.Drift:G4}, σ = {options.Sigma:G4}, x0 = {options.InitialValue:G4}, Δt = {options.TimeStep:G4})"),
+            ContinuousProcess.BrownianMotion => InContextGuard.Inv(
+                $"Brownian motion (μ = {options.Drift:G4}, σ = {options.Sigma:G4}, Δt = {options.TimeStep:G4})"),
+            ContinuousProcess.OrnsteinUhlenbeck => InContextGuard.Inv(
+                $"Ornstein–Uhlenbeck (θ = {options.Theta:G4}, σ = {options.Sigma:G4}, Δt = {options.TimeStep:G4})"),
+            ContinuousProcess.GeometricBrownianMotion => InContextGuard.Inv(
+                $"geometric Brownian motion (μ = {options.Drift:G4}, σ = {options.Sigma:G4}, x0 = " +
+                $"{options.InitialValue:G4}, Δt = {options.TimeStep:G4})"),
             ContinuousProcess.UncorrelatedGaussian => InContextGuard.Inv($"uncorrelated Gaussian (σ = {options.Sigma:G4})"),
             _ => "uncorrelated uniform U(0, 1)",
         };
@@ -222,7 +242,9 @@ public sealed class DiscretizedProcess
                             (double Mean, double Sd) law = o.Kind switch
                             {
                                 ContinuousProcess.BrownianMotion => (centre + (b * o.Drift * dt), b * o.Sigma * Math.Sqrt(dt)),
-                                ContinuousProcess.OrnsteinUhlenbeck => (a + (b * x * Math.Exp(-o.Theta * dt)), b * o.Sigma * Math.Sqrt(-double.ExpM1(-2 * o.Theta * dt) / (2 * o.Theta))),
+                                ContinuousProcess.OrnsteinUhlenbeck => (
+                                    a + (b * x * Math.Exp(-o.Theta * dt)),
+                                    b * o.Sigma * Math.Sqrt(-double.ExpM1(-2 * o.Theta * dt) / (2 * o.Theta))),
                                 _ => (a, b * o.Sigma),
                             };
                             for (int j = 0; j <= d; j++)

@@ -21,7 +21,10 @@ public sealed class FrequentistEstimator : IInContextPredictor
     {
         if (!(smoothing >= 0) || double.IsInfinity(smoothing))
         {
-            throw new ArgumentOutOfRangeException(nameof(smoothing), smoothing, InContextGuard.Inv($"The add-α smoothing must be finite and ≥ 0; got {smoothing}."));
+            throw new ArgumentOutOfRangeException(
+                nameof(smoothing),
+                smoothing,
+                InContextGuard.Inv($"The add-α smoothing must be finite and ≥ 0; got {smoothing}."));
         }
 
         Smoothing = smoothing;
@@ -38,7 +41,11 @@ public sealed class FrequentistEstimator : IInContextPredictor
     public bool SupportsConcurrentCalls => true;
 
     /// <inheritdoc/>
-    public void Predict(ReadOnlySpan<int> trajectory, int stateCount, Span<double> predictions, CancellationToken cancellationToken = default)
+    public void Predict(
+        ReadOnlySpan<int> trajectory,
+        int stateCount,
+        Span<double> predictions,
+        CancellationToken cancellationToken = default)
     {
         InContextGuard.PredictorCall(trajectory, stateCount, predictions);
         CountingPredictor.Predict(trajectory, stateCount, predictions, null, Smoothing, cancellationToken);

@@ -24,23 +24,34 @@ public sealed class GeneratedChain
     private SparseMarkovChain? _sparse;
 
     /// <summary>Creates a chain from a dense row-stochastic matrix, validating every entry.</summary>
-    /// <param name="transitionMatrix">P, d × d with d ≥ 2, entries finite and ≥ 0, rows summing to 1 within <paramref name="tolerance"/>.</param>
+    /// <param name="transitionMatrix">P, d × d with d ≥ 2, entries finite and ≥ 0, rows summing to 1 within
+    /// <paramref name="tolerance"/>.</param>
     /// <param name="labels">The text of each state (distinct, non-empty); <see langword="null"/> gives "0" … "d−1".</param>
     /// <param name="name">A short description used in reports; default "chain (d = …)".</param>
     /// <param name="tolerance">Largest accepted |row sum − 1|, finite and ≥ 0; default <see cref="DefaultTolerance"/>.</param>
-    /// <exception cref="ArgumentException">The matrix is not square, d &lt; 2, an entry is negative or not finite, a row does not sum to 1, or the labels are not d distinct non-empty texts.</exception>
-    public GeneratedChain(double[,] transitionMatrix, IReadOnlyList<string>? labels = null, string? name = null, double tolerance = DefaultTolerance)
+    /// <exception cref="ArgumentException">The matrix is not square, d &lt; 2, an entry is negative or not finite, a
+    /// row does not sum to 1, or the labels are not d distinct non-empty texts.</exception>
+    public GeneratedChain(
+        double[,] transitionMatrix,
+        IReadOnlyList<string>? labels = null,
+        string? name = null,
+        double tolerance = DefaultTolerance)
     {
         ArgumentNullException.ThrowIfNull(transitionMatrix);
         if (!(tolerance >= 0) || double.IsInfinity(tolerance))
         {
-            throw new ArgumentOutOfRangeException(nameof(tolerance), tolerance, InContextGuard.Inv($"tolerance must be finite and ≥ 0; got {tolerance}."));
+            throw new ArgumentOutOfRangeException(
+                nameof(tolerance),
+                tolerance,
+                InContextGuard.Inv($"tolerance must be finite and ≥ 0; got {tolerance}."));
         }
 
         int d = transitionMatrix.GetLength(0);
         if (transitionMatrix.GetLength(1) != d)
         {
-            throw new ArgumentException(InContextGuard.Inv($"The transition matrix must be square; it is {d} × {transitionMatrix.GetLength(1)}."), nameof(transitionMatrix));
+            throw new ArgumentException(
+                InContextGuard.Inv($"The transition matrix must be square; it is {d} × {transitionMatrix.GetLength(1)}."),
+                nameof(transitionMatrix));
         }
 
         InContextGuard.StateCount(d, nameof(transitionMatrix));
@@ -54,7 +65,9 @@ public sealed class GeneratedChain
                 double p = transitionMatrix[i, j];
                 if (!(p >= 0) || double.IsInfinity(p))
                 {
-                    throw new ArgumentException(InContextGuard.Inv($"Entry ({i}, {j}) is {p}; transition probabilities must be finite and ≥ 0."), nameof(transitionMatrix));
+                    throw new ArgumentException(
+                        InContextGuard.Inv($"Entry ({i}, {j}) is {p}; transition probabilities must be finite and ≥ 0."),
+                        nameof(transitionMatrix));
                 }
 
                 sum += p;
@@ -64,7 +77,9 @@ public sealed class GeneratedChain
 
             if (!(Math.Abs(sum - 1) <= tolerance))
             {
-                throw new ArgumentException(InContextGuard.Inv($"Row {i} sums to {sum:R}, not 1 (tolerance {tolerance:G3})."), nameof(transitionMatrix));
+                throw new ArgumentException(
+                    InContextGuard.Inv($"Row {i} sums to {sum:R}, not 1 (tolerance {tolerance:G3})."),
+                    nameof(transitionMatrix));
             }
         }
 
@@ -83,7 +98,10 @@ public sealed class GeneratedChain
     /// <summary>The text of each state: state x is written <c>Labels[x]</c> in a prompt.</summary>
     public IReadOnlyList<string> Labels => _labels;
 
-    /// <summary>p_min = min_{x,y} P(x, y): the constant of Thm. 4.3's assumption P(x, y) ≥ p_min &gt; 0 (0 when a transition is impossible).</summary>
+    /// <summary>
+    /// p_min = min_{x,y} P(x, y): the constant of Thm. 4.3's assumption P(x, y) ≥ p_min &gt; 0 (0 when a transition is
+    /// impossible).
+    /// </summary>
     public double MinimumTransitionProbability { get; }
 
     /// <summary>P(<paramref name="from"/>, <paramref name="to"/>).</summary>
@@ -171,14 +189,16 @@ public sealed class GeneratedChain
     /// <param name="options">Horizons and parallelism; default <see cref="ConvergenceOptions.Default"/>.</param>
     /// <param name="cancellationToken">Cancels the analysis.</param>
     /// <returns>The t_min result.</returns>
-    /// <exception cref="ArgumentException">The chain has more than <see cref="ConvergenceOptions.MaxWorstCaseStates"/> states of <paramref name="options"/> (the message gives the bytes and the limit).</exception>
+    /// <exception cref="ArgumentException">The chain has more than <see cref="ConvergenceOptions.MaxWorstCaseStates"/>
+    /// states of <paramref name="options"/> (the message gives the bytes and the limit).</exception>
     public TMinResult ComputeMixingTime(ConvergenceOptions? options = null, CancellationToken cancellationToken = default)
     {
         var chain = ToSparseChain();
         var structure = ChainStructure.Analyze(chain, cancellationToken);
         if (structure.RecurrentClasses.Count > 1)
         {
-            return new TMinResult(double.PositiveInfinity, -1, double.NaN, 0, MixingTimeStatus.NotErgodicUnichain, IsCertified: true, IsWorstCase: true);
+            return new TMinResult(
+                double.PositiveInfinity, -1, double.NaN, 0, MixingTimeStatus.NotErgodicUnichain, IsCertified: true, IsWorstCase: true);
         }
 
         double[] pi = StationaryDistribution.Gth(ToArray());

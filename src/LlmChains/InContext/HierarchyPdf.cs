@@ -67,7 +67,8 @@ public sealed class HierarchyPdf
     /// </summary>
     /// <param name="prefix">An existing bin's digits (1 to 8 digits).</param>
     /// <param name="nextDigitProbabilities">P(next digit = k | prefix), ten values ≥ 0 with a positive sum.</param>
-    /// <exception cref="ArgumentException">The prefix is not digits, is not a current bin (never created or already refined), or the probabilities are invalid.</exception>
+    /// <exception cref="ArgumentException">The prefix is not digits, is not a current bin (never created or already
+    /// refined), or the probabilities are invalid.</exception>
     public void Refine(string prefix, ReadOnlySpan<double> nextDigitProbabilities)
     {
         ArgumentNullException.ThrowIfNull(prefix);
@@ -78,7 +79,9 @@ public sealed class HierarchyPdf
 
         if (!TryRefine(prefix.Length, int.Parse(prefix, NumberStyles.None, CultureInfo.InvariantCulture), nextDigitProbabilities))
         {
-            throw new ArgumentException(InContextGuard.Inv($"'{prefix}' is not a bin of the PDF (it was never created, or it was refined already)."), nameof(prefix));
+            throw new ArgumentException(
+                InContextGuard.Inv($"'{prefix}' is not a bin of the PDF (it was never created, or it was refined already)."),
+                nameof(prefix));
         }
     }
 
@@ -109,12 +112,17 @@ public sealed class HierarchyPdf
     {
         if (precision is < 1 or > MaxDigits)
         {
-            throw new ArgumentOutOfRangeException(nameof(precision), precision, InContextGuard.Inv($"The precision must be in 1..{MaxDigits}; got {precision}."));
+            throw new ArgumentOutOfRangeException(
+                nameof(precision),
+                precision,
+                InContextGuard.Inv($"The precision must be in 1..{MaxDigits}; got {precision}."));
         }
 
         if (destination.Length != codes.Length)
         {
-            throw new ArgumentException(InContextGuard.Inv($"The destination has length {destination.Length}; it must have one value per code ({codes.Length})."), nameof(destination));
+            throw new ArgumentException(
+                InContextGuard.Inv($"The destination has length {destination.Length}; it must have one value per code ({codes.Length})."),
+                nameof(destination));
         }
 
         int limit = Pow10(precision);
@@ -201,7 +209,9 @@ public sealed class HierarchyPdf
             double p = probabilities[k];
             if (!(p >= 0) || double.IsInfinity(p))
             {
-                throw new ArgumentException(InContextGuard.Inv($"The probability of digit {k} is {p}; it must be finite and ≥ 0."), paramName);
+                throw new ArgumentException(
+                    InContextGuard.Inv($"The probability of digit {k} is {p}; it must be finite and ≥ 0."),
+                    paramName);
             }
 
             sum += p;

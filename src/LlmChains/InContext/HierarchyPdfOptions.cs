@@ -7,7 +7,10 @@ namespace LlmChains.InContext;
 /// The paper does not state which were used for the 700-state experiment.</summary>
 public sealed record HierarchyPdfOptions
 {
-    /// <summary>The default options: refine depth 1, <see cref="HierarchyRefineMode.Neighbor"/> (the setting of Liu et al.'s generator), τ = 1.</summary>
+    /// <summary>
+    /// The default options: refine depth 1, <see cref="HierarchyRefineMode.Neighbor"/> (the setting of Liu et al.'s
+    /// generator), τ = 1.
+    /// </summary>
     public static HierarchyPdfOptions Default { get; } = new();
 
     /// <summary>
@@ -20,7 +23,10 @@ public sealed record HierarchyPdfOptions
     /// <summary>The off-branch mode at the first digit; default <see cref="HierarchyRefineMode.Neighbor"/>.</summary>
     public HierarchyRefineMode Mode { get; init; } = HierarchyRefineMode.Neighbor;
 
-    /// <summary>Temperature and truncation applied to the ten digit logits at every query; default τ = 1 (plain softmax over the digits).</summary>
+    /// <summary>
+    /// Temperature and truncation applied to the ten digit logits at every query; default τ = 1 (plain softmax over the
+    /// digits).
+    /// </summary>
     public DecodingOptions Decoding { get; init; } = DecodingOptions.Default;
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid option.</summary>
@@ -29,7 +35,11 @@ public sealed record HierarchyPdfOptions
     {
         if (RefineDepth < 0 || RefineDepth > precision - 1)
         {
-            throw OutOfRange(nameof(RefineDepth), RefineDepth, InContextGuard.Inv($"The refine depth D must lie in [0, P − 1] = [0, {precision - 1}] for {precision}-digit states; got {RefineDepth}."));
+            throw OutOfRange(
+                nameof(RefineDepth),
+                RefineDepth,
+                InContextGuard.Inv(
+                    $"The refine depth D must lie in [0, P − 1] = [0, {precision - 1}] for {precision}-digit states; got {RefineDepth}."));
         }
 
         if (!Enum.IsDefined(Mode))

@@ -41,15 +41,24 @@ public sealed class HierarchyPdfPredictor : IInContextPredictor
     /// <param name="stateLabels">The states' texts, d ≥ 2 distinct strings of P digits each (1 ≤ P ≤ 9), e.g. "150" … "849".</param>
     /// <param name="options">Refine depth, mode and decoding; default <see cref="HierarchyPdfOptions.Default"/>.</param>
     /// <param name="name">The name in reports; default "Hierarchy-PDF (D = …, mode)".</param>
-    /// <exception cref="ArgumentException">A token is outside the model's vocabulary, the labels are not fixed-width digit strings, or an option is invalid.</exception>
-    public HierarchyPdfPredictor(ILanguageModel model, IReadOnlyList<int> digitTokens, int separatorToken, IReadOnlyList<string> stateLabels, HierarchyPdfOptions? options = null, string? name = null)
+    /// <exception cref="ArgumentException">A token is outside the model's vocabulary, the labels are not fixed-width
+    /// digit strings, or an option is invalid.</exception>
+    public HierarchyPdfPredictor(
+        ILanguageModel model,
+        IReadOnlyList<int> digitTokens,
+        int separatorToken,
+        IReadOnlyList<string> stateLabels,
+        HierarchyPdfOptions? options = null,
+        string? name = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(digitTokens);
         ArgumentNullException.ThrowIfNull(stateLabels);
         if (digitTokens.Count != 10)
         {
-            throw new ArgumentException(InContextGuard.Inv($"Give the ten token ids of the digits 0 … 9; got {digitTokens.Count}."), nameof(digitTokens));
+            throw new ArgumentException(
+                InContextGuard.Inv($"Give the ten token ids of the digits 0 … 9; got {digitTokens.Count}."),
+                nameof(digitTokens));
         }
 
         // validates distinctness, the separator and the vocabulary
@@ -58,7 +67,9 @@ public sealed class HierarchyPdfPredictor : IInContextPredictor
         int precision = stateLabels[0]?.Length ?? 0;
         if (precision is < 1 or > 9)
         {
-            throw new ArgumentException(InContextGuard.Inv($"State labels must have 1 to 9 digits; '{stateLabels[0]}' does not."), nameof(stateLabels));
+            throw new ArgumentException(
+                InContextGuard.Inv($"State labels must have 1 to 9 digits; '{stateLabels[0]}' does not."),
+                nameof(stateLabels));
         }
 
         _labels = [.. stateLabels];
@@ -69,7 +80,11 @@ public sealed class HierarchyPdfPredictor : IInContextPredictor
             string label = _labels[i];
             if (label is null || label.Length != precision || !label.All(char.IsAsciiDigit))
             {
-                throw new ArgumentException(InContextGuard.Inv($"The label '{label}' of state {i} is not a string of {precision} digits (every state needs the same number of digits)."), nameof(stateLabels));
+                throw new ArgumentException(
+                    InContextGuard.Inv(
+                        $"The label '{label}' of state {i} is not a string of {precision} digits (every state needs " +
+                        $"the same number of digits)."),
+                    nameof(stateLabels));
             }
 
             _codes[i] = int.Parse(label, NumberStyles.None, CultureInfo.InvariantCulture);
@@ -87,7 +102,8 @@ public sealed class HierarchyPdfPredictor : IInContextPredictor
         SeparatorToken = separatorToken;
         _digits = [.. digitTokens];
         Name = string.IsNullOrWhiteSpace(name)
-            ? InContextGuard.Inv($"Hierarchy-PDF (D = {options.RefineDepth}, {(options.Mode == HierarchyRefineMode.All ? "all" : "neighbor")})")
+            ? InContextGuard.Inv(
+                $"Hierarchy-PDF (D = {options.RefineDepth}, {(options.Mode == HierarchyRefineMode.All ? "all" : "neighbor")})")
             : name;
     }
 
@@ -127,7 +143,9 @@ public sealed class HierarchyPdfPredictor : IInContextPredictor
             int s = trajectory[i];
             if ((uint)s >= (uint)_labels.Length)
             {
-                throw new ArgumentException(InContextGuard.Inv($"State {s} at position {i} is outside 0..{_labels.Length - 1}."), nameof(trajectory));
+                throw new ArgumentException(
+                    InContextGuard.Inv($"State {s} at position {i} is outside 0..{_labels.Length - 1}."),
+                    nameof(trajectory));
             }
 
             string label = _labels[s];
@@ -142,7 +160,10 @@ public sealed class HierarchyPdfPredictor : IInContextPredictor
         return tokens;
     }
 
-    /// <summary>Builds the Hierarchy-PDF of the prediction after X_1 … X_n (n = <paramref name="prefixLength"/>) for a trajectory of at least n + 1 states.</summary>
+    /// <summary>
+    /// Builds the Hierarchy-PDF of the prediction after X_1 … X_n (n = <paramref name="prefixLength"/>) for a
+    /// trajectory of at least n + 1 states.
+    /// </summary>
     /// <param name="trajectory">X_1 … X_L with L ≥ n + 1.</param>
     /// <param name="prefixLength">n in 1..L − 1.</param>
     /// <param name="cancellationToken">Checked between model calls.</param>
@@ -166,12 +187,18 @@ public sealed class HierarchyPdfPredictor : IInContextPredictor
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentException">Also when d differs from the number of state labels.</exception>
-    public void Predict(ReadOnlySpan<int> trajectory, int stateCount, Span<double> predictions, CancellationToken cancellationToken = default)
+    public void Predict(
+        ReadOnlySpan<int> trajectory,
+        int stateCount,
+        Span<double> predictions,
+        CancellationToken cancellationToken = default)
     {
         InContextGuard.PredictorCall(trajectory, stateCount, predictions);
         if (stateCount != _labels.Length)
         {
-            throw new ArgumentException(InContextGuard.Inv($"The predictor has {_labels.Length} state labels; the chain has d = {stateCount}."), nameof(stateCount));
+            throw new ArgumentException(
+                InContextGuard.Inv($"The predictor has {_labels.Length} state labels; the chain has d = {stateCount}."),
+                nameof(stateCount));
         }
 
         int count = trajectory.Length - 1;
@@ -194,13 +221,25 @@ public sealed class HierarchyPdfPredictor : IInContextPredictor
         {
             cancellationToken.ThrowIfCancellationRequested();
             int separator = (n * stride) - 1;
-            var pdf = Assemble(tokens, separator, trajectory[n], logits.AsSpan((n - 1) * Precision * 10, Precision * 10), scratch, cancellationToken);
+            var pdf = Assemble(
+                tokens,
+                separator,
+                trajectory[n],
+                logits.AsSpan((n - 1) * Precision * 10, Precision * 10),
+                scratch,
+                cancellationToken);
             pdf.GetStateProbabilities(_codes, Precision, predictions.Slice((n - 1) * stateCount, stateCount));
         }
     }
 
     /// <summary>The main branch from the scored logits, then the off-main branches by extra queries.</summary>
-    private HierarchyPdf Assemble(int[] tokens, int separator, int nextState, ReadOnlySpan<double> mainLogits, double[] scratch, CancellationToken cancellationToken)
+    private HierarchyPdf Assemble(
+        int[] tokens,
+        int separator,
+        int nextState,
+        ReadOnlySpan<double> mainLogits,
+        double[] scratch,
+        CancellationToken cancellationToken)
     {
         Span<double> p = stackalloc double[10];
         Options.Decoding.Apply(mainLogits[..10], p);
@@ -251,7 +290,13 @@ public sealed class HierarchyPdfPredictor : IInContextPredictor
     }
 
     /// <summary>One off-branch recursion: query after the digits, refine, and recurse until D digits.</summary>
-    private sealed class Query(HierarchyPdfPredictor owner, HierarchyPdf pdf, ReadOnlyMemory<int> baseTokens, List<int> context, double[] scratch, CancellationToken cancellationToken)
+    private sealed class Query(
+        HierarchyPdfPredictor owner,
+        HierarchyPdf pdf,
+        ReadOnlyMemory<int> baseTokens,
+        List<int> context,
+        double[] scratch,
+        CancellationToken cancellationToken)
     {
         private readonly double[] _logits = new double[10];
         private readonly double[] _probabilities = new double[10];
@@ -272,7 +317,12 @@ public sealed class HierarchyPdfPredictor : IInContextPredictor
                 context.Add(owner._digits[v / divisor % 10]);
             }
 
-            ModelScoring.Query(owner.Model, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(context), owner._digits, _logits, scratch);
+            ModelScoring.Query(
+                owner.Model,
+                System.Runtime.InteropServices.CollectionsMarshal.AsSpan(context),
+                owner._digits,
+                _logits,
+                scratch);
             owner.Options.Decoding.Apply(_logits, _probabilities);
             Refine(pdf, length, value, _probabilities);
             if (length < depth)

@@ -18,7 +18,11 @@ public interface IChainSource
 
     /// <summary>Draws one repetition's chain and a trajectory of <paramref name="length"/> states.</summary>
     /// <param name="length">L ≥ 2.</param>
-    /// <param name="random">The repetition's random source (seeded by the runner from the experiment seed and the repetition index).</param>
-    /// <returns>The sample; its chain must have <see cref="StateCount"/> states and its trajectory <paramref name="length"/> states.</returns>
+    /// <param name="random">The repetition's random source (seeded by the runner from the experiment seed and the
+    /// repetition index).</param>
+    /// <returns>
+    /// The sample; its chain must have <see cref="StateCount"/> states and its trajectory <paramref name="length"/>
+    /// states.
+    /// </returns>
     InContextSample Sample(int length, Random random);
 }

@@ -15,14 +15,19 @@ public interface IInContextPredictor
     /// <summary>A short name for reports and plots ("frequentist", "Bayes (α = 1)", …).</summary>
     string Name { get; }
 
-    /// <summary>Whether <see cref="Predict"/> may be called from several threads at once; otherwise the runner serialises the calls.</summary>
+    /// <summary>
+    /// Whether <see cref="Predict"/> may be called from several threads at once; otherwise the runner serialises the
+    /// calls.
+    /// </summary>
     bool SupportsConcurrentCalls { get; }
 
     /// <summary>Writes the L − 1 predictions for the trajectory.</summary>
     /// <param name="trajectory">X_1 … X_L, L ≥ 2, states in 0..d−1.</param>
     /// <param name="stateCount">d ≥ 2.</param>
-    /// <param name="predictions">Destination of (L − 1)·d values, row-major: row n − 1 is the prediction after X_1 … X_n; each row sums to 1.</param>
+    /// <param name="predictions">Destination of (L − 1)·d values, row-major: row n − 1 is the prediction after X_1 …
+    /// X_n; each row sums to 1.</param>
     /// <param name="cancellationToken">Checked between positions by slow predictors.</param>
-    /// <exception cref="ArgumentException">d &lt; 2, L &lt; 2, a state out of range, a destination of the wrong length, or a d the predictor does not support.</exception>
+    /// <exception cref="ArgumentException">d &lt; 2, L &lt; 2, a state out of range, a destination of the wrong length,
+    /// or a d the predictor does not support.</exception>
     void Predict(ReadOnlySpan<int> trajectory, int stateCount, Span<double> predictions, CancellationToken cancellationToken = default);
 }

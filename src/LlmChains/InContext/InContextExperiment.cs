@@ -5,6 +5,7 @@ using LlmChains.Analysis;
 using LlmChains.Analysis.Convergence;
 using LlmChains.Bounds;
 using LlmChains.InContext.Internals;
+using LlmChains.Internals.Numerics;
 using MathNet.Numerics.Distributions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -31,11 +32,13 @@ public static class InContextExperiment
     /// <summary>Runs the experiment.</summary>
     /// <param name="source">The chains and trajectories.</param>
     /// <param name="predictors">One or more predictors with distinct names; the first is the baseline of the comparisons.</param>
-    /// <param name="options">N, R, seed, bands, fit range, bound parameters; default <see cref="InContextExperimentOptions.Default"/>.</param>
+    /// <param name="options">N, R, seed, bands, fit range, bound parameters; default
+    /// <see cref="InContextExperimentOptions.Default"/>.</param>
     /// <param name="progress">Receives the number of finished repetitions (at most about 100 reports).</param>
     /// <param name="cancellationToken">Cancels between repetitions and inside slow predictors.</param>
     /// <returns>The result.</returns>
-    /// <exception cref="ArgumentException">An option is invalid, no predictor was given, two predictors share a name, the source has d &lt; 2, or a predictor rejects the chain (e.g. its vocabulary lacks a state token).</exception>
+    /// <exception cref="ArgumentException">An option is invalid, no predictor was given, two predictors share a name,
+    /// the source has d &lt; 2, or a predictor rejects the chain (e.g. its vocabulary lacks a state token).</exception>
     /// <exception cref="OperationCanceledException">Cancelled.</exception>
     public static InContextExperimentResult Run(
         IChainSource source,
@@ -60,7 +63,9 @@ public static class InContextExperiment
 
         if (predictors.Select(p => p.Name).Distinct(StringComparer.Ordinal).Count() != predictors.Count)
         {
-            throw new ArgumentException($"Two predictors share a name ({string.Join(", ", predictors.Select(p => p.Name))}); names label the results.", nameof(predictors));
+            throw new ArgumentException(
+                $"Two predictors share a name ({string.Join(", ", predictors.Select(p => p.Name))}); names label the results.",
+                nameof(predictors));
         }
 
         int d = source.StateCount;
@@ -91,7 +96,11 @@ public static class InContextExperiment
         var fixedGate = new Lock();
         int completed = 0;
         int lastReported = -1;
-        var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = options.MaxDegreeOfParallelism ?? -1 };
+        var parallel = new ParallelOptions
+        {
+            CancellationToken = cancellationToken,
+            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism ?? -1,
+        };
         try
         {
             Parallel.For(0, r, parallel, rep =>
@@ -100,7 +109,10 @@ public static class InContextExperiment
                 var sample = source.Sample(n + 1, random);
                 if (sample.Chain.StateCount != d || sample.Trajectory.Length != n + 1)
                 {
-                    throw new InvalidOperationException(InContextGuard.Inv($"The chain source '{source.Name}' returned {sample.Chain.StateCount} states and {sample.Trajectory.Length} steps; expected {d} and {n + 1}."));
+                    throw new InvalidOperationException(
+                        InContextGuard.Inv(
+                            $"The chain source '{source.Name}' returned {sample.Chain.StateCount} states and " +
+                            $"{sample.Trajectory.Length} steps; expected {d} and {n + 1}."));
                 }
 
                 RunRepetition(sample, predictors, gates, grid, rep, perPosition, running, cancellationToken);
@@ -188,7 +200,9 @@ public static class InContextExperiment
             Log.ExperimentFinished(logger, clock.Elapsed.TotalSeconds);
         }
 
-        return new InContextExperimentResult(source.Name, d, source.IsFixed, options, grid, risks, comparisons, chainArray, theory, bounds.Length, fitRange, notes, clock.Elapsed);
+        return new InContextExperimentResult(
+            source.Name, d, source.IsFixed, options, grid, risks, comparisons, chainArray, theory, bounds.Length,
+            fitRange, notes, clock.Elapsed);
     }
 
     /// <summary>Log-spaced context lengths 1 … N (all of them when <paramref name="points"/> is null or ≥ N).</summary>
@@ -209,7 +223,15 @@ public static class InContextExperiment
         return [.. grid];
     }
 
-    private static void RunRepetition(InContextSample sample, IReadOnlyList<IInContextPredictor> predictors, Lock?[] gates, int[] grid, int rep, double[][] perPosition, double[][] running, CancellationToken cancellationToken)
+    private static void RunRepetition(
+        InContextSample sample,
+        IReadOnlyList<IInContextPredictor> predictors,
+        Lock?[] gates,
+        int[] grid,
+        int rep,
+        double[][] perPosition,
+        double[][] running,
+        CancellationToken cancellationToken)
     {
         ReadOnlySpan<int> trajectory = sample.Trajectory;
         var chain = sample.Chain;
@@ -239,7 +261,7 @@ public static class InContextExperiment
                 int next = 0;
                 for (int i = 0; i < count && next < g; i++)
                 {
-                    double tv = DenseRows.TotalVariation(chain.GetRow(trajectory[i]), rows.Slice(i * d, d));
+                    double tv = VectorKernels.TotalVariation(chain.GetRow(trajectory[i]), rows.Slice(i * d, d));
                     sum += tv;
                     if (grid[next] == i + 1)
                     {
@@ -256,7 +278,11 @@ public static class InContextExperiment
         }
     }
 
-    private static ChainMixing Summarize(GeneratedChain chain, InContextExperimentOptions options, ILogger logger, CancellationToken cancellationToken)
+    private static ChainMixing Summarize(
+        GeneratedChain chain,
+        InContextExperimentOptions options,
+        ILogger logger,
+        CancellationToken cancellationToken)
     {
         int d = chain.StateCount;
         double pMin = chain.MinimumTransitionProbability;
@@ -267,7 +293,12 @@ public static class InContextExperiment
 
         if (d > options.MixingTimeStateLimit)
         {
-            return new ChainMixing(pMin, double.NaN, null, null, InContextGuard.Inv($"t_min not computed: d = {d} exceeds MixingTimeStateLimit = {options.MixingTimeStateLimit}."));
+            return new ChainMixing(
+                pMin,
+                double.NaN,
+                null,
+                null,
+                InContextGuard.Inv($"t_min not computed: d = {d} exceeds MixingTimeStateLimit = {options.MixingTimeStateLimit}."));
         }
 
         TMinResult tMin;
@@ -295,11 +326,17 @@ public static class InContextExperiment
 
         if (!(pMin > 0))
         {
-            return new ChainMixing(pMin, tMin.Value, tMin, null, "p_min = 0 (an impossible transition): Thm. 4.3 needs every transition probability ≥ p_min > 0; no theory curve.");
+            return new ChainMixing(
+                pMin,
+                tMin.Value,
+                tMin,
+                null,
+                "p_min = 0 (an impossible transition): Thm. 4.3 needs every transition probability ≥ p_min > 0; no theory curve.");
         }
 
         var bound = new InContextBound(d, options.UnembeddingNorm, options.Temperature, pMin, tMin.Value);
-        string? note = tMin.IsCertified ? null : InContextGuard.Inv($"t_min ≤ {tMin.Value:G6}: smallest value over the horizon {tMin.Horizon}, not certified.");
+        string? note = tMin.IsCertified ? null : InContextGuard.Inv(
+            $"t_min ≤ {tMin.Value:G6}: smallest value over the horizon {tMin.Horizon}, not certified.");
         return new ChainMixing(pMin, tMin.Value, tMin, bound, note);
     }
 
@@ -314,8 +351,17 @@ public static class InContextExperiment
         return result;
     }
 
-    /// <summary>Mean, band and sd at each grid point over the R repetitions; the fit (with its jackknife SE) when lengths are given.</summary>
-    private static RiskCurve Aggregate(double[] values, int r, int g, double tQuantile, double[]? lengths, (int Minimum, int Maximum) fitRange)
+    /// <summary>
+    /// Mean, band and sd at each grid point over the R repetitions; the fit (with its jackknife SE) when lengths are
+    /// given.
+    /// </summary>
+    private static RiskCurve Aggregate(
+        double[] values,
+        int r,
+        int g,
+        double tQuantile,
+        double[]? lengths,
+        (int Minimum, int Maximum) fitRange)
     {
         var mean = new double[g];
         var lower = new double[g];
@@ -387,13 +433,24 @@ public static class InContextExperiment
     {
         var notes = new List<string>
         {
-            "Per-position risk at N: TV(P(X_N, ·), P̂(· | X_1 … X_N)), the error of the prediction made after N states; running mean: R̂_icl(N) = (1/N)·Σ_{n≤N} TV(P(X_n, ·), P̂(· | X_1 … X_n)) (the empirical risk of Thm. 4.3). The paper does not say which it plots; both are given.",
-            InContextGuard.Inv($"Bands: {options.ConfidenceLevel * 100:G4}% Student-t intervals of the mean over {r} repetitions ({(source.IsFixed ? "one fixed chain, a new trajectory each" : "a new chain and trajectory each")}); TV = ½‖·‖₁."),
-            InContextGuard.Inv($"Scaling-law fits: least squares of log risk on log N over N in [{options.FitRange().Minimum}, {options.FitRange().Maximum}]; slope SE from the fit and from a jackknife over repetitions."),
+            "Per-position risk at N: TV(P(X_N, ·), P̂(· | X_1 … X_N)), the error of the prediction made after N " +
+            "states; running mean: R̂_icl(N) = (1/N)·Σ_{n≤N} TV(P(X_n, ·), P̂(· | X_1 … X_n)) (the empirical risk of " +
+            "Thm. 4.3). The paper does not say which it plots; both are given.",
+            InContextGuard.Inv(
+                $"Bands: {options.ConfidenceLevel * 100:G4}% Student-t intervals of the mean over {r} repetitions " +
+                $"({(source.IsFixed ? "one fixed chain, a new trajectory each" : "a new chain and trajectory each")}); " +
+                $"TV = ½‖·‖₁."),
+            InContextGuard.Inv(
+                $"Scaling-law fits: least squares of log risk on log N over N in [{options.FitRange().Minimum}, " +
+                $"{options.FitRange().Maximum}]; slope SE from the fit and from a jackknife over repetitions."),
         };
         if (boundCount > 0)
         {
-            notes.Add(InContextGuard.Inv($"Theory: Thm. 4.3's B̄·√(t_min/N)·√log(2/δ) with B_U = {options.UnembeddingNorm:G4}, τ = {options.Temperature:G4}, δ = {options.Delta:G4}, averaged over {boundCount} chain(s); only its N- and t_min-scaling are meaningful (the constant is vacuous for real models)."));
+            notes.Add(
+                InContextGuard.Inv(
+                    $"Theory: Thm. 4.3's B̄·√(t_min/N)·√log(2/δ) with B_U = {options.UnembeddingNorm:G4}, τ = " +
+                    $"{options.Temperature:G4}, δ = {options.Delta:G4}, averaged over {boundCount} chain(s); only its " +
+                    $"N- and t_min-scaling are meaningful (the constant is vacuous for real models)."));
         }
 
         foreach (string note in chains.Select(c => c.Note).OfType<string>().Distinct(StringComparer.Ordinal).Take(5))

@@ -15,10 +15,16 @@ public sealed record InContextExperimentOptions
     /// </summary>
     public int Length { get; init; } = 1000;
 
-    /// <summary>R ≥ 1, the number of repetitions (trajectories, and chains when the source resamples them); ≥ 2 for bands. Default 32.</summary>
+    /// <summary>
+    /// R ≥ 1, the number of repetitions (trajectories, and chains when the source resamples them); ≥ 2 for bands.
+    /// Default 32.
+    /// </summary>
     public int Repetitions { get; init; } = 32;
 
-    /// <summary>The seed; repetition r uses a seed derived from (Seed, r), so results do not depend on the thread count. Default 0.</summary>
+    /// <summary>
+    /// The seed; repetition r uses a seed derived from (Seed, r), so results do not depend on the thread count. Default
+    /// 0.
+    /// </summary>
     public int Seed { get; init; }
 
     /// <summary>
@@ -40,7 +46,10 @@ public sealed record InContextExperimentOptions
     /// <summary>τ &gt; 0 of the Thm. 4.3 constant; default 1.</summary>
     public double Temperature { get; init; } = 1;
 
-    /// <summary>The smallest N of the scaling-law fit; <see langword="null"/> (default) uses max(10, ⌈N/100⌉), past the initial plateau (the paper's two-stage regime turns over near N ≈ 20).</summary>
+    /// <summary>
+    /// The smallest N of the scaling-law fit; <see langword="null"/> (default) uses max(10, ⌈N/100⌉), past the initial
+    /// plateau (the paper's two-stage regime turns over near N ≈ 20).
+    /// </summary>
     public int? FitMinimumLength { get; init; }
 
     /// <summary>The largest N of the scaling-law fit; <see langword="null"/> (default) uses N.</summary>
@@ -55,10 +64,16 @@ public sealed record InContextExperimentOptions
     /// <summary>Whether to compute t_min of each chain (needed for the Thm. 4.3 curve and the N/t_min axis); default true.</summary>
     public bool ComputeMixingTime { get; init; } = true;
 
-    /// <summary>t_min is computed only for chains of at most this many states (its worst-case curve costs d starts × horizon steps); default 100.</summary>
+    /// <summary>
+    /// t_min is computed only for chains of at most this many states (its worst-case curve costs d starts × horizon
+    /// steps); default 100.
+    /// </summary>
     public int MixingTimeStateLimit { get; init; } = 100;
 
-    /// <summary>The largest number of repetitions run at once; <see langword="null"/> (default) uses every processor. Results do not depend on it.</summary>
+    /// <summary>
+    /// The largest number of repetitions run at once; <see langword="null"/> (default) uses every processor. Results do
+    /// not depend on it.
+    /// </summary>
     public int? MaxDegreeOfParallelism { get; init; }
 
     /// <summary>Logger for start/finish (Information) and per-repetition (Debug) messages; default none.</summary>
@@ -70,49 +85,76 @@ public sealed record InContextExperimentOptions
         InContextGuard.Length(Length, nameof(Length), "The context length N");
         if (Repetitions < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(Repetitions), Repetitions, InContextGuard.Inv($"The number of repetitions must be ≥ 1; got {Repetitions}."));
+            throw new ArgumentOutOfRangeException(
+                nameof(Repetitions),
+                Repetitions,
+                InContextGuard.Inv($"The number of repetitions must be ≥ 1; got {Repetitions}."));
         }
 
         if (EvaluationPoints is { } points && points < 2)
         {
-            throw new ArgumentOutOfRangeException(nameof(EvaluationPoints), points, InContextGuard.Inv($"EvaluationPoints must be ≥ 2 (or null for every position); got {points}."));
+            throw new ArgumentOutOfRangeException(
+                nameof(EvaluationPoints),
+                points,
+                InContextGuard.Inv($"EvaluationPoints must be ≥ 2 (or null for every position); got {points}."));
         }
 
         OpenUnit(ConfidenceLevel, nameof(ConfidenceLevel), "The confidence level");
         OpenUnit(Delta, nameof(Delta), "δ");
         if (!(UnembeddingNorm >= 0) || double.IsInfinity(UnembeddingNorm))
         {
-            throw new ArgumentOutOfRangeException(nameof(UnembeddingNorm), UnembeddingNorm, InContextGuard.Inv($"B_U must be finite and ≥ 0; got {UnembeddingNorm}."));
+            throw new ArgumentOutOfRangeException(
+                nameof(UnembeddingNorm),
+                UnembeddingNorm,
+                InContextGuard.Inv($"B_U must be finite and ≥ 0; got {UnembeddingNorm}."));
         }
 
         if (!(Temperature > 0) || double.IsInfinity(Temperature))
         {
-            throw new ArgumentOutOfRangeException(nameof(Temperature), Temperature, InContextGuard.Inv($"τ must be finite and > 0; got {Temperature}."));
+            throw new ArgumentOutOfRangeException(
+                nameof(Temperature),
+                Temperature,
+                InContextGuard.Inv($"τ must be finite and > 0; got {Temperature}."));
         }
 
         if (FitMinimumLength is { } lo && lo < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(FitMinimumLength), lo, InContextGuard.Inv($"The fit range must start at N ≥ 1; got {lo}."));
+            throw new ArgumentOutOfRangeException(
+                nameof(FitMinimumLength),
+                lo,
+                InContextGuard.Inv($"The fit range must start at N ≥ 1; got {lo}."));
         }
 
         if (FitMaximumLength is { } hi && hi < (FitMinimumLength ?? 1))
         {
-            throw new ArgumentOutOfRangeException(nameof(FitMaximumLength), hi, InContextGuard.Inv($"The fit range must end at or after its start; got {hi}."));
+            throw new ArgumentOutOfRangeException(
+                nameof(FitMaximumLength),
+                hi,
+                InContextGuard.Inv($"The fit range must end at or after its start; got {hi}."));
         }
 
         if (ReferenceCoefficient is { } c && (!(c > 0) || double.IsInfinity(c)))
         {
-            throw new ArgumentOutOfRangeException(nameof(ReferenceCoefficient), c, InContextGuard.Inv($"The reference coefficient must be finite and > 0; got {c}."));
+            throw new ArgumentOutOfRangeException(
+                nameof(ReferenceCoefficient),
+                c,
+                InContextGuard.Inv($"The reference coefficient must be finite and > 0; got {c}."));
         }
 
         if (MixingTimeStateLimit < 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(MixingTimeStateLimit), MixingTimeStateLimit, InContextGuard.Inv($"MixingTimeStateLimit must be ≥ 0; got {MixingTimeStateLimit}."));
+            throw new ArgumentOutOfRangeException(
+                nameof(MixingTimeStateLimit),
+                MixingTimeStateLimit,
+                InContextGuard.Inv($"MixingTimeStateLimit must be ≥ 0; got {MixingTimeStateLimit}."));
         }
 
         if (MaxDegreeOfParallelism is { } degree && degree < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), degree, InContextGuard.Inv($"MaxDegreeOfParallelism must be ≥ 1; got {degree}."));
+            throw new ArgumentOutOfRangeException(
+                nameof(MaxDegreeOfParallelism),
+                degree,
+                InContextGuard.Inv($"MaxDegreeOfParallelism must be ≥ 1; got {degree}."));
         }
     }
 

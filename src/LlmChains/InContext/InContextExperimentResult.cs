@@ -98,10 +98,14 @@ public sealed partial class InContextExperimentResult
     /// <summary>Wall-clock time of the run.</summary>
     public TimeSpan Elapsed { get; }
 
-    /// <summary>c of the reference line c·N^{−1/2} for a metric (see <see cref="InContextExperimentOptions.ReferenceCoefficient"/>); NaN when it cannot be anchored.</summary>
+    /// <summary>
+    /// c of the reference line c·N^{−1/2} for a metric (see
+    /// <see cref="InContextExperimentOptions.ReferenceCoefficient"/>); NaN when it cannot be anchored.
+    /// </summary>
     /// <param name="metric">The metric.</param>
     /// <returns>c.</returns>
-    public double GetReferenceCoefficient(RiskMetric metric) => metric == RiskMetric.RunningMean ? _referenceRunningMean : _referencePerPosition;
+    public double GetReferenceCoefficient(
+        RiskMetric metric) => metric == RiskMetric.RunningMean ? _referenceRunningMean : _referencePerPosition;
 
     /// <summary>The reference c·n^{−1/2} at each context length.</summary>
     /// <param name="metric">The metric whose coefficient is used.</param>
@@ -123,7 +127,9 @@ public sealed partial class InContextExperimentResult
             return _lengths.Select(n => (double)n).ToArray();
         }
 
-        double t = MeanMixingTime ?? throw new InvalidOperationException("No finite t_min is known for this experiment (the chain does not mix, is too large, or t_min was not computed); the N/t_min axis is unavailable.");
+        double t = MeanMixingTime ?? throw new InvalidOperationException(
+            "No finite t_min is known for this experiment (the chain does not mix, is too large, or t_min was not " +
+            "computed); the N/t_min axis is unavailable.");
         return _lengths.Select(n => n / t).ToArray();
     }
 
@@ -151,9 +157,12 @@ public sealed partial class InContextExperimentResult
         return double.NaN;
     }
 
-    internal static string Describe(RiskMetric metric) => metric == RiskMetric.RunningMean ? "running mean R̂_icl(N)" : "per-position TV at N";
+    internal static string Describe(
+        RiskMetric metric) => metric == RiskMetric.RunningMean ? "running mean R̂_icl(N)" : "per-position TV at N";
 
     /// <inheritdoc/>
     public override string ToString()
-        => InContextGuard.Inv($"In-context experiment on {ChainName}: d = {StateCount}, N = {Options.Length}, {Options.Repetitions} repetitions, {Predictors.Count} predictor(s)");
+        => InContextGuard.Inv(
+            $"In-context experiment on {ChainName}: d = {StateCount}, N = {Options.Length}, {Options.Repetitions} " +
+            $"repetitions, {Predictors.Count} predictor(s)");
 }

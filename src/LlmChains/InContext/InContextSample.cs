@@ -19,7 +19,9 @@ public sealed class InContextSample
         {
             if ((uint)trajectory[i] >= (uint)chain.StateCount)
             {
-                throw new ArgumentException(InContextGuard.Inv($"State {trajectory[i]} at position {i} is outside 0..{chain.StateCount - 1}."), nameof(trajectory));
+                throw new ArgumentException(
+                    InContextGuard.Inv($"State {trajectory[i]} at position {i} is outside 0..{chain.StateCount - 1}."),
+                    nameof(trajectory));
             }
         }
 

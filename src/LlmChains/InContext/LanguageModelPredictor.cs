@@ -26,7 +26,8 @@ public sealed class LanguageModelPredictor : IInContextPredictor
     /// <param name="tokens">State ↔ token mapping.</param>
     /// <param name="decoding">Temperature and truncation applied to the d restricted logits; default τ = 1, no truncation.</param>
     /// <param name="name">The name in reports; default "model".</param>
-    /// <exception cref="ArgumentException">The model's vocabulary lacks a state token or the separator (the message names it), or the decoding options are invalid.</exception>
+    /// <exception cref="ArgumentException">The model's vocabulary lacks a state token or the separator (the message
+    /// names it), or the decoding options are invalid.</exception>
     public LanguageModelPredictor(ILanguageModel model, StateTokenMap tokens, DecodingOptions? decoding = null, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -54,17 +55,26 @@ public sealed class LanguageModelPredictor : IInContextPredictor
     public string Name { get; }
 
     /// <inheritdoc/>
-    /// <remarks>True: the <see cref="ILanguageModel"/> contract has models called from several threads (a model that is not safe serialises its calls itself).</remarks>
+    /// <remarks>
+    /// True: the <see cref="ILanguageModel"/> contract has models called from several threads (a model that is not safe
+    /// serialises its calls itself).
+    /// </remarks>
     public bool SupportsConcurrentCalls => true;
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentException">Also when d differs from the token map's number of states.</exception>
-    public void Predict(ReadOnlySpan<int> trajectory, int stateCount, Span<double> predictions, CancellationToken cancellationToken = default)
+    public void Predict(
+        ReadOnlySpan<int> trajectory,
+        int stateCount,
+        Span<double> predictions,
+        CancellationToken cancellationToken = default)
     {
         InContextGuard.PredictorCall(trajectory, stateCount, predictions);
         if (stateCount != Tokens.StateCount)
         {
-            throw new ArgumentException(InContextGuard.Inv($"The token map has {Tokens.StateCount} states; the chain has d = {stateCount}."), nameof(stateCount));
+            throw new ArgumentException(
+                InContextGuard.Inv($"The token map has {Tokens.StateCount} states; the chain has d = {stateCount}."),
+                nameof(stateCount));
         }
 
         int count = trajectory.Length - 1;

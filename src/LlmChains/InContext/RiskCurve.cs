@@ -27,7 +27,10 @@ public sealed class RiskCurve
     /// <summary>The sample standard deviation over repetitions (NaN with a single repetition).</summary>
     public IReadOnlyList<double> StandardDeviation { get; }
 
-    /// <summary>The scaling-law fit of <see cref="Mean"/> over the experiment's fit range, or <see langword="null"/> (too few positive points, or a difference curve).</summary>
+    /// <summary>
+    /// The scaling-law fit of <see cref="Mean"/> over the experiment's fit range, or <see langword="null"/> (too few
+    /// positive points, or a difference curve).
+    /// </summary>
     public ScalingLawFit? Fit { get; }
 
     /// <summary>The mean width of the band, Σ(upper − lower)/count (NaN with a single repetition).</summary>

@@ -13,10 +13,18 @@ namespace LlmChains.InContext;
 /// </param>
 /// <param name="Intercept">a, in natural-log units (C = e^a).</param>
 /// <param name="RSquared">The coefficient of determination R² of the log–log fit.</param>
-/// <param name="PointCount">m, the number of points fitted (those in range with a risk above <see cref="ScalingLawFit.NoiseFloor"/>).</param>
+/// <param name="PointCount">m, the number of points fitted (those in range with a risk above
+/// <see cref="ScalingLawFit.NoiseFloor"/>).</param>
 /// <param name="MinimumLength">The smallest N fitted.</param>
 /// <param name="MaximumLength">The largest N fitted.</param>
-public sealed record ScalingLawFit(double Slope, double SlopeStandardError, double Intercept, double RSquared, int PointCount, double MinimumLength, double MaximumLength)
+public sealed record ScalingLawFit(
+    double Slope,
+    double SlopeStandardError,
+    double Intercept,
+    double RSquared,
+    int PointCount,
+    double MinimumLength,
+    double MaximumLength)
 {
     /// <summary>
     /// Risks at or below 1e−12 are left out of fits: a total variation computed in double precision between equal
@@ -54,7 +62,9 @@ public sealed record ScalingLawFit(double Slope, double SlopeStandardError, doub
     {
         if (lengths.Length != risks.Length)
         {
-            throw new ArgumentException(InContextGuard.Inv($"{lengths.Length} lengths and {risks.Length} risks were given."), nameof(risks));
+            throw new ArgumentException(
+                InContextGuard.Inv($"{lengths.Length} lengths and {risks.Length} risks were given."),
+                nameof(risks));
         }
 
         int m = 0;

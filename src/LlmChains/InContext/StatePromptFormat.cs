@@ -22,8 +22,10 @@ public sealed class StatePromptFormat
 
     /// <summary>Creates a format from the state texts and an optional separator.</summary>
     /// <param name="stateTexts">The text of each state: d ≥ 2 distinct non-empty texts.</param>
-    /// <param name="separator">The separator written after every state, or <see langword="null"/> for none (then all texts must have one length).</param>
-    /// <exception cref="ArgumentException">Fewer than 2 texts, an empty or repeated text, a text containing the separator, or texts of different lengths without a separator.</exception>
+    /// <param name="separator">The separator written after every state, or <see langword="null"/> for none (then all
+    /// texts must have one length).</param>
+    /// <exception cref="ArgumentException">Fewer than 2 texts, an empty or repeated text, a text containing the
+    /// separator, or texts of different lengths without a separator.</exception>
     public StatePromptFormat(IReadOnlyList<string> stateTexts, string? separator = null)
     {
         ArgumentNullException.ThrowIfNull(stateTexts);
@@ -45,12 +47,16 @@ public sealed class StatePromptFormat
 
             if (separator is not null && text.Contains(separator, StringComparison.Ordinal))
             {
-                throw new ArgumentException(InContextGuard.Inv($"The text '{text}' of state {i} contains the separator '{separator}'."), nameof(stateTexts));
+                throw new ArgumentException(
+                    InContextGuard.Inv($"The text '{text}' of state {i} contains the separator '{separator}'."),
+                    nameof(stateTexts));
             }
 
             if (!_states.TryAdd(text, i))
             {
-                throw new ArgumentException(InContextGuard.Inv($"The text '{text}' is used by states {_states[text]} and {i}."), nameof(stateTexts));
+                throw new ArgumentException(
+                    InContextGuard.Inv($"The text '{text}' is used by states {_states[text]} and {i}."),
+                    nameof(stateTexts));
             }
 
             _texts[i] = text;
@@ -58,7 +64,10 @@ public sealed class StatePromptFormat
 
         if (separator is null && _texts.Any(t => t.Length != _texts[0].Length))
         {
-            throw new ArgumentException("Without a separator every state text must have the same length (multi-digit states of different lengths need a separator, e.g. \",\").", nameof(separator));
+            throw new ArgumentException(
+                "Without a separator every state text must have the same length (multi-digit states of different " +
+                "lengths need a separator, e.g. \",\").",
+                nameof(separator));
         }
 
         Separator = separator;
@@ -74,13 +83,20 @@ public sealed class StatePromptFormat
         InContextGuard.StateCount(stateCount, nameof(stateCount));
         if (stateCount > 10)
         {
-            throw new ArgumentOutOfRangeException(nameof(stateCount), stateCount, InContextGuard.Inv($"Single-digit states allow d ≤ 10; got {stateCount}. Use MultiDigit with a separator."));
+            throw new ArgumentOutOfRangeException(
+                nameof(stateCount),
+                stateCount,
+                InContextGuard.Inv($"Single-digit states allow d ≤ 10; got {stateCount}. Use MultiDigit with a separator."));
         }
 
-        return new StatePromptFormat(Enumerable.Range(0, stateCount).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray(), separator);
+        return new StatePromptFormat(
+            Enumerable.Range(0, stateCount).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray(), separator);
     }
 
-    /// <summary>Multi-digit states (e.g. the labels "150" … "849" of a <see cref="DiscretizedProcess"/>) each followed by a separator.</summary>
+    /// <summary>
+    /// Multi-digit states (e.g. the labels "150" … "849" of a <see cref="DiscretizedProcess"/>) each followed by a
+    /// separator.
+    /// </summary>
     /// <param name="labels">The state texts.</param>
     /// <param name="separator">The separator; default ",".</param>
     /// <returns>The format.</returns>
@@ -111,7 +127,9 @@ public sealed class StatePromptFormat
             int s = trajectory[i];
             if ((uint)s >= (uint)_texts.Length)
             {
-                throw new ArgumentException(InContextGuard.Inv($"State {s} at position {i} is outside 0..{_texts.Length - 1}."), nameof(trajectory));
+                throw new ArgumentException(
+                    InContextGuard.Inv($"State {s} at position {i} is outside 0..{_texts.Length - 1}."),
+                    nameof(trajectory));
             }
 
             text.Append(_texts[s]);
@@ -121,7 +139,10 @@ public sealed class StatePromptFormat
         return text.ToString();
     }
 
-    /// <summary>Reads a prompt text back into states (the inverse of <see cref="Format"/>; a missing final separator is accepted).</summary>
+    /// <summary>
+    /// Reads a prompt text back into states (the inverse of <see cref="Format"/>; a missing final separator is
+    /// accepted).
+    /// </summary>
     /// <param name="text">The text.</param>
     /// <returns>The states.</returns>
     /// <exception cref="FormatException">A piece of the text is not a state (the message shows it and its position).</exception>
@@ -134,7 +155,8 @@ public sealed class StatePromptFormat
             int width = _texts[0].Length;
             if (text.Length % width != 0)
             {
-                throw new FormatException(InContextGuard.Inv($"The text has {text.Length} characters, not a multiple of the state width {width}."));
+                throw new FormatException(
+                    InContextGuard.Inv($"The text has {text.Length} characters, not a multiple of the state width {width}."));
             }
 
             for (int at = 0; at < text.Length; at += width)
@@ -168,7 +190,8 @@ public sealed class StatePromptFormat
     /// </summary>
     /// <param name="vocabulary">The model's token texts, indexed by token id.</param>
     /// <returns>The map.</returns>
-    /// <exception cref="ArgumentException">A state text or the separator is not a token of the vocabulary (the message names it).</exception>
+    /// <exception cref="ArgumentException">A state text or the separator is not a token of the vocabulary (the message
+    /// names it).</exception>
     public StateTokenMap ToTokenMap(IReadOnlyList<string> vocabulary)
     {
         ArgumentNullException.ThrowIfNull(vocabulary);
@@ -183,7 +206,11 @@ public sealed class StatePromptFormat
         {
             tokens[x] = ids.TryGetValue(_texts[x], out int id)
                 ? id
-                : throw new ArgumentException(InContextGuard.Inv($"The vocabulary of {vocabulary.Count} tokens lacks the state token '{_texts[x]}' (state {x}); every state must be a single token."), nameof(vocabulary));
+                : throw new ArgumentException(
+                    InContextGuard.Inv(
+                        $"The vocabulary of {vocabulary.Count} tokens lacks the state token '{_texts[x]}' (state " +
+                        $"{x}); every state must be a single token."),
+                    nameof(vocabulary));
         }
 
         int? separator = null;
@@ -191,7 +218,9 @@ public sealed class StatePromptFormat
         {
             separator = ids.TryGetValue(Separator, out int id)
                 ? id
-                : throw new ArgumentException(InContextGuard.Inv($"The vocabulary of {vocabulary.Count} tokens lacks the separator token '{Separator}'."), nameof(vocabulary));
+                : throw new ArgumentException(
+                    InContextGuard.Inv($"The vocabulary of {vocabulary.Count} tokens lacks the separator token '{Separator}'."),
+                    nameof(vocabulary));
         }
 
         return new StateTokenMap(tokens, separator);
@@ -200,5 +229,6 @@ public sealed class StatePromptFormat
     private int Lookup(string piece, int position)
         => _states.TryGetValue(piece, out int state)
             ? state
-            : throw new FormatException(InContextGuard.Inv($"'{piece}' at character {position} is not one of the {_texts.Length} state texts."));
+            : throw new FormatException(
+                InContextGuard.Inv($"'{piece}' at character {position} is not one of the {_texts.Length} state texts."));
 }

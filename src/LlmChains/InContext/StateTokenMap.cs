@@ -19,7 +19,8 @@ public sealed class StateTokenMap
     /// <summary>Creates a map: state x is token <paramref name="stateTokens"/>[x].</summary>
     /// <param name="stateTokens">d ≥ 2 distinct non-negative token ids.</param>
     /// <param name="separatorToken">The separator's token id, distinct from the state tokens, or <see langword="null"/>.</param>
-    /// <exception cref="ArgumentException">Fewer than 2 tokens, a negative or repeated id, or a separator equal to a state token.</exception>
+    /// <exception cref="ArgumentException">Fewer than 2 tokens, a negative or repeated id, or a separator equal to a
+    /// state token.</exception>
     public StateTokenMap(IReadOnlyList<int> stateTokens, int? separatorToken = null)
     {
         ArgumentNullException.ThrowIfNull(stateTokens);
@@ -30,24 +31,33 @@ public sealed class StateTokenMap
         {
             if (_tokens[x] < 0)
             {
-                throw new ArgumentException(InContextGuard.Inv($"The token id {_tokens[x]} of state {x} is negative."), nameof(stateTokens));
+                throw new ArgumentException(
+                    InContextGuard.Inv($"The token id {_tokens[x]} of state {x} is negative."),
+                    nameof(stateTokens));
             }
 
             if (!_states.TryAdd(_tokens[x], x))
             {
-                throw new ArgumentException(InContextGuard.Inv($"Token id {_tokens[x]} is used by states {_states[_tokens[x]]} and {x}."), nameof(stateTokens));
+                throw new ArgumentException(
+                    InContextGuard.Inv($"Token id {_tokens[x]} is used by states {_states[_tokens[x]]} and {x}."),
+                    nameof(stateTokens));
             }
         }
 
         if (separatorToken is { } sep && (sep < 0 || _states.ContainsKey(sep)))
         {
-            throw new ArgumentException(InContextGuard.Inv($"The separator token id {sep} is negative or is also a state token."), nameof(separatorToken));
+            throw new ArgumentException(
+                InContextGuard.Inv($"The separator token id {sep} is negative or is also a state token."),
+                nameof(separatorToken));
         }
 
         SeparatorToken = separatorToken;
     }
 
-    /// <summary>State x ↔ token x for x = 0..d−1, no separator (a model whose vocabulary is the state set, e.g. a <see cref="Models.MarkovSourceModel"/>).</summary>
+    /// <summary>
+    /// State x ↔ token x for x = 0..d−1, no separator (a model whose vocabulary is the state set, e.g. a
+    /// <see cref="Models.MarkovSourceModel"/>).
+    /// </summary>
     /// <param name="stateCount">d ≥ 2.</param>
     /// <returns>The map.</returns>
     public static StateTokenMap Identity(int stateCount)
@@ -105,7 +115,9 @@ public sealed class StateTokenMap
             int s = trajectory[i];
             if ((uint)s >= (uint)_tokens.Length)
             {
-                throw new ArgumentException(InContextGuard.Inv($"State {s} at position {i} is outside 0..{_tokens.Length - 1}."), nameof(trajectory));
+                throw new ArgumentException(
+                    InContextGuard.Inv($"State {s} at position {i} is outside 0..{_tokens.Length - 1}."),
+                    nameof(trajectory));
             }
 
             tokens[i * stride] = _tokens[s];
@@ -132,7 +144,10 @@ public sealed class StateTokenMap
                 continue;
             }
 
-            states.Add(TryGetState(tokens[i], out int s) ? s : throw new ArgumentException(InContextGuard.Inv($"Token {tokens[i]} at position {i} is not a state token."), nameof(tokens)));
+            states.Add(
+                TryGetState(tokens[i], out int s) ? s : throw new ArgumentException(
+                    InContextGuard.Inv($"Token {tokens[i]} at position {i} is not a state token."),
+                    nameof(tokens)));
         }
 
         return [.. states];
@@ -147,7 +162,10 @@ public sealed class StateTokenMap
         return (prefixLength * Stride) - 1;
     }
 
-    /// <summary>Checks that every state token (and the separator) is a token of a vocabulary of size <paramref name="vocabularySize"/>.</summary>
+    /// <summary>
+    /// Checks that every state token (and the separator) is a token of a vocabulary of size
+    /// <paramref name="vocabularySize"/>.
+    /// </summary>
     /// <param name="vocabularySize">T.</param>
     /// <param name="paramName">The parameter named in the exception.</param>
     /// <exception cref="ArgumentException">A token id is ≥ T (the message names the state and the id).</exception>
@@ -157,13 +175,19 @@ public sealed class StateTokenMap
         {
             if (_tokens[x] >= vocabularySize)
             {
-                throw new ArgumentException(InContextGuard.Inv($"The model's vocabulary (T = {vocabularySize}, ids 0..{vocabularySize - 1}) lacks the token of state {x} (id {_tokens[x]})."), paramName);
+                throw new ArgumentException(
+                    InContextGuard.Inv(
+                        $"The model's vocabulary (T = {vocabularySize}, ids 0..{vocabularySize - 1}) lacks the token " +
+                        $"of state {x} (id {_tokens[x]})."),
+                    paramName);
             }
         }
 
         if (SeparatorToken >= vocabularySize)
         {
-            throw new ArgumentException(InContextGuard.Inv($"The model's vocabulary (T = {vocabularySize}) lacks the separator token (id {SeparatorToken})."), paramName);
+            throw new ArgumentException(
+                InContextGuard.Inv($"The model's vocabulary (T = {vocabularySize}) lacks the separator token (id {SeparatorToken})."),
+                paramName);
         }
     }
 }

@@ -12,7 +12,8 @@ namespace LlmChains.Models;
 /// <para><b>Every one of the T entries must be written</b> on every call. The library fills the buffer with NaN before
 /// each call, so an entry the model leaves unwritten is reported as an error naming the state, the context and the
 /// token (instead of silently keeping the previous call's value and giving another chain).</para>
-/// <para><b>Calls may be concurrent.</b> <see cref="Chains.LanguageModelChain.Build"/>, <see cref="Analysis.Convergence.ConvergenceBound.EpsilonFromModel"/>,
+/// <para><b>Calls may be concurrent.</b> <see cref="Chains.LanguageModelChain.Build"/>,
+/// <see cref="Analysis.Convergence.ConvergenceBound.EpsilonFromModel"/>,
 /// <see cref="TabularModel.Capture"/> and the sampling diagnostics call the model from several threads at once (each
 /// thread with its own buffers) unless the options restrict parallelism to one thread; a model that is not safe for
 /// concurrent calls must serialise them itself or be used with <c>MaxDegreeOfParallelism = 1</c>.</para>

@@ -24,6 +24,12 @@ public interface ISequenceScoringModel : ILanguageModel
     /// <param name="candidates">Token ids in 0..T−1 whose logits are wanted (e.g. the d state tokens).</param>
     /// <param name="logits">Destination of positions.Length × candidates.Length values, row-major by position.</param>
     /// <param name="cancellationToken">Checked between model calls.</param>
-    /// <exception cref="ArgumentException">An id or position is out of range, the destination has the wrong length, or the sequence is too long for the model.</exception>
-    void ScoreSequence(ReadOnlySpan<int> tokens, ReadOnlySpan<int> positions, ReadOnlySpan<int> candidates, Span<double> logits, CancellationToken cancellationToken = default);
+    /// <exception cref="ArgumentException">An id or position is out of range, the destination has the wrong length, or
+    /// the sequence is too long for the model.</exception>
+    void ScoreSequence(
+        ReadOnlySpan<int> tokens,
+        ReadOnlySpan<int> positions,
+        ReadOnlySpan<int> candidates,
+        Span<double> logits,
+        CancellationToken cancellationToken = default);
 }

@@ -53,11 +53,20 @@ public sealed class LanguageModelException : Exception
     /// <summary>The context (token ids, oldest first) being evaluated, or <see langword="null"/> when not known.</summary>
     public IReadOnlyList<int>? Context { get; }
 
-    /// <summary>The index of the state of V_K^* being evaluated (<see cref="Chains.StateSpace.Rank"/>), or <see langword="null"/>.</summary>
+    /// <summary>
+    /// The index of the state of V_K^* being evaluated (<see cref="Chains.StateSpace.Rank"/>), or
+    /// <see langword="null"/>.
+    /// </summary>
     public long? State { get; }
 
     /// <summary>Wraps what <paramref name="model"/> threw from <paramref name="method"/> on <paramref name="context"/>.</summary>
-    internal static LanguageModelException Wrap(object model, string method, ReadOnlySpan<int> context, long? state, Exception inner, string? detail = null)
+    internal static LanguageModelException Wrap(
+        object model,
+        string method,
+        ReadOnlySpan<int> context,
+        long? state,
+        Exception inner,
+        string? detail = null)
     {
         string name = model.GetType().Name;
         string where = state is { } s

@@ -24,7 +24,9 @@ public sealed class MarkovSourceModel : ILanguageModel
         int d = transitionMatrix.GetLength(0);
         if (d < 1 || transitionMatrix.GetLength(1) != d)
         {
-            throw new ArgumentException($"The transition matrix must be square and non-empty; it is {d} × {transitionMatrix.GetLength(1)}.", nameof(transitionMatrix));
+            throw new ArgumentException(
+                $"The transition matrix must be square and non-empty; it is {d} × {transitionMatrix.GetLength(1)}.",
+                nameof(transitionMatrix));
         }
 
         _logits = new double[d, d];
@@ -36,7 +38,9 @@ public sealed class MarkovSourceModel : ILanguageModel
                 double p = transitionMatrix[i, j];
                 if (!(p >= 0) || double.IsInfinity(p))
                 {
-                    throw new ArgumentException($"Entry ({i}, {j}) is {p}; transition probabilities must be finite and ≥ 0.", nameof(transitionMatrix));
+                    throw new ArgumentException(
+                        $"Entry ({i}, {j}) is {p}; transition probabilities must be finite and ≥ 0.",
+                        nameof(transitionMatrix));
                 }
 
                 sum += p;

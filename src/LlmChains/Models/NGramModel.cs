@@ -41,7 +41,9 @@ public sealed class NGramModel : ILanguageModel
         {
             if ((uint)tokens[i] >= (uint)vocabularySize)
             {
-                throw new ArgumentException($"Token {tokens[i]} at position {i} is outside the vocabulary 0..{vocabularySize - 1}.", nameof(tokens));
+                throw new ArgumentException(
+                    $"Token {tokens[i]} at position {i} is outside the vocabulary 0..{vocabularySize - 1}.",
+                    nameof(tokens));
             }
         }
 
@@ -105,7 +107,9 @@ public sealed class NGramModel : ILanguageModel
 
         if (counts.Length != VocabularySize)
         {
-            throw new ArgumentException($"The destination has length {counts.Length}; it must have length T = {VocabularySize}.", nameof(counts));
+            throw new ArgumentException(
+                $"The destination has length {counts.Length}; it must have length T = {VocabularySize}.",
+                nameof(counts));
         }
 
         if (_counts.TryGetValue(_indexing.Rank(context), out int[]? row))

@@ -68,10 +68,12 @@ public sealed class TabularModel : ILanguageModel, IStateIndexedModel
         }
 
         int k = InferContextWindow(array.Rows, t)
-            ?? throw new InvalidDataException($"{path}: the array has {array.Rows} rows, which is |V_K^*| for no K with T = {t} (for T = {t}: {ListSizes(t)}).");
+            ?? throw new InvalidDataException(
+                $"{path}: the array has {array.Rows} rows, which is |V_K^*| for no K with T = {t} (for T = {t}: {ListSizes(t)}).");
         if (contextWindow is { } expected && expected != k)
         {
-            throw new InvalidDataException($"{path}: the array has {array.Rows} rows, which is |V_K^*| for K = {k}, not the requested K = {expected}.");
+            throw new InvalidDataException(
+                $"{path}: the array has {array.Rows} rows, which is |V_K^*| for K = {k}, not the requested K = {expected}.");
         }
 
         var indexing = ModelGuard.IndexingOrThrow(t, k);
@@ -100,7 +102,9 @@ public sealed class TabularModel : ILanguageModel, IStateIndexedModel
         double count = (double)indexing.StateCount * t;
         if (count > Array.MaxLength)
         {
-            throw new ArgumentException($"Capturing T = {t}, K = {indexing.ContextWindow} needs {count:G4} logits, more than one array holds ({Array.MaxLength}).", nameof(model));
+            throw new ArgumentException(
+                $"Capturing T = {t}, K = {indexing.ContextWindow} needs {count:G4} logits, more than one array holds ({Array.MaxLength}).",
+                nameof(model));
         }
 
         var doubles = singlePrecision ? null : new double[(long)count];
@@ -166,7 +170,10 @@ public sealed class TabularModel : ILanguageModel, IStateIndexedModel
         WriteNpy(stream);
     }
 
-    /// <summary>Writes the table in <c>.npy</c> format to <paramref name="stream"/> (see <see cref="WriteNpy(string)"/>; not flushed or disposed).</summary>
+    /// <summary>
+    /// Writes the table in <c>.npy</c> format to <paramref name="stream"/> (see <see cref="WriteNpy(string)"/>; not
+    /// flushed or disposed).
+    /// </summary>
     /// <param name="stream">A writable stream.</param>
     public void WriteNpy(Stream stream)
     {
@@ -213,7 +220,10 @@ public sealed class TabularModel : ILanguageModel, IStateIndexedModel
         var indexing = ModelGuard.IndexingOrThrow(vocabularySize, contextWindow);
         if (length != indexing.StateCount * vocabularySize)
         {
-            throw new ArgumentException($"The table has {length} logits; T = {vocabularySize}, K = {contextWindow} needs |V_K^*|·T = {indexing.StateCount}·{vocabularySize} = {indexing.StateCount * vocabularySize}.", logits);
+            throw new ArgumentException(
+                $"The table has {length} logits; T = {vocabularySize}, K = {contextWindow} needs |V_K^*|·T = " +
+                $"{indexing.StateCount}·{vocabularySize} = {indexing.StateCount * vocabularySize}.",
+                logits);
         }
 
         return indexing;

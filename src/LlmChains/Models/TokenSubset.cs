@@ -117,7 +117,13 @@ public sealed class TokenSubset
         {
             if (parts.All(p => p.StartsWith("id:", StringComparison.OrdinalIgnoreCase)))
             {
-                var ids = parts.Select(p => int.TryParse(p.AsSpan(3), NumberStyles.None, CultureInfo.InvariantCulture, out int id) ? id : throw new FormatException($"'{p}' in '{specification}' is not id:N with N a non-negative integer.")).ToArray();
+                var ids = parts.Select(
+                    p => int.TryParse(
+                        p.AsSpan(3),
+                        NumberStyles.None,
+                        CultureInfo.InvariantCulture,
+                        out int id) ? id : throw new FormatException(
+                            $"'{p}' in '{specification}' is not id:N with N a non-negative integer.")).ToArray();
                 return FromIds(ids);
             }
 
@@ -131,5 +137,7 @@ public sealed class TokenSubset
 
     /// <inheritdoc/>
     public override string ToString()
-        => _pieces is not null ? string.Join(",", _pieces) : string.Join(",", _ids!.Select(id => string.Create(CultureInfo.InvariantCulture, $"id:{id}")));
+        => _pieces is not null ? string.Join(",", _pieces) : string.Join(
+            ",",
+            _ids!.Select(id => string.Create(CultureInfo.InvariantCulture, $"id:{id}")));
 }

@@ -1,4 +1,6 @@
 using LlmChains.Analysis;
+using LlmChains.Analysis.Convergence;
+using LlmChains.Analysis.Convergence.Internals;
 using LlmChains.Analysis.Spectral;
 using LlmChains.Chains;
 using LlmChains.Models;
@@ -69,6 +71,43 @@ public sealed class ChainFactsTests
         MatrixMarket.Write(new UsersChain(chain), b);
 
         b.ToString().Should().Be(a.ToString());
+    }
+
+    [Fact]
+    public void SparseChain_WorstCaseCurveFromItsCachedTranspose_EqualsTheWrappersCopyBitwise()
+    {
+        var random = new Random(5);
+        int n = 23;
+        var dense = new double[n, n];
+        for (int i = 0; i < n; i++)
+        {
+            dense[i, (i + 1) % n] = 1;
+            for (int j = 0; j < n; j++)
+            {
+                dense[i, j] += random.NextDouble() < 0.3 ? random.NextDouble() : 0;
+            }
+
+            double sum = Enumerable.Range(0, n).Sum(j => dense[i, j]);
+            for (int j = 0; j < n; j++)
+            {
+                dense[i, j] /= sum;
+            }
+        }
+
+        var sparse = SparseMarkovChain.FromDense(dense);
+        var wrapper = new UsersChain(sparse);
+        double[] pi = StationaryDistribution.Gth(dense);
+
+        var cached = ConvergenceRows.CreateTransposed(sparse, default);
+        var copied = ConvergenceRows.CreateTransposed(wrapper, default);
+
+        ConvergenceRows.CreateTransposed(sparse, default).Should().BeSameAs(cached, "the chain's transpose is reused, not copied");
+        copied.Should().NotBeSameAs(cached);
+        cached.RowPointers.Should().Equal(copied.RowPointers);
+        cached.Columns.Should().Equal(copied.Columns);
+        cached.Values.Should().Equal(copied.Values);
+        TotalVariation.WorstCaseDistances(sparse, pi, 30).Distances
+            .Should().Equal(TotalVariation.WorstCaseDistances(wrapper, pi, 30).Distances);
     }
 
     /// <summary>A chain as a user writes one: only the interface, delegating to a model's chain.</summary>

@@ -49,6 +49,37 @@ public sealed class DepthAwarePretrainingBoundTests
         deep.Constant.Should().BeGreaterThan(shallow.Constant);
     }
 
+    [Theory]
+    [InlineData(BoundDivergence.TotalVariation, 0.001)]
+    [InlineData(BoundDivergence.TotalVariation, null)]
+    [InlineData(BoundDivergence.KullbackLeibler, 1e-30)]
+    public void SharedTerms_EqualPretrainingBoundWithEffectiveNormBitwise(BoundDivergence divergence, double? c0)
+    {
+        var depth = new DepthAwarePretrainingBound(O13Norms(2), 50, 0.7, c0, gammaNorm: 1.5, divergence: divergence);
+        var flat = new PretrainingBound(50, depth.ThetaNormToDepth, 0.7, c0, gammaNorm: 1.5, divergence: divergence);
+
+        depth.ModelTerm.Should().Be(flat.ModelTerm);
+        depth.LanguageTerm.Should().Be(flat.LanguageTerm);
+        depth.MaxTerm.Should().Be(flat.MaxTerm);
+        depth.Constant.Should().Be(flat.Constant);
+        depth.ThresholdTemperature.Should().Be(flat.ThresholdTemperature);
+        depth.PerTermBound.Should().Be(flat.PerTermBound);
+        depth.Gap(1e5, 0.05).Should().Be(flat.Gap(1e5, 0.05));
+        if (divergence == BoundDivergence.TotalVariation)
+        {
+            depth.SampleComplexity(0.3, 0.05).Should().Be(flat.SampleComplexity(0.3, 0.05));
+            depth.ApproximationError(1e5, 0.05).Should().Be(flat.ApproximationError(1e5, 0.05));
+        }
+        else
+        {
+            FluentActions.Invoking(() => depth.SampleComplexity(0.3, 0.05)).Should().Throw<NotSupportedException>();
+            FluentActions.Invoking(() => flat.ApproximationError(1e5, 0.05)).Should().Throw<NotSupportedException>();
+        }
+
+        FluentActions.Invoking(() => depth.Gap(0.5, 0.05)).Should().Throw<ArgumentException>()
+            .Which.ParamName.Should().Be(FluentActions.Invoking(() => flat.Gap(0.5, 0.05)).Should().Throw<ArgumentException>().Which.ParamName);
+    }
+
     [Fact]
     public void Constant_MatchesPretrainingBoundWithEffectiveNorm()
     {

@@ -380,6 +380,32 @@ public sealed class DecodingOptionsTests
         new DecodingOptions { MinP = 0.1 }.KeepsEveryToken.Should().BeFalse();
     }
 
+    [Fact]
+    public void Apply_EveryLengthUpTo256_MatchesReferenceDecoderAndWorksInPlace()
+    {
+        var random = new Random(11);
+        DecodingOptions[] options = [DecodingOptions.Default, new() { Temperature = 0.3, TopK = 5 }, new() { TopP = 0.9, MinP = 0.01 }];
+        for (int n = 1; n <= 256; n++)
+        {
+            var logits = new double[n];
+            for (int i = 0; i < n; i++)
+            {
+                logits[i] = random.NextDouble() < 0.1 ? double.NegativeInfinity : (random.NextDouble() - 0.5) * 20;
+            }
+
+            logits[random.Next(n)] = 3;
+            foreach (var o in options)
+            {
+                var p = Apply(o, logits);
+                var expected = ReferenceDecoder.Decode(logits, o);
+                p.Should().Equal(expected, (a, b) => Math.Abs(a - b) <= 1e-14, $"n = {n}, {o}");
+                var inPlace = (double[])logits.Clone();
+                o.Apply(inPlace, inPlace);
+                inPlace.Should().Equal(p, $"n = {n}, {o}");
+            }
+        }
+    }
+
     [Property(MaxTest = 300)]
     public Property Apply_RandomLogitsAndOptions_EqualsReferenceDecoder() => Prop.ForAll(
         RandomDecodingCase().ToArbitrary(),

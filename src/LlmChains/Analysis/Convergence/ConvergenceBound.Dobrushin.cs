@@ -29,7 +29,7 @@ public static partial class ConvergenceBound
         ArgumentNullException.ThrowIfNull(chain);
         ConvergenceGuard.CheckWorstCaseSize(chain.StateCount, "the exact Dobrushin coefficient", null);
         var rows = ConvergenceRows.Create(chain, cancellationToken);
-        int n = rows.StateCount;
+        int n = rows.Dimension;
         int[] pointers = rows.RowPointers;
         int[] columns = rows.Columns;
         double[] values = rows.Values;

@@ -2,6 +2,7 @@ using System.Globalization;
 using LlmChains.Analysis.Convergence.Internals;
 using LlmChains.Analysis.Spectral;
 using LlmChains.Chains;
+using LlmChains.Internals.Numerics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -244,7 +245,7 @@ public static partial class TotalVariation
     {
         var next = new double[stationary.Length];
         chain.Step(stationary, next);
-        double residual = 2 * ConvergenceKernels.TotalVariation(next, stationary);
+        double residual = 2 * VectorKernels.TotalVariation(next, stationary);
         if (!(residual <= StationaryResidualLimit))
         {
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"stationary is not stationary for this chain: ‖πQ − π‖₁ = {residual:G3} > {StationaryResidualLimit:G1}; d(t) would not fall below about half of that."), nameof(stationary));

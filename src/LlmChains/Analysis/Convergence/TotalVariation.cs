@@ -4,6 +4,7 @@ using LlmChains.Analysis.Spectral;
 using LlmChains.Chains;
 using LlmChains.Chains.Internals;
 using LlmChains.Internals;
+using LlmChains.Internals.Numerics;
 
 namespace LlmChains.Analysis.Convergence;
 
@@ -31,7 +32,7 @@ public static partial class TotalVariation
     /// </summary>
     /// <remarks>
     /// What <see cref="AnalyzeMixing"/> allocates besides: a copy of the rows and its transpose (about 24 bytes per
-    /// non-zero), two blocks of n × 16 doubles per thread and O(n) vectors. It keeps all n² doubles between horizon
+    /// non-zero; none for a <see cref="SparseMarkovChain"/>, whose cached transpose is used), two blocks of n × 16 doubles per thread and O(n) vectors. It keeps all n² doubles between horizon
     /// extensions only within <see cref="ConvergenceOptions.ResidentMemoryLimitBytes"/>; above that it recomputes a longer
     /// horizon from t = 0 in blocks (at most about twice the work) instead. The n² figure is therefore the working set of
     /// the computation (and a measure of its cost: every step touches all n² entries), not always its resident peak.
@@ -99,7 +100,7 @@ public static partial class TotalVariation
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"p has length {p.Length} and q has length {q.Length}; they must be equal."), nameof(q));
         }
 
-        return ConvergenceKernels.TotalVariation(p, q);
+        return VectorKernels.TotalVariation(p, q);
     }
 
     /// <summary>
@@ -217,7 +218,7 @@ public static partial class TotalVariation
     private static double[] Follow(IMarkovChain chain, double[] x, ReadOnlySpan<double> stationary, int steps, IProgress<Progress>? progress, CancellationToken cancellationToken)
     {
         var distances = new double[steps + 1];
-        distances[0] = ConvergenceKernels.TotalVariation(x, stationary);
+        distances[0] = VectorKernels.TotalVariation(x, stationary);
         if (steps == 0)
         {
             return distances;
@@ -230,7 +231,7 @@ public static partial class TotalVariation
             cancellationToken.ThrowIfCancellationRequested();
             chain.Step(x, y);
             (x, y) = (y, x);
-            distances[t] = ConvergenceKernels.TotalVariation(x, stationary);
+            distances[t] = VectorKernels.TotalVariation(x, stationary);
             if (progress is not null && (t % every == 0 || t == steps))
             {
                 progress.Report(new Progress("distances", t, steps));

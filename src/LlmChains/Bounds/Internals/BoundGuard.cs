@@ -73,7 +73,10 @@ internal static class BoundGuard
     {
         if (!(sampleCount >= 1) || double.IsInfinity(sampleCount))
         {
-            throw new ArgumentOutOfRangeException(name, sampleCount, $"The sample count N must be finite and ≥ 1; got {Format(sampleCount)}.");
+            throw new ArgumentOutOfRangeException(
+                name,
+                sampleCount,
+                $"The sample count N must be finite and ≥ 1; got {Format(sampleCount)}.");
         }
     }
 
@@ -82,7 +85,10 @@ internal static class BoundGuard
     {
         if (!(gammaNorm >= 1) || double.IsInfinity(gammaNorm))
         {
-            throw new ArgumentOutOfRangeException(name, gammaNorm, $"The mixing-matrix norm ‖Γ‖ must be finite and ≥ 1 (Γ has a unit diagonal); got {Format(gammaNorm)}.");
+            throw new ArgumentOutOfRangeException(
+                name,
+                gammaNorm,
+                $"The mixing-matrix norm ‖Γ‖ must be finite and ≥ 1 (Γ has a unit diagonal); got {Format(gammaNorm)}.");
         }
     }
 }

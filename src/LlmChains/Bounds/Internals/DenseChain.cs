@@ -1,11 +1,12 @@
 using System.Numerics.Tensors;
 using LlmChains.Chains;
+using LlmChains.Internals.Numerics;
 
 namespace LlmChains.Bounds.Internals;
 
 /// <summary>
 /// Dense linear algebra on small chains, for the mixing quantities of the bounds: row-major n × n arrays,
-/// matrix products, the worst-pair total variation d̄ and the GTH stationary distribution.
+/// matrix products, the worst-pair total variation d̄ and the GTH stationary distribution (through the engine room).
 /// </summary>
 internal static class DenseChain
 {
@@ -19,7 +20,10 @@ internal static class DenseChain
         long count = chain.StateCount;
         if (count < 1 || count > MaxStates)
         {
-            throw new ArgumentOutOfRangeException(paramName, count, $"The chain has {count} states; the dense mixing computations accept 1..{MaxStates} states.");
+            throw new ArgumentOutOfRangeException(
+                paramName,
+                count,
+                $"The chain has {count} states; the dense mixing computations accept 1..{MaxStates} states.");
         }
 
         int n = (int)count;
@@ -67,8 +71,7 @@ internal static class DenseChain
             var rx = m.AsSpan(x * n, n);
             for (int y = x + 1; y < n; y++)
             {
-                TensorPrimitives.Subtract(rx, m.AsSpan(y * n, n), difference);
-                max = Math.Max(max, 0.5 * TensorPrimitives.SumOfMagnitudes(difference));
+                max = Math.Max(max, VectorKernels.TotalVariation(rx, m.AsSpan(y * n, n), difference));
             }
         }
 
@@ -76,65 +79,14 @@ internal static class DenseChain
     }
 
     /// <summary>
-    /// The stationary distribution of an irreducible chain by the Grassmann–Taksar–Heyman algorithm (subtraction-free,
-    /// so every entry keeps full relative accuracy); <see langword="null"/> when a pivot vanishes (the chain is reducible).
+    /// The stationary distribution of an irreducible chain by the engine room's Grassmann–Taksar–Heyman elimination
+    /// (<see cref="GthKernel"/>: subtraction-free, so every entry keeps full relative accuracy); <see langword="null"/>
+    /// when a pivot vanishes (the chain is reducible).
     /// </summary>
     internal static double[]? StationaryGth(double[] p, int n)
     {
-        var a = (double[])p.Clone();
-        for (int k = n - 1; k >= 1; k--)
-        {
-            double s = 0;
-            for (int j = 0; j < k; j++)
-            {
-                s += a[(k * n) + j];
-            }
-
-            if (!(s > 0))
-            {
-                return null;
-            }
-
-            for (int i = 0; i < k; i++)
-            {
-                a[(i * n) + k] /= s;
-            }
-
-            for (int i = 0; i < k; i++)
-            {
-                double aik = a[(i * n) + k];
-                if (aik == 0)
-                {
-                    continue;
-                }
-
-                for (int j = 0; j < k; j++)
-                {
-                    a[(i * n) + j] += aik * a[(k * n) + j];
-                }
-            }
-        }
-
         var pi = new double[n];
-        pi[0] = 1;
-        for (int k = 1; k < n; k++)
-        {
-            double s = 0;
-            for (int i = 0; i < k; i++)
-            {
-                s += pi[i] * a[(i * n) + k];
-            }
-
-            pi[k] = s;
-        }
-
-        double total = pi.Sum();
-        for (int i = 0; i < n; i++)
-        {
-            pi[i] /= total;
-        }
-
-        return pi;
+        return GthKernel.Solve((double[])p.Clone(), n, pi, CancellationToken.None) < 0 ? pi : null;
     }
 
     /// <summary>‖π·P − π‖₁.</summary>

@@ -16,11 +16,19 @@ internal static class ChainGuard
         }
     }
 
-    internal static void CheckStepLengths(long stateCount, int distributionLength, int nextLength, string distributionName = "distribution", string nextName = "next")
+    internal static void CheckStepLengths(
+        long stateCount,
+        int distributionLength,
+        int nextLength,
+        string distributionName = "distribution",
+        string nextName = "next")
     {
         if (distributionLength != stateCount)
         {
-            throw new ArgumentException($"The {(distributionName == "distribution" ? "distribution" : "input vector")} has length {distributionLength}; the chain has {stateCount} states.", distributionName);
+            throw new ArgumentException(
+                $"The {(distributionName == "distribution" ? "distribution" : "input vector")} has length " +
+                $"{distributionLength}; the chain has {stateCount} states.",
+                distributionName);
         }
 
         if (nextLength != stateCount)
@@ -41,7 +49,10 @@ internal static class ChainGuard
     {
         if (columnsLength < maxRowNonZeros || probabilitiesLength < maxRowNonZeros)
         {
-            throw new ArgumentException($"Row destinations need room for {maxRowNonZeros} non-zeros; got {columnsLength} columns and {probabilitiesLength} probabilities.", "columns");
+            throw new ArgumentException(
+                $"Row destinations need room for {maxRowNonZeros} non-zeros; got {columnsLength} columns and " +
+                $"{probabilitiesLength} probabilities.",
+                "columns");
         }
     }
 }

@@ -1,3 +1,5 @@
+using LlmChains.Internals.Numerics;
+
 namespace LlmChains.Chains.Internals;
 
 /// <summary>The closed block P_ℛ of the full-length states of a <see cref="LanguageModelChain"/>, on local indices 0..T^K−1.</summary>
@@ -12,6 +14,8 @@ internal sealed class FullLengthBlock(LanguageModelChain chain) : IMarkovChain, 
     bool IChainFacts.RowsValidated => true;
 
     long? IChainFacts.KnownNonZeroCount => AllTransitionsPositive() ? StateCount * chain.VocabularySize : null;
+
+    CsrMatrix? IChainFacts.Transpose => null;
 
     private int _allPositive; // 0 unknown, 1 yes, −1 no
 

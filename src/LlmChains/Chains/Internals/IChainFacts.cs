@@ -1,3 +1,5 @@
+using LlmChains.Internals.Numerics;
+
 namespace LlmChains.Chains.Internals;
 
 /// <summary>
@@ -28,4 +30,11 @@ internal interface IChainFacts
 
     /// <summary>The number of positive entries of Q when known without a pass over the rows, else <see langword="null"/>.</summary>
     long? KnownNonZeroCount { get; }
+
+    /// <summary>
+    /// Qᵀ in CSR form (Q in CSC form, rows ascending within a column, every stored entry positive) when the chain holds
+    /// or caches one (built on first use), so a pull-form step elsewhere need not copy and transpose the rows again;
+    /// <see langword="null"/> otherwise.
+    /// </summary>
+    CsrMatrix? Transpose { get; }
 }

@@ -57,7 +57,8 @@ internal sealed class MatrixMarketReader
             var inv = CultureInfo.InvariantCulture;
             string problem = sum == 0
                 ? $"row {badRow + 1} has no non-zero entries (it sums to 0)"
-                : $"row {badRow + 1} sums to {sum.ToString("R", inv)} (|sum − 1| = {Math.Abs(sum - 1).ToString("G3", inv)} > tolerance {tolerance.ToString("G3", inv)})";
+                : $"row {badRow + 1} sums to {sum.ToString("R", inv)} (|sum − 1| = " +
+                  $"{Math.Abs(sum - 1).ToString("G3", inv)} > tolerance {tolerance.ToString("G3", inv)})";
             throw new InvalidDataException($"{_source}: {problem}; every row of a transition matrix must sum to 1.");
         }
 
@@ -136,7 +137,9 @@ internal sealed class MatrixMarketReader
         long entries = 0;
         if (!_array && (!TryParseInteger(text[tokens[2]], out entries) || entries < 0))
         {
-            throw Error(_line, $"bad size line '{Shorten(line)}': the entry count '{Shorten(text[tokens[2]].ToString())}' is not a non-negative integer");
+            throw Error(
+                _line,
+                $"bad size line '{Shorten(line)}': the entry count '{Shorten(text[tokens[2]].ToString())}' is not a non-negative integer");
         }
 
         if (rows != columns)
@@ -167,7 +170,10 @@ internal sealed class MatrixMarketReader
         {
             // Every row of a stochastic matrix has a non-zero: a header declaring fewer entries than states cannot
             // describe a chain, and would otherwise make the reader size its row arrays for states that never come.
-            throw Error(_line, $"the matrix has {rows} states but the file declares only {entries} entries; every row of a transition matrix needs at least one non-zero");
+            throw Error(
+                _line,
+                $"the matrix has {rows} states but the file declares only {entries} entries; every row of a " +
+                $"transition matrix needs at least one non-zero");
         }
 
         // The row pointers, and per entry the triplet being read (16 B) plus the CSR copy (12 B), before any is allocated.
@@ -175,7 +181,13 @@ internal sealed class MatrixMarketReader
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         if (bytes > available)
         {
-            throw Error(_line, string.Create(CultureInfo.InvariantCulture, $"reading {rows} states and {entries} entries needs about {LanguageModelChain.FormatBytes(bytes)}, more than the {LanguageModelChain.FormatBytes(available)} available"));
+            throw Error(
+                _line,
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"reading {rows} states and {entries} entries needs about " +
+                    $"{LanguageModelChain.FormatBytes(bytes)}, more than the " +
+                    $"{LanguageModelChain.FormatBytes(available)} available"));
         }
 
         return ((int)rows, entries);
@@ -186,7 +198,9 @@ internal sealed class MatrixMarketReader
         Span<Range> tokens = stackalloc Range[4];
         for (long e = 0; e < declared; e++)
         {
-            string line = NextDataLine() ?? throw Error(_line, $"the file ends after {e} of the {declared} entries declared on line {sizeLine}");
+            string line = NextDataLine() ?? throw Error(
+                _line,
+                $"the file ends after {e} of the {declared} entries declared on line {sizeLine}");
             ReadOnlySpan<char> text = line;
             int count = Tokenize(text, tokens);
             if (count != 3)
@@ -229,7 +243,9 @@ internal sealed class MatrixMarketReader
         long row = 1, column = 1; // 1-based position of the next value, column-major (lower triangle if symmetric)
         for (long e = 0; e < declared; e++)
         {
-            string line = NextDataLine() ?? throw Error(_line, $"the file ends after {e} of the {declared} values of the {n} × {n} array declared on line {sizeLine}");
+            string line = NextDataLine() ?? throw Error(
+                _line,
+                $"the file ends after {e} of the {declared} values of the {n} × {n} array declared on line {sizeLine}");
             ReadOnlySpan<char> text = line;
             int count = Tokenize(text, tokens);
             if (count != 1)
@@ -259,7 +275,10 @@ internal sealed class MatrixMarketReader
         {
             if (!TryParseInteger(token, out long integer))
             {
-                throw Error(_line, $"entry ({row}, {column}) has value '{Shorten(token.ToString())}', which is not an integer (the header declares field 'integer')");
+                throw Error(
+                    _line,
+                    $"entry ({row}, {column}) has value '{Shorten(token.ToString())}', which is not an integer (the " +
+                    $"header declares field 'integer')");
             }
 
             value = integer;
@@ -273,7 +292,10 @@ internal sealed class MatrixMarketReader
 
         if (!double.IsFinite(value))
         {
-            throw Error(_line, $"entry ({row}, {column}) has value '{Shorten(token.ToString())}', which is not finite; transition probabilities must be finite");
+            throw Error(
+                _line,
+                $"entry ({row}, {column}) has value '{Shorten(token.ToString())}', which is not finite; transition " +
+                $"probabilities must be finite");
         }
 
         if (value < 0)

@@ -43,7 +43,10 @@ internal static unsafe class StepKernels
     /// </summary>
     private const int SourcePrefetchDistance = 32;
 
-    /// <summary>The largest T summed in AVX-512 registers at once (16 registers of eight doubles, half the 32); larger T in tiles of this many targets.</summary>
+    /// <summary>
+    /// The largest T summed in AVX-512 registers at once (16 registers of eight doubles, half the 32); larger T in
+    /// tiles of this many targets.
+    /// </summary>
     private const int MaxZmmVocabulary = 128;
 
     /// <summary>Targets [T + mLo, T + mHi) of length 2..K−1 (m indexes the table of the parents of length 1..K−2).</summary>
@@ -96,7 +99,8 @@ internal static unsafe class StepKernels
     /// for every partition of [sLo, sHi).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void FullLengthTargets<TP>(double* x, TP* table, double* prefixX, TP* prefixTable, double* next, int t, long stride, long sLo, long sHi)
+    internal static void FullLengthTargets<TP>(
+        double* x, TP* table, double* prefixX, TP* prefixTable, double* next, int t, long stride, long sLo, long sHi)
         where TP : unmanaged, INumberBase<TP>
     {
         if (t == 2)
@@ -174,7 +178,8 @@ internal static unsafe class StepKernels
     /// both stay off the inner loop.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void FullLengthTargetsInRegisters<TP>(double* x, TP* table, double* prefixX, TP* prefixTable, double* next, int t, long stride, long sLo, long sHi)
+    private static void FullLengthTargetsInRegisters<TP>(
+        double* x, TP* table, double* prefixX, TP* prefixTable, double* next, int t, long stride, long sLo, long sHi)
         where TP : unmanaged, INumberBase<TP>
     {
         switch ((t + 3) / 4)
@@ -207,7 +212,8 @@ internal static unsafe class StepKernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void SuffixesInRegisters<TP, TW>(double* x, TP* table, double* prefixX, TP* prefixTable, double* next, int t, long stride, long sLo, long sHi)
+    private static void SuffixesInRegisters<TP, TW>(
+        double* x, TP* table, double* prefixX, TP* prefixTable, double* next, int t, long stride, long sLo, long sHi)
         where TP : unmanaged, INumberBase<TP>
         where TW : struct, IRegisterCount
     {
@@ -218,7 +224,8 @@ internal static unsafe class StepKernels
         {
             for (long s = sLo; s < sHi; s++)
             {
-                SuffixInRegisters<TP, TW>(x, table, prefixX, prefixTable, next, t, stride, s, maskedLoads: false, maskedStore: false, mask32, mask64);
+                SuffixInRegisters<TP, TW>(
+                    x, table, prefixX, prefixTable, next, t, stride, s, maskedLoads: false, maskedStore: false, mask32, mask64);
             }
 
             return;
@@ -231,22 +238,30 @@ internal static unsafe class StepKernels
 
         for (long s = sLo; s < sHi - 1; s++)
         {
-            SuffixInRegisters<TP, TW>(x, table, prefixX, prefixTable, next, t, stride, s, maskedLoads: false, maskedStore: false, mask32, mask64);
+            SuffixInRegisters<TP, TW>(
+                x, table, prefixX, prefixTable, next, t, stride, s, maskedLoads: false, maskedStore: false, mask32, mask64);
         }
 
         if (sHi == stride)
         {
-            SuffixInRegisters<TP, TW>(x, table, prefixX, prefixTable, next, t, stride, sHi - 1, maskedLoads: true, maskedStore: true, mask32, mask64);
+            SuffixInRegisters<TP, TW>(
+                x, table, prefixX, prefixTable, next, t, stride, sHi - 1, maskedLoads: true, maskedStore: true, mask32, mask64);
         }
         else
         {
-            SuffixInRegisters<TP, TW>(x, table, prefixX, prefixTable, next, t, stride, sHi - 1, maskedLoads: false, maskedStore: true, mask32, mask64);
+            SuffixInRegisters<TP, TW>(
+                x, table, prefixX, prefixTable, next, t, stride, sHi - 1, maskedLoads: false, maskedStore: true, mask32, mask64);
         }
     }
 
-    /// <summary>The T targets of suffix <paramref name="s"/> in <typeparamref name="TW"/> registers (see <see cref="FullLengthTargetsInRegisters"/>).</summary>
+    /// <summary>
+    /// The T targets of suffix <paramref name="s"/> in <typeparamref name="TW"/> registers (see
+    /// <see cref="FullLengthTargetsInRegisters"/>).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void SuffixInRegisters<TP, TW>(double* x, TP* table, double* prefixX, TP* prefixTable, double* next, int t, long stride, long s, bool maskedLoads, bool maskedStore, Vector128<int> mask32, Vector256<long> mask64)
+    private static void SuffixInRegisters<TP, TW>(
+        double* x, TP* table, double* prefixX, TP* prefixTable, double* next, int t, long stride, long s, bool maskedLoads,
+        bool maskedStore, Vector128<int> mask32, Vector256<long> mask64)
         where TP : unmanaged, INumberBase<TP>
         where TW : struct, IRegisterCount
     {
@@ -322,7 +337,8 @@ internal static unsafe class StepKernels
 
     /// <summary>sum + w·source[0..3] (a multiply, then an add), the source read through the masks when <paramref name="masked"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> Term<TP>(Vector256<double> sum, Vector256<double> w, TP* source, bool masked, Vector128<int> mask32, Vector256<long> mask64)
+    private static Vector256<double> Term<TP>(
+        Vector256<double> sum, Vector256<double> w, TP* source, bool masked, Vector128<int> mask32, Vector256<long> mask64)
         where TP : unmanaged => Avx.Add(sum, Avx.Multiply(w, masked ? LoadMasked(source, mask32, mask64) : Load4(source)));
 
     /// <summary>Stores four targets, or only the lanes set in <paramref name="mask64"/> when <paramref name="masked"/>.</summary>
@@ -347,7 +363,8 @@ internal static unsafe class StepKernels
     /// targets and the table.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void FullLengthTargetsInZmm<TP>(double* x, TP* table, double* prefixX, TP* prefixTable, double* next, int t, long stride, long sLo, long sHi)
+    private static void FullLengthTargetsInZmm<TP>(
+        double* x, TP* table, double* prefixX, TP* prefixTable, double* next, int t, long stride, long sLo, long sHi)
         where TP : unmanaged, INumberBase<TP>
     {
         switch ((t + 7) / 8)
@@ -404,13 +421,14 @@ internal static unsafe class StepKernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void SuffixesInZmm<TP, TW>(double* x, TP* table, double* prefixX, TP* prefixTable, double* next, int t, long stride, long sLo, long sHi)
+    private static void SuffixesInZmm<TP, TW>(
+        double* x, TP* table, double* prefixX, TP* prefixTable, double* next, int t, long stride, long sLo, long sHi)
         where TP : unmanaged, INumberBase<TP>
         where TW : struct, IRegisterCount
     {
         // When the T streams of x lie a multiple of 4 KiB apart (stride a multiple of 512 doubles: T a power of two, or
-        // T = 12 at K = 6) they share cache sets, and prefetching more of them evicts lines still in use: measured at
-        // T = 16 and 32, 25–45% slower with the prefetch; without it at T = 5 and 7, 10–35% slower.
+        // T = 12 at K = 6) they share cache sets, and prefetching more of them evicts lines still in use; elsewhere the
+        // prefetch pays (docs/benchmarks.md, "The step kernels", for the measurements).
         bool prefetch = (stride & 511) != 0;
         for (long s = sLo; s < sHi; s++)
         {
@@ -429,7 +447,8 @@ internal static unsafe class StepKernels
     /// needs. Per target the same products and order of additions as the scalar loop.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void WideTargetsInZmm<TP>(double* x, TP* table, double* prefixX, TP* prefixTable, double* next, int t, long stride, long sLo, long sHi)
+    private static void WideTargetsInZmm<TP>(
+        double* x, TP* table, double* prefixX, TP* prefixTable, double* next, int t, long stride, long sLo, long sHi)
         where TP : unmanaged, INumberBase<TP>
     {
         for (long s = sLo; s < sHi; s++)
@@ -495,12 +514,14 @@ internal static unsafe class StepKernels
 
     /// <summary>Targets [column, column + 8·<typeparamref name="TW"/>) of suffix <paramref name="s"/> in 512-bit registers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void TileInZmm<TP, TW>(double* x, TP* table, double* prefixX, TP* prefixTable, double* next, int t, long stride, long s, int column)
+    private static void TileInZmm<TP, TW>(
+        double* x, TP* table, double* prefixX, TP* prefixTable, double* next, int t, long stride, long s, int column)
         where TP : unmanaged, INumberBase<TP>
         where TW : struct, IRegisterCount
     {
         int v = TW.Vectors;
-        Vector512<double> z0 = Vector512<double>.Zero, z1 = z0, z2 = z0, z3 = z0, z4 = z0, z5 = z0, z6 = z0, z7 = z0, z8 = z0, z9 = z0, z10 = z0, z11 = z0, z12 = z0, z13 = z0, z14 = z0, z15 = z0;
+        Vector512<double> z0 = Vector512<double>.Zero, z1 = z0, z2 = z0, z3 = z0, z4 = z0, z5 = z0, z6 = z0, z7 = z0;
+        Vector512<double> z8 = z0, z9 = z0, z10 = z0, z11 = z0, z12 = z0, z13 = z0, z14 = z0, z15 = z0;
         if (prefixX is not null)
         {
             var w = Vector512.Create(prefixX[s]);
@@ -652,11 +673,12 @@ internal static unsafe class StepKernels
     /// <summary>
     /// T &gt; <see cref="MaxRegisterVocabulary"/>: the T targets of suffix s start as the prefix's contribution (or 0),
     /// then each source row b = 0..T−1 is added into them in memory (the targets stay in L1; the table is read as one
-    /// sequential stream, which on the measured machine beat reading two or four rows side by side and register tiles
-    /// of 16 targets over strided row slices).
+    /// sequential stream, which beat reading two or four rows side by side and register tiles of 16 targets over
+    /// strided row slices; see docs/benchmarks.md).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void WideTargets<TP>(double* x, TP* table, double* prefixX, TP* prefixTable, double* next, int t, long stride, long sLo, long sHi)
+    private static void WideTargets<TP>(
+        double* x, TP* table, double* prefixX, TP* prefixTable, double* next, int t, long stride, long sLo, long sHi)
         where TP : unmanaged, INumberBase<TP>
     {
         for (long s = sLo; s < sHi; s++)
@@ -868,7 +890,9 @@ internal static unsafe class StepKernels
 
             if (a <= n - 2)
             {
-                Sse2.Store(destination + a, Sse2.Add(Sse2.LoadVector128(destination + a), Sse2.Multiply(weight.GetLower(), Load2(source + a))));
+                Sse2.Store(
+                    destination + a,
+                    Sse2.Add(Sse2.LoadVector128(destination + a), Sse2.Multiply(weight.GetLower(), Load2(source + a))));
                 a += 2;
             }
         }
@@ -904,7 +928,8 @@ internal static unsafe class StepKernels
     /// table entries 4s .. 4s+3 (source s, then source stride + s).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void FullLengthTargetsBinary<TP>(double* x, TP* table, double* prefixX, TP* prefixTable, double* next, long stride, long sLo, long sHi)
+    private static void FullLengthTargetsBinary<TP>(
+        double* x, TP* table, double* prefixX, TP* prefixTable, double* next, long stride, long sLo, long sHi)
         where TP : unmanaged, INumberBase<TP>
     {
         long s = sLo;

@@ -15,7 +15,13 @@ internal static class CountingPredictor
     /// <param name="prior">Row-major d × d pseudo-counts, or null for the symmetric <paramref name="alpha"/>.</param>
     /// <param name="alpha">The symmetric pseudo-count (0: none, unseen rows uniform).</param>
     /// <param name="cancellationToken">Checked every 4096 positions.</param>
-    internal static void Predict(ReadOnlySpan<int> trajectory, int d, Span<double> predictions, double[]? prior, double alpha, CancellationToken cancellationToken)
+    internal static void Predict(
+        ReadOnlySpan<int> trajectory,
+        int d,
+        Span<double> predictions,
+        double[]? prior,
+        double alpha,
+        CancellationToken cancellationToken)
     {
         int cells = d * d;
         int[] counts = ArrayPool<int>.Shared.Rent(cells);

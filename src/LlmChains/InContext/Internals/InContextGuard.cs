@@ -1,11 +1,12 @@
 using System.Globalization;
+using LlmChains.Internals;
 
 namespace LlmChains.InContext.Internals;
 
 /// <summary>Argument checks shared by the in-context types; every message names the parameter and the value.</summary>
 internal static class InContextGuard
 {
-    internal static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+    internal static string Inv(ref InvariantText text) => text.ToStringAndClear();
 
     /// <summary>d ≥ 2: in-context learning of a chain with one state is trivial and TV is always 0.</summary>
     internal static void StateCount(int stateCount, string paramName)
@@ -28,7 +29,11 @@ internal static class InContextGuard
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         if (entries > Array.MaxLength || bytes > available)
         {
-            throw new ArgumentOutOfRangeException(paramName, Inv($"A dense chain of d = {stateCount} states needs {entries:G3} entries ({Chains.LanguageModelChain.FormatBytes(bytes)} while it is generated); at most {Array.MaxLength:N0} entries and the {Chains.LanguageModelChain.FormatBytes(available)} available fit."));
+            throw new ArgumentOutOfRangeException(
+                paramName,
+                Inv($"A dense chain of d = {stateCount} states needs {entries:G3} entries " +
+                    $"({Chains.LanguageModelChain.FormatBytes(bytes)} while it is generated); at most " +
+                    $"{Array.MaxLength:N0} entries and the {Chains.LanguageModelChain.FormatBytes(available)} available fit."));
         }
     }
 
@@ -37,7 +42,10 @@ internal static class InContextGuard
     {
         if (length < 2)
         {
-            throw new ArgumentOutOfRangeException(paramName, length, Inv($"{what} must be ≥ 2 (one observed transition at least); got {length}."));
+            throw new ArgumentOutOfRangeException(
+                paramName,
+                length,
+                Inv($"{what} must be ≥ 2 (one observed transition at least); got {length}."));
         }
     }
 
@@ -46,7 +54,10 @@ internal static class InContextGuard
     {
         if (!(alpha > 0) || double.IsInfinity(alpha))
         {
-            throw new ArgumentOutOfRangeException(paramName, alpha, Inv($"The Dirichlet concentration α must be finite and > 0; got {alpha}."));
+            throw new ArgumentOutOfRangeException(
+                paramName,
+                alpha,
+                Inv($"The Dirichlet concentration α must be finite and > 0; got {alpha}."));
         }
     }
 
@@ -59,14 +70,19 @@ internal static class InContextGuard
         {
             if ((uint)trajectory[i] >= (uint)stateCount)
             {
-                throw new ArgumentException(Inv($"State {trajectory[i]} at position {i} of the trajectory is outside 0..{stateCount - 1}."), nameof(trajectory));
+                throw new ArgumentException(
+                    Inv($"State {trajectory[i]} at position {i} of the trajectory is outside 0..{stateCount - 1}."),
+                    nameof(trajectory));
             }
         }
 
         long expected = (long)(trajectory.Length - 1) * stateCount;
         if (predictions.Length != expected)
         {
-            throw new ArgumentException(Inv($"The predictions destination has length {predictions.Length}; it must hold (N − 1)·d = {expected} values for N = {trajectory.Length}, d = {stateCount}."), nameof(predictions));
+            throw new ArgumentException(
+                Inv($"The predictions destination has length {predictions.Length}; it must hold (N − 1)·d = {expected} " +
+                    $"values for N = {trajectory.Length}, d = {stateCount}."),
+                nameof(predictions));
         }
     }
 }

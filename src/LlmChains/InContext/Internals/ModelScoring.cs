@@ -13,7 +13,13 @@ namespace LlmChains.InContext.Internals;
 /// </summary>
 internal static class ModelScoring
 {
-    internal static void Score(ILanguageModel model, ReadOnlySpan<int> tokens, ReadOnlySpan<int> positions, ReadOnlySpan<int> candidates, Span<double> logits, CancellationToken cancellationToken)
+    internal static void Score(
+        ILanguageModel model,
+        ReadOnlySpan<int> tokens,
+        ReadOnlySpan<int> positions,
+        ReadOnlySpan<int> candidates,
+        Span<double> logits,
+        CancellationToken cancellationToken)
     {
         if (model is ISequenceScoringModel scoring)
         {
@@ -30,7 +36,14 @@ internal static class ModelScoring
             int at = ModelCalls.FirstNaN(logits);
             if (at >= 0 && candidates.Length > 0)
             {
-                throw Invalid.Argument(string.Create(CultureInfo.InvariantCulture, $"The scores of {model.GetType().Name}.ScoreSequence on context {LanguageModelException.FormatContext(tokens)} are invalid: the logit of candidate {candidates[at % candidates.Length]} at position {positions[at / candidates.Length]} is NaN: the model returned NaN or did not write that entry (ScoreSequence must write every entry; the buffer is NaN before the call)."));
+                throw Invalid.Argument(
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"The scores of {model.GetType().Name}.ScoreSequence on context " +
+                        $"{LanguageModelException.FormatContext(tokens)} are invalid: the logit of candidate " +
+                        $"{candidates[at % candidates.Length]} at position {positions[at / candidates.Length]} is " +
+                        $"NaN: the model returned NaN or did not write that entry (ScoreSequence must write every " +
+                        $"entry; the buffer is NaN before the call)."));
             }
 
             return;
@@ -58,7 +71,12 @@ internal static class ModelScoring
     }
 
     /// <summary>The candidates' logits after <paramref name="context"/> (its last K tokens).</summary>
-    internal static void Query(ILanguageModel model, ReadOnlySpan<int> context, ReadOnlySpan<int> candidates, Span<double> logits, double[] scratch)
+    internal static void Query(
+        ILanguageModel model,
+        ReadOnlySpan<int> context,
+        ReadOnlySpan<int> candidates,
+        Span<double> logits,
+        double[] scratch)
     {
         int t = model.VocabularySize;
         int k = model.ContextWindow;

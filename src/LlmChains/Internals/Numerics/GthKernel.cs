@@ -162,15 +162,8 @@ internal static class GthKernel
 
             int q = k0 + t;
             FusedUpdate4(
-                trailing,
-                a.AsSpan((q * n) + k1, length),
-                a.AsSpan(((q + 1) * n) + k1, length),
-                a.AsSpan(((q + 2) * n) + k1, length),
-                a.AsSpan(((q + 3) * n) + k1, length),
-                l0,
-                l1,
-                l2,
-                l3);
+                trailing, a.AsSpan((q * n) + k1, length), a.AsSpan(((q + 1) * n) + k1, length),
+                a.AsSpan(((q + 2) * n) + k1, length), a.AsSpan(((q + 3) * n) + k1, length), l0, l1, l2, l3);
         }
 
         for (; t < width; t++)
@@ -186,7 +179,16 @@ internal static class GthKernel
 
     /// <summary>y += l0·r0 + l1·r1 + l2·r2 + l3·r3 (one load and store of y per four products).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void FusedUpdate4(Span<double> y, ReadOnlySpan<double> r0, ReadOnlySpan<double> r1, ReadOnlySpan<double> r2, ReadOnlySpan<double> r3, double l0, double l1, double l2, double l3)
+    private static void FusedUpdate4(
+        Span<double> y,
+        ReadOnlySpan<double> r0,
+        ReadOnlySpan<double> r1,
+        ReadOnlySpan<double> r2,
+        ReadOnlySpan<double> r3,
+        double l0,
+        double l1,
+        double l2,
+        double l3)
     {
         int length = y.Length;
         int j = 0;

@@ -871,7 +871,10 @@ internal static class HessenbergSchur
         return (f / r, g / r);
     }
 
-    /// <summary>Gaussian elimination with complete pivoting on a k×k system (k ≤ 4); tiny pivots are raised to <paramref name="smallest"/>.</summary>
+    /// <summary>
+    /// Gaussian elimination with complete pivoting on a k×k system (k ≤ 4); tiny pivots are raised to
+    /// <paramref name="smallest"/>.
+    /// </summary>
     private static void SolveSmall(Span<double> a, Span<double> b, Span<double> x, int k, double smallest)
     {
         Span<int> columnOrder = stackalloc int[4];
@@ -953,7 +956,10 @@ internal static class HessenbergSchur
         }
     }
 
-    /// <summary>The explicit orthogonal Q (rows×rows) of the Householder QR of the rows×cols matrix <paramref name="y"/> (row-major).</summary>
+    /// <summary>
+    /// The explicit orthogonal Q (rows×rows) of the Householder QR of the rows×cols matrix <paramref name="y"/>
+    /// (row-major).
+    /// </summary>
     private static void HouseholderQ(Span<double> y, int rows, int cols, Span<double> q)
     {
         q.Clear();

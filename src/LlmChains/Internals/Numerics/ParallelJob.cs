@@ -30,7 +30,10 @@ internal abstract class ParallelJob : IThreadPoolWorkItem
     /// <param name="item">An index in 0..count−1.</param>
     protected abstract void Execute(long item);
 
-    /// <summary>Takes the job cached in <paramref name="slot"/>, or creates one when the slot is empty (first use or a concurrent run).</summary>
+    /// <summary>
+    /// Takes the job cached in <paramref name="slot"/>, or creates one when the slot is empty (first use or a
+    /// concurrent run).
+    /// </summary>
     /// <typeparam name="TJob">The job type.</typeparam>
     /// <param name="slot">The cache field.</param>
     /// <returns>A job no other thread is using.</returns>
@@ -44,7 +47,10 @@ internal abstract class ParallelJob : IThreadPoolWorkItem
     internal static void Return<TJob>(ref TJob? slot, TJob job)
         where TJob : ParallelJob => Volatile.Write(ref slot, job);
 
-    /// <summary>Runs items 0..<paramref name="count"/>−1 on the calling thread and up to <paramref name="workers"/> − 1 pool threads.</summary>
+    /// <summary>
+    /// Runs items 0..<paramref name="count"/>−1 on the calling thread and up to <paramref name="workers"/> − 1 pool
+    /// threads.
+    /// </summary>
     /// <param name="count">Number of work items.</param>
     /// <param name="workers">Threads to use, counting the caller (1 runs everything on the caller).</param>
     internal void Run(long count, int workers)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics.Tensors;
 
 namespace LlmChains.Models.Internals;
 
@@ -17,7 +18,9 @@ internal static class Decoder
         int n = logits.Length;
         if (probabilities.Length != n)
         {
-            throw new ArgumentException($"The destination has length {probabilities.Length} but there are {n} logits.", nameof(probabilities));
+            throw new ArgumentException(
+                $"The destination has length {probabilities.Length} but there are {n} logits.",
+                nameof(probabilities));
         }
 
         int argMax = -1;
@@ -55,21 +58,35 @@ internal static class Decoder
             kthLogit = KthLargest(logits, k);
         }
 
-        // Tempered, unnormalised weights exp((z − max)/τ) ∈ [0, 1]; the argmax has weight 1. Dividing (rather than
-        // multiplying by 1/τ, which overflows for subnormal τ) keeps 0/τ = 0 for the argmax at every τ > 0.
+        // Tempered, unnormalised weights exp((z − max)/τ) ∈ [0, 1], 0 outside the top k; the argmax has weight 1.
+        // Dividing (rather than multiplying by 1/τ, which overflows for subnormal τ) keeps 0/τ = 0 for the argmax at
+        // every τ > 0. Each logit is read before its weight is written, so the destination may be the logits.
+        // Subtract, Divide and Multiply are correctly rounded, so TensorPrimitives gives the scalar results; the
+        // exponential stays Math.Exp because TensorPrimitives.Exp can differ in the last bit with the buffer's address
+        // (in place or not), and a row of Q must not depend on which thread's buffer decoded it.
         double tau = options.Temperature;
-        double sum = 0;
+        if (kthLogit > double.NegativeInfinity)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                double z = logits[i];
+                probabilities[i] = z >= kthLogit ? z - max : double.NegativeInfinity;
+            }
+        }
+        else
+        {
+            TensorPrimitives.Subtract(logits, max, probabilities);
+        }
+
+        TensorPrimitives.Divide(probabilities, tau, probabilities);
         for (int i = 0; i < n; i++)
         {
-            double z = logits[i];
-            double w = z >= kthLogit ? Math.Exp((z - max) / tau) : 0.0;
-            probabilities[i] = w;
-            sum += w;
+            probabilities[i] = Math.Exp(probabilities[i]);
         }
 
         if (options.TopP is { } p && p < 1)
         {
-            ApplyTopP(probabilities, sum, p);
+            ApplyTopP(probabilities, SumAscending(probabilities), p);
         }
 
         if (options.MinP is { } minP && minP > 0)
@@ -84,26 +101,33 @@ internal static class Decoder
             }
         }
 
-        sum = 0;
-        for (int i = 0; i < n; i++)
-        {
-            sum += probabilities[i];
-        }
-
-        double inv = 1.0 / sum;
-        for (int i = 0; i < n; i++)
-        {
-            probabilities[i] *= inv;
-        }
+        double sum = SumAscending(probabilities);
+        TensorPrimitives.Multiply(probabilities, 1.0 / sum, probabilities);
 
         return Success;
+    }
+
+    /// <summary>
+    /// Σ values in ascending index order. Not TensorPrimitives.Sum: its order depends on the buffer's alignment, so the
+    /// same logits could give rows differing in the last bit from one thread's buffer to another's.
+    /// </summary>
+    private static double SumAscending(ReadOnlySpan<double> values)
+    {
+        double sum = 0;
+        foreach (double v in values)
+        {
+            sum += v;
+        }
+
+        return sum;
     }
 
     /// <summary>The k-th largest value (1-based) of <paramref name="values"/>, for 1 ≤ k &lt; length.</summary>
     private static double KthLargest(ReadOnlySpan<double> values, int k)
     {
         double[]? rented = null;
-        Span<double> copy = values.Length <= 256 ? stackalloc double[values.Length] : (rented = System.Buffers.ArrayPool<double>.Shared.Rent(values.Length)).AsSpan(0, values.Length);
+        Span<double> copy = values.Length <= 256 ? stackalloc double[values.Length] : (
+            rented = System.Buffers.ArrayPool<double>.Shared.Rent(values.Length)).AsSpan(0, values.Length);
         values.CopyTo(copy);
         copy.Sort();
         double result = copy[values.Length - k];
@@ -167,12 +191,17 @@ internal static class Decoder
     /// <summary>A one-line description of a decoding failure code.</summary>
     /// <param name="failure">The failure code of <see cref="Decode"/>.</param>
     /// <param name="logits">The logits decoded.</param>
-    /// <param name="fromModel">Whether a model wrote the logits into a NaN-filled buffer (<see cref="ModelCalls"/>): a NaN then also means an unwritten entry.</param>
+    /// <param name="fromModel">Whether a model wrote the logits into a NaN-filled buffer (<see cref="ModelCalls"/>): a
+    /// NaN then also means an unwritten entry.</param>
     internal static string Describe(int failure, ReadOnlySpan<double> logits, bool fromModel = false) => failure switch
     {
         AllNegativeInfinity => "Every logit is −∞: the next-token distribution is undefined.",
-        >= 0 when fromModel && double.IsNaN(logits[failure]) => string.Create(CultureInfo.InvariantCulture, $"The logit of token {failure} is {ModelCalls.UnwrittenNote}."),
-        >= 0 => string.Create(CultureInfo.InvariantCulture, $"The logit of token {failure} is {logits[failure].ToString("R", CultureInfo.InvariantCulture)}; logits must be finite or −∞."),
+        >= 0 when fromModel && double.IsNaN(logits[failure]) => string.Create(
+            CultureInfo.InvariantCulture,
+            $"The logit of token {failure} is {ModelCalls.UnwrittenNote}."),
+        >= 0 => string.Create(
+            CultureInfo.InvariantCulture,
+            $"The logit of token {failure} is {logits[failure].ToString("R", CultureInfo.InvariantCulture)}; logits must be finite or −∞."),
         _ => "Decoding failed.",
     };
 }

@@ -12,7 +12,8 @@ namespace LlmChains.Models.Internals;
 internal static class ModelCalls
 {
     /// <summary>The note the NaN messages carry.</summary>
-    internal const string UnwrittenNote = "NaN: the model returned NaN or did not write that entry (GetNextTokenLogits must write all T entries; the buffer is NaN before each call)";
+    internal const string UnwrittenNote = "NaN: the model returned NaN or did not write that entry "
+        + "(GetNextTokenLogits must write all T entries; the buffer is NaN before each call)";
 
     /// <summary>Calls <see cref="ILanguageModel.GetNextTokenLogits"/> on a NaN-filled buffer, wrapping what it throws.</summary>
     /// <param name="model">The model.</param>
@@ -58,7 +59,10 @@ internal static class ModelCalls
             string where = state is { } s
                 ? string.Create(CultureInfo.InvariantCulture, $"at state {s} (context {LanguageModelException.FormatContext(context)})")
                 : $"on context {LanguageModelException.FormatContext(context)}";
-            throw Invalid.Argument(string.Create(CultureInfo.InvariantCulture, $"The logits of {model.GetType().Name} {where} are invalid: the logit of token {at} is {UnwrittenNote}."));
+            throw Invalid.Argument(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"The logits of {model.GetType().Name} {where} are invalid: the logit of token {at} is {UnwrittenNote}."));
         }
     }
 }

@@ -13,15 +13,24 @@ internal static class ModelGuard
 
         if (logits.Length != vocabularySize)
         {
-            throw new ArgumentException($"The logits destination has length {logits.Length}; it must have length T = {vocabularySize}.", nameof(logits));
+            throw new ArgumentException(
+                $"The logits destination has length {logits.Length}; it must have length T = {vocabularySize}.",
+                nameof(logits));
         }
     }
 
-    internal static void CheckSizes(int vocabularySize, int contextWindow, string vocabularyName = "vocabularySize", string contextName = "contextWindow")
+    internal static void CheckSizes(
+        int vocabularySize,
+        int contextWindow,
+        string vocabularyName = "vocabularySize",
+        string contextName = "contextWindow")
     {
         if (vocabularySize < 1)
         {
-            throw new ArgumentOutOfRangeException(vocabularyName, vocabularySize, $"The vocabulary size T must be ≥ 1; got {vocabularySize}.");
+            throw new ArgumentOutOfRangeException(
+                vocabularyName,
+                vocabularySize,
+                $"The vocabulary size T must be ≥ 1; got {vocabularySize}.");
         }
 
         if (contextWindow < 1)
@@ -34,7 +43,13 @@ internal static class ModelGuard
     internal static StateIndexing IndexingOrThrow(int vocabularySize, int contextWindow)
     {
         return StateIndexing.TryCreate(vocabularySize, contextWindow)
-            ?? throw new ArgumentOutOfRangeException(nameof(contextWindow), contextWindow, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"|V_K^*| for T = {vocabularySize}, K = {contextWindow} has about 10^{Log10StateCount(vocabularySize, contextWindow):F2} states, beyond the range of a 64-bit index."));
+            ?? throw new ArgumentOutOfRangeException(
+                nameof(contextWindow),
+                contextWindow,
+                string.Create(
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    $"|V_K^*| for T = {vocabularySize}, K = {contextWindow} has about " +
+                    $"10^{Log10StateCount(vocabularySize, contextWindow):F2} states, beyond the range of a 64-bit index."));
     }
 
     /// <summary>log10 |V_K^*| without overflow.</summary>

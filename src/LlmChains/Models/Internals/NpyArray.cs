@@ -111,7 +111,10 @@ internal sealed partial class NpyArray
         long bytes = count * itemSize;
         if (stream.CanSeek && stream.Length - stream.Position < bytes)
         {
-            throw Error(name, $"the data is truncated: shape ({rows}, {columns}) needs {bytes} bytes but only {stream.Length - stream.Position} follow the header");
+            throw Error(
+                name,
+                $"the data is truncated: shape ({rows}, {columns}) needs {bytes} bytes but only " +
+                $"{stream.Length - stream.Position} follow the header");
         }
 
         bool isFortran = fortran == "True";
@@ -130,11 +133,15 @@ internal sealed partial class NpyArray
                 ReadOnlySpan<byte> item = chunk.Slice(i * itemSize, itemSize);
                 if (doubles is not null)
                 {
-                    doubles[destination] = bigEndian ? BinaryPrimitives.ReadDoubleBigEndian(item) : BinaryPrimitives.ReadDoubleLittleEndian(item);
+                    doubles[destination] = bigEndian
+                        ? BinaryPrimitives.ReadDoubleBigEndian(item)
+                        : BinaryPrimitives.ReadDoubleLittleEndian(item);
                 }
                 else
                 {
-                    singles![destination] = bigEndian ? BinaryPrimitives.ReadSingleBigEndian(item) : BinaryPrimitives.ReadSingleLittleEndian(item);
+                    singles![destination] = bigEndian
+                        ? BinaryPrimitives.ReadSingleBigEndian(item)
+                        : BinaryPrimitives.ReadSingleLittleEndian(item);
                 }
             }
         }

@@ -35,10 +35,15 @@ internal static class NpyWriter
         }
     }
 
-    /// <summary>The header of a (rows, columns) array of <paramref name="descr"/>, padded: its length is a multiple of <see cref="Alignment"/>.</summary>
+    /// <summary>
+    /// The header of a (rows, columns) array of <paramref name="descr"/>, padded: its length is a multiple of
+    /// <see cref="Alignment"/>.
+    /// </summary>
     internal static byte[] Header(string descr, long rows, long columns)
     {
-        string dict = string.Create(CultureInfo.InvariantCulture, $"{{'descr': '{descr}', 'fortran_order': False, 'shape': ({rows}, {columns}), }}");
+        string dict = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{{'descr': '{descr}', 'fortran_order': False, 'shape': ({rows}, {columns}), }}");
         const int prefix = 10; // magic (6), version (2), header length (2)
         int total = (prefix + dict.Length + 1 + Alignment - 1) / Alignment * Alignment;
         int headerLength = total - prefix;

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using LlmChains.Chains;
+using LlmChains.Internals.Numerics;
 
 namespace LlmChains.Analysis.Convergence.Internals;
 
@@ -31,7 +32,7 @@ internal sealed class BatchedPropagation
     /// <summary>Starts per block (a multiple of every <see cref="Vector{T}.Count"/> of double).</summary>
     internal const int Width = 16;
 
-    private readonly ConvergenceRows _rows;
+    private readonly CsrMatrix _rows;
     private readonly double[] _stationary;
     private readonly int _blockCount;
     private readonly int _parallelism;
@@ -43,9 +44,9 @@ internal sealed class BatchedPropagation
 
     internal BatchedPropagation(IMarkovChain chain, ReadOnlySpan<double> stationary, int parallelism, long residentBudgetBytes, CancellationToken cancellationToken)
     {
-        _rows = ConvergenceRows.Create(chain, cancellationToken).Transpose();
+        _rows = ConvergenceRows.CreateTransposed(chain, cancellationToken);
         _stationary = stationary.ToArray();
-        int n = _rows.StateCount;
+        int n = _rows.Dimension;
         _blockCount = (n + Width - 1) / Width;
         _parallelism = Math.Max(1, Math.Min(parallelism, _blockCount));
         double blockBytes = (double)n * Width * sizeof(double);
@@ -66,7 +67,7 @@ internal sealed class BatchedPropagation
     internal bool IsResident => _resident is not null;
 
     /// <summary>The number of states n.</summary>
-    internal int StateCount => _rows.StateCount;
+    internal int StateCount => _rows.Dimension;
 
     /// <summary>The number of blocks of <see cref="Width"/> starts.</summary>
     internal int BlockCount => _blockCount;
@@ -102,7 +103,7 @@ internal sealed class BatchedPropagation
 
         var reporter = new Reporter(progress, (long)_blockCount * (steps - Math.Max(from, 0)));
         var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = _parallelism };
-        int n = _rows.StateCount;
+        int n = _rows.Dimension;
         try
         {
             Parallel.For(
@@ -134,7 +135,7 @@ internal sealed class BatchedPropagation
     /// <summary>Runs block <paramref name="block"/> from step <paramref name="from"/> (−1: fresh) to <paramref name="to"/>, leaving the per-step block maxima in the worker.</summary>
     private void RunBlock(int block, int from, int to, Worker worker, CancellationToken cancellationToken)
     {
-        int n = _rows.StateCount;
+        int n = _rows.Dimension;
         int firstStart = block * Width;
         int lanes = Math.Min(Width, n - firstStart);
         double[] x;
@@ -203,7 +204,7 @@ internal sealed class BatchedPropagation
     /// <summary>TV of each of the first <paramref name="lanes"/> lanes to π; returns the maximum and its lane (the smallest on ties).</summary>
     private (double Max, int Lane) Evaluate(double[] x, int lanes, double[] tv)
     {
-        int n = _rows.StateCount;
+        int n = _rows.Dimension;
         ref double xr = ref MemoryMarshal.GetArrayDataReference(x);
         ref double tr = ref MemoryMarshal.GetArrayDataReference(tv);
         int count = Vector<double>.Count;
@@ -265,9 +266,9 @@ internal sealed class BatchedPropagation
     /// rows i of column j ascending, accumulated in registers from 0 (a plain multiply, then add, per lane).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Propagate(ConvergenceRows columns, double[] x, double[] y)
+    internal static void Propagate(CsrMatrix columns, double[] x, double[] y)
     {
-        int n = columns.StateCount;
+        int n = columns.Dimension;
         int[] pointers = columns.RowPointers;
         int[] rows = columns.Columns;
         double[] values = columns.Values;

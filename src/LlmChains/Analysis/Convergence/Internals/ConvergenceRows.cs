@@ -1,68 +1,27 @@
 using System.Globalization;
 using LlmChains.Chains;
+using LlmChains.Chains.Internals;
+using LlmChains.Internals.Numerics;
 
 namespace LlmChains.Analysis.Convergence.Internals;
 
 /// <summary>
-/// A compressed-sparse-row copy of a small chain (n ≤ <see cref="ConvergenceOptions.MaxWorstCaseStates"/>) read once
-/// through <see cref="IMarkovChain.GetRow"/>: <see cref="int"/> columns ascending within a row, positive values.
+/// The rows of a small chain (n ≤ <see cref="ConvergenceOptions.MaxWorstCaseStates"/>) as a <see cref="CsrMatrix"/>
+/// read once through <see cref="IMarkovChain.GetRow"/> (<see cref="int"/> columns ascending within a row, positive
+/// values), or their transpose, taken from the chain when it caches one.
 /// </summary>
-internal sealed class ConvergenceRows
+internal static class ConvergenceRows
 {
-    private ConvergenceRows(int stateCount, int[] rowPointers, int[] columns, double[] values)
-    {
-        StateCount = stateCount;
-        RowPointers = rowPointers;
-        Columns = columns;
-        Values = values;
-    }
-
-    internal int StateCount { get; }
-
-    internal int[] RowPointers { get; }
-
-    internal int[] Columns { get; }
-
-    internal double[] Values { get; }
-
-    internal long StoredTransitionCount => Columns.LongLength;
-
     /// <summary>
-    /// The transpose in compressed sparse column form: column j lists the rows i with Q(i, j) &gt; 0 in ascending i, so a
-    /// pull over it sums every entry of x·Q in the same order as a push over the rows.
+    /// Qᵀ in CSR form (Q in CSC form) for the pull-form step: the chain's own cached transpose when it has one
+    /// (<see cref="IChainFacts.Transpose"/>; no copy), else a copy of the rows transposed. Both list the same entries
+    /// in the same order, so the results are bitwise the same either way.
     /// </summary>
-    internal ConvergenceRows Transpose()
-    {
-        int n = StateCount;
-        var pointers = new int[n + 1];
-        foreach (int j in Columns)
-        {
-            pointers[j + 1]++;
-        }
-
-        for (int j = 0; j < n; j++)
-        {
-            pointers[j + 1] += pointers[j];
-        }
-
-        var cursor = pointers.AsSpan(0, n).ToArray();
-        var rows = new int[Columns.Length];
-        var values = new double[Columns.Length];
-        for (int i = 0; i < n; i++)
-        {
-            for (int k = RowPointers[i]; k < RowPointers[i + 1]; k++)
-            {
-                int at = cursor[Columns[k]]++;
-                rows[at] = i;
-                values[at] = Values[k];
-            }
-        }
-
-        return new ConvergenceRows(n, pointers, rows, values);
-    }
+    internal static CsrMatrix CreateTransposed(IMarkovChain chain, CancellationToken cancellationToken)
+        => (chain as IChainFacts)?.Transpose ?? Create(chain, cancellationToken).Transpose();
 
     /// <summary>Reads the rows of <paramref name="chain"/> in two passes (count, then fill); refuses before allocating when the copy would not fit.</summary>
-    internal static ConvergenceRows Create(IMarkovChain chain, CancellationToken cancellationToken)
+    internal static CsrMatrix Create(IMarkovChain chain, CancellationToken cancellationToken)
     {
         int n = checked((int)chain.StateCount);
         int width = Math.Max(1, chain.MaxRowNonZeros);
@@ -111,6 +70,6 @@ internal sealed class ConvergenceRows
             }
         }
 
-        return new ConvergenceRows(n, rowPointers, cols, values);
+        return new CsrMatrix(n, rowPointers, cols, values);
     }
 }
