@@ -1,0 +1,161 @@
+using System.Globalization;
+
+namespace LlmChains.Analysis.LowTemperature.Internals;
+
+/// <summary>
+/// The inter-loop resistances R(i → j) (Young 1993): the least total resistance of a path from a state of loop i to
+/// a state of loop j, the path allowed to pass through other loops. One multi-source Dijkstra search per loop over
+/// the implicit state graph, started from all the loop's states at distance 0; zero-resistance edges are settled
+/// through a stack without touching the heap (most edges the search follows are greedy ones); a search stops as soon
+/// as every other loop has been reached.
+/// </summary>
+internal static class LoopResistances
+{
+    internal static double[,] Compute(ResistanceGraph graph, ZeroLoopSet loops, int maxDegreeOfParallelism, IProgress<Progress>? progress, CancellationToken cancellationToken)
+    {
+        int m = loops.Loops.Length;
+        var result = new double[m, m];
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < m; j++)
+            {
+                result[i, j] = i == j ? 0 : double.PositiveInfinity;
+            }
+        }
+
+        if (m == 1)
+        {
+            return result;
+        }
+
+        long done = 0;
+        var throttle = new ProgressThrottle(progress, "resistances", m);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Math.Min(maxDegreeOfParallelism, m)), CancellationToken = cancellationToken };
+        Parallel.For(
+            0,
+            m,
+            options,
+            () => new Search(graph),
+            (source, _, search) =>
+            {
+                search.Run(loops, source, result, cancellationToken);
+                throttle.Report(Interlocked.Increment(ref done));
+                return search;
+            },
+            _ => { });
+        throttle.Finish();
+        return result;
+    }
+
+    /// <summary>The per-thread buffers of one search.</summary>
+    private sealed class Search(ResistanceGraph graph)
+    {
+        private readonly double[] _distance = new double[graph.StateCount];
+        private readonly bool[] _settled = new bool[graph.StateCount];
+        private readonly PriorityQueue<int, double> _heap = new();
+        private readonly Stack<int> _zeroStack = new();
+        private readonly int[] _targets = new int[Math.Max(1, graph.MaxOutDegree)];
+        private readonly double[] _costs = new double[Math.Max(1, graph.MaxOutDegree)];
+
+        internal void Run(ZeroLoopSet loops, int source, double[,] result, CancellationToken cancellationToken)
+        {
+            int m = loops.Loops.Length;
+            Array.Fill(_distance, double.PositiveInfinity);
+            Array.Clear(_settled);
+            _heap.Clear();
+            _zeroStack.Clear();
+            foreach (int s in loops.Loops[source])
+            {
+                _distance[s] = 0;
+                _zeroStack.Push(s);
+            }
+
+            var loopOf = loops.LoopOf;
+            int found = 0;
+            long pops = 0;
+            while (true)
+            {
+                int u;
+                if (_zeroStack.Count > 0)
+                {
+                    u = _zeroStack.Pop();
+                }
+                else if (_heap.TryDequeue(out u, out double key))
+                {
+                    if (key > _distance[u])
+                    {
+                        continue;
+                    }
+                }
+                else
+                {
+                    break;
+                }
+
+                if (_settled[u])
+                {
+                    continue;
+                }
+
+                _settled[u] = true;
+                if ((++pops & 0xFFFF) == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                double d = _distance[u];
+                int j = loopOf[u];
+                if (j >= 0 && j != source && double.IsPositiveInfinity(result[source, j]))
+                {
+                    result[source, j] = d;
+                    if (++found == m - 1)
+                    {
+                        break;
+                    }
+                }
+
+                int count = graph.GetEdges(u, _targets, _costs);
+                for (int e = 0; e < count; e++)
+                {
+                    int v = _targets[e];
+                    double candidate = d + _costs[e];
+                    if (candidate < _distance[v])
+                    {
+                        _distance[v] = candidate;
+                        if (_costs[e] == 0)
+                        {
+                            _zeroStack.Push(v);
+                        }
+                        else
+                        {
+                            _heap.Enqueue(v, candidate);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// <summary>Thread-safe progress reports at most every 200 ms.</summary>
+internal sealed class ProgressThrottle(IProgress<Progress>? progress, string stage, long total)
+{
+    private long _lastTicks = Environment.TickCount64;
+
+    internal void Report(long done, string? detail = null)
+    {
+        if (progress is null)
+        {
+            return;
+        }
+
+        long now = Environment.TickCount64;
+        long last = Interlocked.Read(ref _lastTicks);
+        if (now - last >= 200 && Interlocked.CompareExchange(ref _lastTicks, now, last) == last)
+        {
+            progress.Report(new Progress(stage, done, total) { Detail = detail });
+        }
+    }
+
+    internal void Finish(string? detail = null) => progress?.Report(new Progress(stage, total, total) { Detail = detail ?? string.Create(CultureInfo.InvariantCulture, $"done") });
+}
