@@ -47,6 +47,7 @@ internal static class CliApplication
         };
         root.Add(AnalyzeCommand.Create(context));
         root.Add(SweepCommand.Create(context));
+        root.Add(Commands.LowTemp.LowTempCommand.Create(context));
         root.Add(BoundsCommand.Create(context));
         root.Add(IclCommand.Create(context));
         root.Add(ExportCommand.Create(context));
