@@ -161,6 +161,7 @@ public static class LowTemperatureAnalysis
             several += addTransient(zero, basins);
         }
 
+        zero = zero with { Reach = [] }; // the basins are counted: free a state-sized array before the searches
         var resistance = LoopResistances.Compute(graph, zero, options.Workers, progress, cancellationToken);
         var loopGraph = LoopGraph.Analyze(resistance, options.TieTolerance, options.Workers, progress, cancellationToken);
         bool uniqueLimit = loopGraph.ClosedClassCount == 1 && loopGraph.Stable.Count(s => s) == 1;

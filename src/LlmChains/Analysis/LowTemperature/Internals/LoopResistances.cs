@@ -47,21 +47,32 @@ internal static class LoopResistances
         return result;
     }
 
-    /// <summary>The per-thread buffers of one search.</summary>
-    private sealed class Search(ResistanceGraph graph)
+    /// <summary>The per-thread buffers of one search: distances, heap positions (which also mark settled states) and the heap.</summary>
+    private sealed class Search
     {
-        private readonly double[] _distance = new double[graph.StateCount];
-        private readonly bool[] _settled = new bool[graph.StateCount];
-        private readonly PriorityQueue<int, double> _heap = new();
+        private readonly ResistanceGraph _graph;
+        private readonly double[] _distance;
+        private readonly int[] _position;
+        private readonly IndexedHeap _heap;
         private readonly Stack<int> _zeroStack = new();
-        private readonly int[] _targets = new int[Math.Max(1, graph.MaxOutDegree)];
-        private readonly double[] _costs = new double[Math.Max(1, graph.MaxOutDegree)];
+        private readonly int[] _targets;
+        private readonly double[] _costs;
+
+        internal Search(ResistanceGraph graph)
+        {
+            _graph = graph;
+            _distance = new double[graph.StateCount];
+            _position = new int[graph.StateCount];
+            _heap = new IndexedHeap(_distance, _position);
+            _targets = new int[Math.Max(1, graph.MaxOutDegree)];
+            _costs = new double[Math.Max(1, graph.MaxOutDegree)];
+        }
 
         internal void Run(ZeroLoopSet loops, int source, double[,] result, CancellationToken cancellationToken)
         {
             int m = loops.Loops.Length;
             Array.Fill(_distance, double.PositiveInfinity);
-            Array.Clear(_settled);
+            Array.Fill(_position, IndexedHeap.Unseen);
             _heap.Clear();
             _zeroStack.Clear();
             foreach (int s in loops.Loops[source])
@@ -78,26 +89,25 @@ internal static class LoopResistances
                 int u;
                 if (_zeroStack.Count > 0)
                 {
+                    // Reached through a zero-resistance edge from a state settled at the current least distance: it is
+                    // settled at that distance too, without going through the heap.
                     u = _zeroStack.Pop();
-                }
-                else if (_heap.TryDequeue(out u, out double key))
-                {
-                    if (key > _distance[u])
+                    if (_position[u] == IndexedHeap.Settled)
                     {
                         continue;
                     }
+
+                    _position[u] = IndexedHeap.Settled;
+                }
+                else if (_heap.Count > 0)
+                {
+                    u = _heap.PopMin();
                 }
                 else
                 {
                     break;
                 }
 
-                if (_settled[u])
-                {
-                    continue;
-                }
-
-                _settled[u] = true;
                 if ((++pops & 0xFFFF) == 0)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
@@ -114,21 +124,21 @@ internal static class LoopResistances
                     }
                 }
 
-                int count = graph.GetEdges(u, _targets, _costs);
+                int count = _graph.GetEdges(u, _targets, _costs);
                 for (int e = 0; e < count; e++)
                 {
                     int v = _targets[e];
                     double candidate = d + _costs[e];
-                    if (candidate < _distance[v])
+                    if (candidate < _distance[v] && _position[v] != IndexedHeap.Settled)
                     {
                         _distance[v] = candidate;
-                        if (_costs[e] == 0)
+                        if (_costs[e] == 0 && _position[v] == IndexedHeap.Unseen)
                         {
                             _zeroStack.Push(v);
                         }
                         else
                         {
-                            _heap.Enqueue(v, candidate);
+                            _heap.InsertOrDecrease(v);
                         }
                     }
                 }

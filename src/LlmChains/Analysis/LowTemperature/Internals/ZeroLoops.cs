@@ -60,10 +60,9 @@ internal static class ZeroLoops
     private static ZeroLoopSet FindFunctional(int[] successor, CancellationToken cancellationToken)
     {
         int n = successor.Length;
-        const int Unvisited = -1, OnPath = -3;
+        const int Unvisited = -1;
         var reach = new int[n];
         Array.Fill(reach, Unvisited);
-        var path = new List<int>();
         var cycles = new List<int[]>();
         for (int s = 0; s < n; s++)
         {
@@ -77,28 +76,37 @@ internal static class ZeroLoops
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
-            path.Clear();
+            // Walk until a labelled state or a state of this walk (stamp −2 − s): then a new cycle was closed.
+            int stamp = -2 - s;
             int u = s;
             while (reach[u] == Unvisited)
             {
-                reach[u] = OnPath;
-                path.Add(u);
+                reach[u] = stamp;
                 u = successor[u];
             }
 
             int label;
-            if (reach[u] == OnPath)
+            if (reach[u] == stamp)
             {
-                int start = path.LastIndexOf(u);
                 label = cycles.Count;
-                cycles.Add(path.GetRange(start, path.Count - start).ToArray());
+                var cycle = new List<int>();
+                int v = u;
+                do
+                {
+                    cycle.Add(v);
+                    reach[v] = label;
+                    v = successor[v];
+                }
+                while (v != u);
+                cycles.Add([.. cycle]);
             }
             else
             {
                 label = reach[u];
             }
 
-            foreach (int v in path)
+            // Second pass over the walk: everything before the cycle (or the labelled state) gets the label.
+            for (int v = s; reach[v] == stamp; v = successor[v])
             {
                 reach[v] = label;
             }
