@@ -34,6 +34,11 @@ internal static class AnalyzeOutput
             : s.RecurrentClasses.Count > 1
                 ? F($"no: {s.RecurrentClasses.Count} recurrent classes (repetition loops), so the long run depends on the prompt")
                 : F($"no: the recurrent class has period {s.RecurrentClasses[0].Period}, so d(t) does not tend to 0"));
+        if (r.Decoding is { Temperature: 0 } && s.RecurrentClasses.Count > 1)
+        {
+            Line(o, "low τ", "which of these loops sampling ends in as τ → 0, and how fast it gets there: llmchains lowtemp (same model options; ties split evenly there)");
+        }
+
         Line(o, "non-zeros", F($"{r.NonZeros:N0} (density {(double)r.NonZeros / r.Chain.StateCount / r.Chain.StateCount:G6})"));
         Line(o, "memory", LlmChains.Chains.LanguageModelChain.FormatBytes(r.Bytes) + (r.Chain is LanguageModelChain ? r.Precision == ProbabilityPrecision.Float32 ? " (float32 probabilities)" : " (float64 probabilities)" : " (CSR)"));
 

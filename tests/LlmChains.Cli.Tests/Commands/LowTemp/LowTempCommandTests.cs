@@ -108,4 +108,13 @@ public sealed class LowTempCommandTests
         code.Should().NotBe(0);
         error.Should().Contain("--matrix");
     }
+
+    [Fact]
+    public void AnalyzeGreedy_WithSeveralLoops_PointsToLowTemp()
+    {
+        var (code, output, error) = CliRunner.Run("analyze", "--model", "parity", "--temperature", "0");
+
+        code.Should().Be(0, error);
+        output.Should().Contain("llmchains lowtemp");
+    }
 }
