@@ -26,7 +26,8 @@ internal sealed record LowTempReport(string Description, LowTemperatureResult Re
     public string? PlotPath { get; init; }
 
     /// <summary>The loop's tokens as text: digits run together for T ≤ 10, else comma-separated ids.</summary>
-    internal string? LoopText(LowTemperatureLoop loop) => loop.Tokens is null || Model is null ? null : string.Join(Model.VocabularySize <= 10 ? string.Empty : ",", loop.Tokens);
+    /// <remarks>Only for a cycle: a tied class is not one sequence of tokens, and has no text.</remarks>
+    internal string? LoopText(LowTemperatureLoop loop) => loop.Tokens is null || Model is null || !loop.IsCycle ? null : string.Join(Model.VocabularySize <= 10 ? string.Empty : ",", loop.Tokens);
 
     public void WriteText(TextWriter o)
     {
@@ -49,7 +50,9 @@ internal sealed record LowTempReport(string Description, LowTemperatureResult Re
         o.WriteLine("  loop  period       basin      potential γ   γ − γ*      radius ρ   stable  text");
         foreach (var l in r.Loops.Take(MaxListedLoops))
         {
-            string text = LoopText(l) is { } s ? "\"" + Shorten(s, 40) + "\"" : Shorten(string.Join(" ", l.States), 40);
+            string text = LoopText(l) is { } s ? "\"" + Shorten(s, 40) + "\""
+                : l.IsCycle ? Shorten(string.Join(" ", l.States), 40)
+                : F($"a tied class of {l.States.Count:N0} states");
             o.WriteLine(F($"  {l.Index,4}  {l.Period,6}  {l.BasinSize,10:N0}  {Num(l.Potential),13}  {Num(l.Potential - r.MinimumPotential),8}  {Num(l.Radius),12}   {(l.IsStable ? "yes" : "no"),-5}  {text}"));
         }
 
@@ -62,7 +65,7 @@ internal sealed record LowTempReport(string Description, LowTemperatureResult Re
         Line(o, "stable", r.Stable.Count == 1
             ? F($"loop {r.Stable[0]}: lim τ→0 π_τ is on it") + (r.Loops[r.Stable[0]].LimitMass == 1 ? string.Empty : " (within its closed class)")
             : F($"loops {string.Join(", ", r.Stable)} tie in potential; their split is not determined at leading order"));
-        Line(o, "coradius", F($"CR = {Num(r.Coradius)}, CR* = {Num(r.ModifiedCoradius)}: reaching the stable set takes at most ≈ exp(CR*/τ) steps; leaving it ≈ exp({Num(r.StableSetRadius)}/τ)"));
+        Line(o, "coradius", F($"CR = {Num(r.Coradius)}, CR* = {Num(r.ModifiedCoradius)}: reaching the stable set takes at most ≈ exp(CR*/τ) steps; ") + (double.IsPositiveInfinity(r.StableSetRadius) ? "it is never left for an unstable loop" : F($"leaving it ≈ exp({Num(r.StableSetRadius)}/τ)")));
         if (r.LoopCount is > 1 and <= MaxMatrixLoops)
         {
             o.WriteLine();

@@ -17,7 +17,7 @@ internal static class ModelResistances
     internal static long BytesPerFullLengthState(int vocabularySize, int workers) => (4L * vocabularySize) + 4 /* successor, then reach */ + 4 /* loop of */ + (workers * 9L) /* distance, settled */ + 8 /* heap, amortised */;
 
     /// <summary>Writes the resistances of one state into <paramref name="resistances"/> (+∞ for no edge); throws on a NaN, +∞ or all −∞ row.</summary>
-    internal static void FromLogits(ReadOnlySpan<double> logits, int? topK, Span<float> resistances, long state, ReadOnlySpan<int> context)
+    internal static void FromLogits(ReadOnlySpan<double> logits, int? topK, Span<float> resistances, long state, StateSpace space)
     {
         int n = logits.Length;
         double max = double.NegativeInfinity;
@@ -40,7 +40,7 @@ internal static class ModelResistances
 
         if (failure != Decoder.Success)
         {
-            throw Invalid.Argument(string.Create(CultureInfo.InvariantCulture, $"The model's logits at state {state} (context [{string.Join(",", context.ToArray())}]) are invalid: {Decoder.Describe(failure, logits, fromModel: true)}"));
+            throw Invalid.Argument(string.Create(CultureInfo.InvariantCulture, $"The model's logits at state {state} (context [{string.Join(",", space.Unrank(state))}]) are invalid: {Decoder.Describe(failure, logits, fromModel: true)}"));
         }
 
         double kth = double.NegativeInfinity;
@@ -91,17 +91,17 @@ internal static class ModelResistances
             for (int c = first; c < last; c++)
             {
                 long state = offset + c;
-                int length = space.Unrank(state, context);
                 if (indexed is not null)
                 {
                     indexed.GetLogitsOfState(state, logits);
                 }
                 else
                 {
+                    int length = space.Unrank(state, context);
                     ModelCalls.GetLogits(model, context.AsSpan(0, length), logits, state);
                 }
 
-                FromLogits(logits, decoding.TopK, table.AsSpan((int)((long)c * t), t), state, context.AsSpan(0, length));
+                FromLogits(logits, decoding.TopK, table.AsSpan((int)((long)c * t), t), state, space);
             }
 
             throttle.Report(Interlocked.Add(ref done, last - first));
@@ -141,17 +141,17 @@ internal static class ModelResistances
                 }
 
                 long state = offset + c;
-                int len = space.Unrank(state, context);
                 if (indexed is not null)
                 {
                     indexed.GetLogitsOfState(state, logits);
                 }
                 else
                 {
+                    int len = space.Unrank(state, context);
                     ModelCalls.GetLogits(model, context.AsSpan(0, len), logits, state);
                 }
 
-                FromLogits(logits, decoding.TopK, resistances, state, context.AsSpan(0, len));
+                FromLogits(logits, decoding.TopK, resistances, state, space);
                 int label = -1;
                 for (int a = 0; a < t; a++)
                 {
