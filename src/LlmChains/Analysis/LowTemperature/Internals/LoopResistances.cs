@@ -31,18 +31,20 @@ internal static class LoopResistances
         long done = 0;
         var throttle = new ProgressThrottle(progress, "resistances", m);
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Math.Min(maxDegreeOfParallelism, m)), CancellationToken = cancellationToken };
-        Parallel.For(
-            0,
-            m,
-            options,
-            () => new Search(graph),
-            (source, _, search) =>
+        // One set of state-sized buffers per concurrent search, rented per source: Parallel.For's thread-local init runs
+        // once per task replica, and replicas are replaced over a long loop, which would allocate the buffers again.
+        var pool = new System.Collections.Concurrent.ConcurrentBag<Search>();
+        Parallel.For(0, m, options, source =>
+        {
+            if (!pool.TryTake(out var search))
             {
-                search.Run(loops, source, result, cancellationToken);
-                throttle.Report(Interlocked.Increment(ref done));
-                return search;
-            },
-            _ => { });
+                search = new Search(graph);
+            }
+
+            search.Run(loops, source, result, cancellationToken);
+            pool.Add(search);
+            throttle.Report(Interlocked.Increment(ref done));
+        });
         throttle.Finish();
         return result;
     }
