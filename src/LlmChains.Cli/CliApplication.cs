@@ -47,11 +47,11 @@ internal static class CliApplication
         };
         root.Add(AnalyzeCommand.Create(context));
         root.Add(SweepCommand.Create(context));
-        root.Add(Commands.LowTemp.LowTempCommand.Create(context));
         root.Add(BoundsCommand.Create(context));
         root.Add(IclCommand.Create(context));
         root.Add(ExportCommand.Create(context));
         root.Add(GgufCommand.Create(context));
+        root.Add(Commands.LowTemp.LowTempCommand.Create(context));
         NumericOptions.Install(root);
         ToolHelp.Install(root);
         return root;

@@ -167,6 +167,23 @@ public sealed class LowTemperatureAnalysisTests
     }
 
     [Fact]
+    public void Analyze_PaperToyExample_TiesMakeOneLoopWhereGreedyHasTwo()
+    {
+        // docs/low-temperature.md, worked example 3: context 000 never occurs in the training sequence, so its logits
+        // tie; the τ = 0 decoder makes 000 absorbing (lowest id), sampling as τ → 0 leaves it at zero resistance.
+        var model = NGramModel.PaperToyExample();
+        var result = LowTemperatureAnalysis.Analyze(model);
+        var greedy = LlmChains.Analysis.Convergence.RepetitionLoops.Find(LanguageModelChain.Build(model, DecodingOptions.Greedy));
+
+        greedy.Should().HaveCount(2);
+        result.LoopCount.Should().Be(1);
+        result.HasZeroResistanceTies.Should().BeTrue();
+        result.Loops[0].Tokens.Should().Equal(1, 1, 0, 0);
+        result.Loops[0].BasinSize.Should().Be(14);
+        double.IsPositiveInfinity(result.Loops[0].Radius).Should().BeTrue();
+    }
+
+    [Fact]
     public void Analyze_HandExample_GivesTheDocumentedNumbers()
     {
         // docs/low-temperature.md, worked example 1: A = {0} and B = {2} absorbing in the zero chain; state 1 ties
