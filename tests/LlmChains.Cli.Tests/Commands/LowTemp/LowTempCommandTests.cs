@@ -117,4 +117,28 @@ public sealed class LowTempCommandTests
         code.Should().Be(0, error);
         output.Should().Contain("llmchains lowtemp");
     }
+
+    [Fact]
+    public void LowTemp_SampleCosts_GiveTheNumbersTheFileStates()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "LlmChains.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        directory.Should().NotBeNull();
+        string path = Path.Combine(directory!.FullName, "samples", "two-loops-costs.mtx");
+        var (code, output, error) = CliRunner.Run("lowtemp", "--matrix", path, "--json");
+
+        code.Should().Be(0, error);
+        using var document = JsonDocument.Parse(output);
+        var root = document.RootElement;
+        root.GetProperty("resistance")[0][1].GetDouble().Should().Be(1);
+        root.GetProperty("resistance")[1][0].GetDouble().Should().Be(3);
+        root.GetProperty("loops").EnumerateArray().Select(l => l.GetProperty("potential").GetDouble()).Should().Equal(3, 1);
+        root.GetProperty("stable").EnumerateArray().Select(e => e.GetInt32()).Should().Equal(1);
+        root.GetProperty("coradius").GetDouble().Should().Be(1);
+        root.GetProperty("modifiedCoradius").GetDouble().Should().Be(1);
+    }
 }
