@@ -31,7 +31,8 @@ internal static class LowTempCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout" };
         var plot = new Option<string?>("--plot") { Description = "Write −τ·log π_τ(L_j) against τ (exact, GTH, for chains up to 4,096 states) with the predicted limits γ_j − γ* to this PNG file" };
         var command = new Command("lowtemp", "The τ → 0 limit of temperature sampling: the repetition loops, their resistances, stochastic potentials γ and radii ρ, and the stochastically stable loops that carry the stationary mass as τ → 0. With no model options: the paper's toy example.");
-        foreach (var option in models.All)
+        // --precision is not offered: the resistances are always float32 (logit gaps), whatever the chain's storage.
+        foreach (var option in models.All.Where(o => !ReferenceEquals(o, models.Precision)))
         {
             command.Add(option);
         }

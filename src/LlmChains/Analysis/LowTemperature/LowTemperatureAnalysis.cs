@@ -122,12 +122,12 @@ public static class LowTemperatureAnalysis
     {
         if (decoding.TopP is { } p && p < 1)
         {
-            throw Invalid.Argument($"Top-p = {Invalid.Format(p)} cannot be analysed at low temperature: the nucleus shrinks to the argmax as τ → 0, so the limit is greedy decoding with no perturbation (every loop is absorbing; see RepetitionLoops on the greedy chain). Leave top-p out (top-k is handled exactly).");
+            throw Invalid.Argument($"TopP is {Invalid.Format(p)}, which cannot be analysed at low temperature: the nucleus shrinks to the argmax as τ → 0, so the limit is greedy decoding with no perturbation (every loop is absorbing; see RepetitionLoops on the greedy chain). Leave top-p out (top-k is handled exactly).");
         }
 
         if (decoding.MinP is { } minP && minP > 0)
         {
-            throw Invalid.Argument($"Min-p = {Invalid.Format(minP)} cannot be analysed at low temperature: the kept set shrinks to the argmax as τ → 0, so the limit is greedy decoding with no perturbation (every loop is absorbing; see RepetitionLoops on the greedy chain). Leave min-p out (top-k is handled exactly).");
+            throw Invalid.Argument($"MinP is {Invalid.Format(minP)}, which cannot be analysed at low temperature: the kept set shrinks to the argmax as τ → 0, so the limit is greedy decoding with no perturbation (every loop is absorbing; see RepetitionLoops on the greedy chain). Leave min-p out (top-k is handled exactly).");
         }
     }
 
@@ -139,7 +139,7 @@ public static class LowTemperatureAnalysis
         progress?.Report(new Progress("loops", graph.StateCount, graph.StateCount) { Detail = string.Create(CultureInfo.InvariantCulture, $"{m} loops") });
         if (m > options.MaxLoops)
         {
-            throw Invalid.Argument(string.Create(CultureInfo.InvariantCulture, $"The zero-resistance chain has {m:N0} loops, more than MaxLoops = {options.MaxLoops:N0}: the analysis needs one shortest-path search per loop and {8.0 * m * m / (1 << 20):N0} MiB per m×m matrix. Raise MaxLoops (at most 100,000) if that is affordable."));
+            throw Invalid.Argument(string.Create(CultureInfo.InvariantCulture, $"MaxLoops is {options.MaxLoops:N0}, but the zero-resistance chain has {m:N0} loops: the analysis needs one shortest-path search per loop and {LanguageModelChain.FormatBytes(8.0 * m * m)} per m×m matrix. Raise MaxLoops (at most 100,000) if that is affordable."));
         }
 
         var basins = new long[m];

@@ -79,8 +79,8 @@ public sealed class LowTempCommandTests
     }
 
     [Theory]
-    [InlineData("--top-p", "0.9", "Top-p = 0.9")]
-    [InlineData("--min-p", "0.05", "Min-p = 0.05")]
+    [InlineData("--top-p", "0.9", "--top-p: TopP is 0.9")]
+    [InlineData("--min-p", "0.05", "--min-p: MinP is 0.05")]
     public void LowTemp_TopPOrMinP_IsRefused(string option, string value, string expected)
     {
         var (code, _, error) = CliRunner.Run("lowtemp", "--model", "parity", option, value);
@@ -98,6 +98,15 @@ public sealed class LowTempCommandTests
 
         code.Should().Be(2, error);
         error.Should().Contain(option);
+    }
+
+    [Fact]
+    public void LowTemp_TooManyLoops_NamesTheOption()
+    {
+        var (code, _, error) = CliRunner.Run("lowtemp", "--model", "random", "--vocab", "2", "--context", "12", "--max-loops", "2");
+
+        code.Should().NotBe(0);
+        error.Should().Contain("--max-loops: MaxLoops is 2, but the zero-resistance chain has 3 loops");
     }
 
     [Fact]

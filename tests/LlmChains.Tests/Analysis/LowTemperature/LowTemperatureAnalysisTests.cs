@@ -267,9 +267,9 @@ public sealed class LowTemperatureAnalysisTests
     {
         var model = new ParityModel(3);
         var topP = () => LowTemperatureAnalysis.Analyze(model, new DecodingOptions { TopP = 0.9 });
-        topP.Should().Throw<ArgumentException>().WithMessage("Top-p = 0.9*shrinks to the argmax*");
+        topP.Should().Throw<ArgumentException>().WithMessage("TopP is 0.9*shrinks to the argmax*");
         var minP = () => LowTemperatureAnalysis.Analyze(model, new DecodingOptions { MinP = 0.1 });
-        minP.Should().Throw<ArgumentException>().WithMessage("Min-p = 0.1*");
+        minP.Should().Throw<ArgumentException>().WithMessage("MinP is 0.1*");
         LowTemperatureAnalysis.Analyze(model, new DecodingOptions { TopP = 1, MinP = 0 }).LoopCount.Should().Be(4, "p = 1 and min-p = 0 truncate nothing");
     }
 
@@ -298,7 +298,7 @@ public sealed class LowTemperatureAnalysisTests
         }
 
         var act = () => LowTemperatureAnalysis.Analyze(ResistanceMatrix.FromDense(identity), new LowTemperatureOptions { MaxLoops = 10 });
-        act.Should().Throw<ArgumentException>().WithMessage("*50 loops, more than MaxLoops = 10*");
+        act.Should().Throw<ArgumentException>().WithMessage("MaxLoops is 10, but the zero-resistance chain has 50 loops*");
         var all = LowTemperatureAnalysis.Analyze(ResistanceMatrix.FromDense(identity));
         all.Stable.Should().HaveCount(50, "a symmetric chain ties every loop");
         all.Loops.Should().OnlyContain(l => l.Potential == 49 && l.Radius == 1);
