@@ -40,7 +40,7 @@ internal sealed record LowTempReport(string Description, LowTemperatureResult Re
         }
 
         Line(o, "states", F($"{r.StateCount:N0}"));
-        Line(o, "loops", F($"{r.LoopCount:N0} loop{(r.LoopCount == 1 ? string.Empty : "s")} of the zero-resistance (τ → 0) chain") + (r.HasZeroResistanceTies ? "; tied maximal logits split evenly" + (r.UnresolvedStateCount > 0 ? F($", {r.UnresolvedStateCount:N0} states reach several loops (in no basin)") : string.Empty) : string.Empty));
+        Line(o, "loops", F($"{r.LoopCount:N0} loop{(r.LoopCount == 1 ? string.Empty : "s")} of the zero-resistance (τ → 0) chain") + (r.HasZeroResistanceTies ? (Model is null ? "; tied zero resistances split evenly" : "; tied maximal logits split evenly") + (r.UnresolvedStateCount > 0 ? F($", {r.UnresolvedStateCount:N0} state{(r.UnresolvedStateCount == 1 ? " reaches" : "s reach")} several loops (in no basin)") : string.Empty) : string.Empty));
         if (r.ClosedClassCount > 1)
         {
             Line(o, "classes", F($"{r.ClosedClassCount} closed classes of loops at every τ > 0 (unreachable loops: R = ∞): the limit depends on the start; stable loops are per class"));
@@ -62,9 +62,11 @@ internal sealed record LowTempReport(string Description, LowTemperatureResult Re
         }
 
         o.WriteLine();
-        Line(o, "stable", r.Stable.Count == 1
-            ? F($"loop {r.Stable[0]}: lim τ→0 π_τ is on it") + (r.Loops[r.Stable[0]].LimitMass == 1 ? string.Empty : " (within its closed class)")
-            : F($"loops {string.Join(", ", r.Stable)} tie in potential; their split is not determined at leading order"));
+        Line(o, "stable", r.ClosedClassCount > 1
+            ? F($"loops {string.Join(", ", r.Stable)}: the least potential of each closed class; which class the chain stays in depends on the start")
+            : r.Stable.Count == 1
+                ? F($"loop {r.Stable[0]}: lim τ→0 π_τ is on it")
+                : F($"loops {string.Join(", ", r.Stable)} tie in potential; their split is not determined at leading order"));
         Line(o, "coradius", F($"CR = {Num(r.Coradius)}, CR* = {Num(r.ModifiedCoradius)}: reaching the stable set takes at most ≈ exp(CR*/τ) steps; ") + (double.IsPositiveInfinity(r.StableSetRadius) ? "it is never left for an unstable loop" : F($"leaving it ≈ exp({Num(r.StableSetRadius)}/τ)")));
         if (r.LoopCount is > 1 and <= MaxMatrixLoops)
         {
