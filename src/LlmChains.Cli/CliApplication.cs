@@ -58,6 +58,7 @@ internal static class CliApplication
         root.Add(IclCommand.Create(context));
         root.Add(ExportCommand.Create(context));
         root.Add(GgufCommand.Create(context));
+        root.Add(Commands.LowTemp.LowTempCommand.Create(context));
         NumericOptions.Install(root);
         ToolHelp.Install(root);
         return root;

@@ -60,6 +60,15 @@ internal sealed record AnalyzeReport(
             : classes > 1
                 ? F($"no: {classes} recurrent classes (repetition loops), so the long run depends on the prompt")
                 : F($"no: the recurrent class has period {s.RecurrentClasses[0].Period}, so d(t) does not tend to 0"));
+        if (Decoding is { Temperature: 0 } && classes > 1)
+        {
+            Line(
+                o,
+                "low τ",
+                "which of these loops sampling ends in as τ → 0, and how fast it gets there: llmchains lowtemp (same model options; "
+                    + "ties split evenly there)");
+        }
+
         Line(o, "non-zeros", F($"{NonZeros:N0} (density {(double)NonZeros / Chain.StateCount / Chain.StateCount:G6})"));
         string storage = Chain is LanguageModelChain
             ? Precision == ProbabilityPrecision.Float32 ? " (float32 probabilities)" : " (float64 probabilities)"

@@ -60,13 +60,14 @@ public sealed class StationaryLargeChainTests
         var chain = HugeChain.Value;
         using var source = new CancellationTokenSource();
         var clock = new Stopwatch();
-        var progress = new Progress<LlmChains.Progress>(_ => { });
-        source.CancelAfter(TimeSpan.FromMilliseconds(200));
-        clock.Start();
+        // cancel from inside the solve, at its first progress report (a timer may fire after a fast solve has ended
+        // on a loaded machine), then measure how long the solver takes to notice
+        var progress = new RecordingCancel(source, clock);
 
         var act = () => StationaryDistribution.Compute(chain, new StationaryOptions { Method = method, RestartLength = 8, DeflatedVectors = 2, MaxIterations = 1_000_000 }, progress, source.Token);
 
         act.Should().Throw<OperationCanceledException>();
+        source.IsCancellationRequested.Should().BeTrue("the solver reported progress before finishing");
         clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(5));
     }
 
@@ -74,4 +75,17 @@ public sealed class StationaryLargeChainTests
     private static readonly Lazy<LanguageModelChain> HugeChain = new(() => LanguageModelChain.Build(
         new RandomLogitsModel(2, 23, 1.0, seed: 7),
         options: new ChainBuildOptions { Precision = ProbabilityPrecision.Float32 }));
+
+    /// <summary>Cancels at the first progress report and starts the clock.</summary>
+    private sealed class RecordingCancel(CancellationTokenSource source, Stopwatch clock) : IProgress<LlmChains.Progress>
+    {
+        public void Report(LlmChains.Progress value)
+        {
+            if (!source.IsCancellationRequested)
+            {
+                clock.Start();
+                source.Cancel();
+            }
+        }
+    }
 }
