@@ -1,0 +1,35 @@
+using LlmChains.Analysis.Spectral;
+
+namespace LlmChains.Analysis.Fate;
+
+/// <summary>
+/// How one family of linear systems (I − M)·x = b of a fate quantity was solved, M the transitions among the unknown
+/// states (substochastic), and how accurately.
+/// </summary>
+/// <param name="Method">Structural (no system), exact state reduction, or Krylov.</param>
+/// <param name="Unknowns">The number of unknown states m (0 when structural).</param>
+/// <param name="Systems">The number of right-hand sides solved.</param>
+/// <param name="Products">Sparse matrix-vector products with M, over all right-hand sides (0 for the exact method).</param>
+/// <param name="Residual">
+/// The largest explicit residual ‖b − (I − M)·x‖_∞ over the right-hand sides (recomputed from the final x, also for the
+/// exact method). Since ‖(I − M)^{-1}‖_∞ is the longest expected time to leave the unknown set, the error of x is at
+/// most that time × the residual.
+/// </param>
+/// <param name="Status">Converged, or why the Krylov solve stopped early.</param>
+public readonly record struct FateSolve(FateMethod Method, long Unknowns, int Systems, long Products, double Residual, SolveStatus Status)
+{
+    /// <summary>No system was needed.</summary>
+    public static FateSolve None { get; } = new(FateMethod.Structural, 0, 0, 0, 0, SolveStatus.Converged);
+
+    internal FateSolve Combine(FateSolve other) => other.Method == FateMethod.Structural
+        ? this
+        : Method == FateMethod.Structural
+            ? other
+            : new(
+                (FateMethod)Math.Max((int)Method, (int)other.Method),
+                Math.Max(Unknowns, other.Unknowns),
+                Systems + other.Systems,
+                Products + other.Products,
+                Math.Max(Residual, other.Residual),
+                Status != SolveStatus.Converged ? Status : other.Status);
+}
