@@ -53,7 +53,7 @@ internal static class HarmonicSolver
             }
 
             solve = new FateSolve(FateMethod.Exact, unknownCount, systems, 0, residual, SolveStatus.Converged);
-            progress?.Report(new Progress(stage, systems, systems) { Detail = $"exact, residual {Invalid(residual)}" });
+            progress?.Report(new Progress(stage, systems, systems) { Detail = $"exact, residual {Format(residual)}" });
         }
         else
         {
@@ -70,7 +70,7 @@ internal static class HarmonicSolver
                 var (s, r) = gmres.Solve(system.RightHandSides[c], solutions[c], options.Tolerance, before + options.MaxProducts, (products, relative) =>
                 {
                     FateLog.Cycle(problem.Logger, stage, index, products, relative);
-                    progress?.Report(new Progress(stage, index, systems) { Detail = $"GMRES, {products} products, relative residual {Invalid(relative)}" });
+                    progress?.Report(new Progress(stage, index, systems) { Detail = $"GMRES, {products} products, relative residual {Format(relative)}" });
                 }, cancellationToken);
                 residual = Math.Max(residual, r);
                 if (s != SolveStatus.Converged)
@@ -81,7 +81,7 @@ internal static class HarmonicSolver
             }
 
             solve = new FateSolve(FateMethod.Krylov, unknownCount, systems, gmres.Products, residual, status);
-            progress?.Report(new Progress(stage, systems, systems) { Detail = $"GMRES, {gmres.Products} products, residual {Invalid(residual)}" });
+            progress?.Report(new Progress(stage, systems, systems) { Detail = $"GMRES, {gmres.Products} products, residual {Format(residual)}" });
         }
 
         for (int c = 0; c < systems; c++)
@@ -98,5 +98,5 @@ internal static class HarmonicSolver
         return (values, solve);
     }
 
-    private static string Invalid(double value) => LlmChains.Internals.Invalid.Format(Math.Round(value, 17));
+    private static string Format(double value) => value.ToString("G3", System.Globalization.CultureInfo.InvariantCulture);
 }
