@@ -12,8 +12,9 @@ namespace LlmChains.Analysis.Fate;
 /// </summary>
 /// <remarks>
 /// Limited to <see cref="FateOptions.MeanFirstPassageMaxStates"/> states (n² doubles, O(n³)); for larger chains,
-/// first-passage times to one target come from <see cref="Hitting"/>. From a transient start the times to a
-/// recurrent target are finite and Σ_j π_j·m(i, j) is again K (the function is harmonic, hence constant on a unichain).
+/// first-passage times to one target come from <see cref="Hitting"/>. From a transient start i the times to recurrent
+/// targets are finite too, but f(i) = Σ_j π_j·m(i, j) satisfies f = 1 + P·f there (it is harmonic only on the
+/// recurrent class), so f(i) = K + E_i[steps until the recurrent class is entered] (<see cref="Absorption"/>).
 /// </remarks>
 public static class FirstPassage
 {
