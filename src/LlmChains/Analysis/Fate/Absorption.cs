@@ -80,7 +80,7 @@ public static class Absorption
             PromptTree.BackwardPass(problem, [all], null, [0.0], cancellationToken);
             for (int i = 0; i < from.Length; i++)
             {
-                probabilities[i][k] = all[from[i]];
+                probabilities[i][k] = Math.Clamp(all[from[i]], 0, 1); // rounding can leave an ulp above 1
             }
         }
 

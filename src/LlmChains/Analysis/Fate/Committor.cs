@@ -65,6 +65,11 @@ public static class Committor
             PromptTree.BackwardPass(problem, [forward], fixedShort, [0.0], cancellationToken);
         }
 
+        for (long s = 0; s < forward.LongLength; s++)
+        {
+            forward[s] = Math.Clamp(forward[s], 0, 1); // rounding can leave an ulp above 1
+        }
+
         return new CommittorResult(avoid.Description, target.Description, forward, solve);
     }
 }

@@ -97,7 +97,7 @@ public static class Hitting
             {
                 HittingOutcome.InTarget => (1.0, 0.0),
                 HittingOutcome.Certain => (1.0, steps[s]),
-                HittingOutcome.Possible => (probabilities[s], double.PositiveInfinity),
+                HittingOutcome.Possible => (Math.Clamp(probabilities[s], 0, 1), double.PositiveInfinity),
                 _ => (0.0, double.PositiveInfinity),
             };
         }
