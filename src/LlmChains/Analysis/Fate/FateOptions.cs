@@ -14,8 +14,8 @@ public sealed record FateOptions
     public static FateOptions Default { get; } = new();
 
     /// <summary>
-    /// Systems with at most this many unknowns are solved exactly by subtraction-free state reduction (dense,
-    /// O(m³) time, m² doubles); larger ones by preconditioned GMRES. Default 1,024.
+    /// Strongly connected blocks of unknowns with at most this many states are solved exactly by subtraction-free state
+    /// reduction (dense, O(m³) time, m² doubles); larger blocks by preconditioned GMRES. Default 1,024.
     /// </summary>
     public int ExactMaxStates { get; init; } = 1024;
 

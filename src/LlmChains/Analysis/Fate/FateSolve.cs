@@ -18,6 +18,15 @@ namespace LlmChains.Analysis.Fate;
 /// <param name="Status">Converged, or why the Krylov solve stopped early.</param>
 public readonly record struct FateSolve(FateMethod Method, long Unknowns, int Systems, long Products, double Residual, SolveStatus Status)
 {
+    /// <summary>
+    /// The number of strongly connected blocks of the unknowns' transition graph. They are solved one by one, each after
+    /// the blocks it can reach (block back substitution), so only blocks with cycles need a linear solve.
+    /// </summary>
+    public long Blocks { get; init; }
+
+    /// <summary>The size of the largest block (1 when the unknowns have no cycles, as under greedy decoding); the method is Krylov when it exceeds <see cref="FateOptions.ExactMaxStates"/>.</summary>
+    public long LargestBlock { get; init; }
+
     /// <summary>No system was needed.</summary>
     public static FateSolve None { get; } = new(FateMethod.Structural, 0, 0, 0, 0, SolveStatus.Converged);
 
@@ -31,5 +40,9 @@ public readonly record struct FateSolve(FateMethod Method, long Unknowns, int Sy
                 Systems + other.Systems,
                 Products + other.Products,
                 Math.Max(Residual, other.Residual),
-                Status != SolveStatus.Converged ? Status : other.Status);
+                Status != SolveStatus.Converged ? Status : other.Status)
+            {
+                Blocks = Math.Max(Blocks, other.Blocks),
+                LargestBlock = Math.Max(LargestBlock, other.LargestBlock),
+            };
 }

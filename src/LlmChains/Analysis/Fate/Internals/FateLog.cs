@@ -6,8 +6,8 @@ namespace LlmChains.Analysis.Fate.Internals;
 /// <summary>Log messages of the fate analyses.</summary>
 internal static partial class FateLog
 {
-    [LoggerMessage(EventId = 1600, Level = LogLevel.Information, Message = "{Stage}: {Unknowns} unknown states, {Systems} right-hand side(s), method {Method}")]
-    internal static partial void Started(ILogger logger, string stage, int unknowns, int systems, FateMethod method);
+    [LoggerMessage(EventId = 1600, Level = LogLevel.Information, Message = "{Stage}: {Unknowns} unknown states in {Blocks} strongly connected blocks (largest {Largest}), {Systems} right-hand side(s), method {Method}")]
+    internal static partial void Started(ILogger logger, string stage, int unknowns, int systems, int blocks, int largest, FateMethod method);
 
     [LoggerMessage(EventId = 1601, Level = LogLevel.Debug, Message = "{Stage}, system {System}: {Products} products, relative residual {Residual:E2}")]
     internal static partial void Cycle(ILogger logger, string stage, int system, long products, double residual);

@@ -39,50 +39,97 @@ internal static class HarmonicSolver
         var options = problem.Options;
         var clock = Stopwatch.StartNew();
         var system = SubstochasticSystem.Build(problem, unknown, boundary, constants, cancellationToken);
-        double[][] solutions;
-        FateSolve solve;
-        if (unknownCount <= options.ExactMaxStates)
+        int[] order = ComponentOrder.Find(system, out int[] starts, cancellationToken);
+        int components = starts.Length - 1;
+        int largest = 0;
+        for (int c = 0; c < components; c++)
         {
-            FateLog.Started(problem.Logger, stage, unknownCount, systems, FateMethod.Exact);
-            progress?.Report(new Progress(stage, 0, systems) { Detail = $"exact state reduction, {unknownCount} unknowns" });
-            solutions = StateReduction.Solve(system, cancellationToken);
-            double residual = 0;
-            for (int c = 0; c < systems; c++)
+            largest = Math.Max(largest, starts[c + 1] - starts[c]);
+        }
+
+        var method = largest > options.ExactMaxStates ? FateMethod.Krylov : FateMethod.Exact;
+        FateLog.Started(problem.Logger, stage, unknownCount, systems, components, largest, method);
+        var solutions = new double[systems][];
+        for (int c = 0; c < systems; c++)
+        {
+            solutions[c] = new double[unknownCount];
+        }
+
+        var position = new int[unknownCount];
+        Array.Fill(position, -1);
+        long products = 0;
+        var status = SolveStatus.Converged;
+        long nextReport = 0;
+        for (int component = 0; component < components; component++)
+        {
+            int first = starts[component];
+            int size = starts[component + 1] - first;
+            if (first >= nextReport)
             {
-                residual = Math.Max(residual, system.Residual(system.RightHandSides[c], solutions[c]));
+                cancellationToken.ThrowIfCancellationRequested();
+                progress?.Report(new Progress(stage, first, unknownCount) { Detail = $"{components} blocks, largest {largest}" });
+                nextReport = first + 65_536;
             }
 
-            solve = new FateSolve(FateMethod.Exact, unknownCount, systems, 0, residual, SolveStatus.Converged);
-            progress?.Report(new Progress(stage, systems, systems) { Detail = $"exact, residual {Format(residual)}" });
-        }
-        else
-        {
-            FateLog.Started(problem.Logger, stage, unknownCount, systems, FateMethod.Krylov);
-            var gmres = new NeumannGmres(system, options.RestartLength, options.PreconditionerDegree, problem.Workers);
-            solutions = new double[systems][];
-            double residual = 0;
-            var status = SolveStatus.Converged;
+            if (size == 1)
+            {
+                SolveSingle(system, order[first], solutions);
+                continue;
+            }
+
+            int[] members = order[first..(first + size)];
+            for (int li = 0; li < size; li++)
+            {
+                position[members[li]] = li;
+            }
+
+            var sub = system.Restrict(members, position, solutions);
+            double[][] x;
+            if (size <= options.ExactMaxStates)
+            {
+                x = StateReduction.Solve(sub, cancellationToken);
+            }
+            else
+            {
+                var gmres = new NeumannGmres(sub, options.RestartLength, options.PreconditionerDegree, problem.Workers);
+                x = new double[systems][];
+                for (int c = 0; c < systems; c++)
+                {
+                    int index = c;
+                    x[c] = new double[size];
+                    long before = gmres.Products;
+                    var (s, r) = gmres.Solve(sub.RightHandSides[c], x[c], options.Tolerance, before + options.MaxProducts, (done, relative) =>
+                    {
+                        FateLog.Cycle(problem.Logger, stage, index, done, relative);
+                        progress?.Report(new Progress(stage, first, unknownCount) { Detail = $"GMRES on a block of {size} states, right-hand side {index + 1}/{systems}, {done} products, relative residual {Format(relative)}" });
+                    }, cancellationToken);
+                    if (s != SolveStatus.Converged)
+                    {
+                        status = s;
+                        FateLog.NotConverged(problem.Logger, stage, c, s, gmres.Products - before, r);
+                    }
+                }
+
+                products += gmres.Products;
+            }
+
             for (int c = 0; c < systems; c++)
             {
-                int index = c;
-                solutions[c] = new double[unknownCount];
-                long before = gmres.Products;
-                var (s, r) = gmres.Solve(system.RightHandSides[c], solutions[c], options.Tolerance, before + options.MaxProducts, (products, relative) =>
+                for (int li = 0; li < size; li++)
                 {
-                    FateLog.Cycle(problem.Logger, stage, index, products, relative);
-                    progress?.Report(new Progress(stage, index, systems) { Detail = $"GMRES, {products} products, relative residual {Format(relative)}" });
-                }, cancellationToken);
-                residual = Math.Max(residual, r);
-                if (s != SolveStatus.Converged)
-                {
-                    status = s;
-                    FateLog.NotConverged(problem.Logger, stage, c, s, gmres.Products - before, r);
+                    solutions[c][members[li]] = x[c][li];
                 }
             }
-
-            solve = new FateSolve(FateMethod.Krylov, unknownCount, systems, gmres.Products, residual, status);
-            progress?.Report(new Progress(stage, systems, systems) { Detail = $"GMRES, {gmres.Products} products, residual {Format(residual)}" });
         }
+
+        double residual = 0;
+        for (int c = 0; c < systems; c++)
+        {
+            residual = Math.Max(residual, system.Residual(system.RightHandSides[c], solutions[c]));
+        }
+
+        var solve = new FateSolve(method, unknownCount, systems, products, residual, status) { LargestBlock = largest, Blocks = components };
+        progress?.Report(new Progress(stage, unknownCount, unknownCount) { Detail = $"{method}, {products} products, residual {Format(residual)}" });
 
         for (int c = 0; c < systems; c++)
         {
@@ -96,6 +143,40 @@ internal static class HarmonicSolver
 
         FateLog.Finished(problem.Logger, stage, solve.Method, solve.Products, solve.Residual, clock.Elapsed.TotalSeconds);
         return (values, solve);
+    }
+
+    /// <summary>An unknown on no cycle of M: x_i = (b_i + Σ_{j≠i} M_ij·x_j)/(e_i + Σ_{j≠i} M_ij), subtraction-free (the pivot is not 1 − M_ii).</summary>
+    private static void SolveSingle(SubstochasticSystem system, int i, double[][] solutions)
+    {
+        double pivot = system.Exit[i];
+        for (long e = system.RowStarts[i]; e < system.RowStarts[i + 1]; e++)
+        {
+            if (system.Columns[e] != i)
+            {
+                pivot += system.Values[e];
+            }
+        }
+
+        if (!(pivot > 0))
+        {
+            throw new InvalidOperationException($"Unknown {i} cannot leave the unknown set (zero pivot).");
+        }
+
+        for (int c = 0; c < solutions.Length; c++)
+        {
+            double[] x = solutions[c];
+            double sum = system.RightHandSides[c][i];
+            for (long e = system.RowStarts[i]; e < system.RowStarts[i + 1]; e++)
+            {
+                int j = system.Columns[e];
+                if (j != i)
+                {
+                    sum += system.Values[e] * x[j];
+                }
+            }
+
+            x[i] = sum / pivot;
+        }
     }
 
     private static string Format(double value) => value.ToString("G3", System.Globalization.CultureInfo.InvariantCulture);

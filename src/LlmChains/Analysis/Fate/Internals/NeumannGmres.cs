@@ -65,7 +65,7 @@ internal sealed class NeumannGmres
     /// <summary>Solves for <paramref name="b"/> into <paramref name="x"/> (its content is the initial guess).</summary>
     public (SolveStatus Status, double Residual) Solve(double[] b, double[] x, double tolerance, long maxProducts, Action<long, double>? report, CancellationToken cancellationToken)
     {
-        double scale = TensorPrimitives.MaxMagnitude(b);
+        double scale = Math.Abs(TensorPrimitives.MaxMagnitude(b));
         if (scale == 0)
         {
             Array.Clear(x);
@@ -181,7 +181,7 @@ internal sealed class NeumannGmres
         Multiply(x, _r);
         TensorPrimitives.Add(_r, b, _r);
         TensorPrimitives.Subtract(_r, x, _r);
-        return TensorPrimitives.MaxMagnitude(_r);
+        return Math.Abs(TensorPrimitives.MaxMagnitude(_r)); // MaxMagnitude keeps the sign
     }
 
     private void Multiply(double[] x, double[] y)

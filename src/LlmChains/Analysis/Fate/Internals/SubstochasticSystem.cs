@@ -7,7 +7,7 @@ namespace LlmChains.Analysis.Fate.Internals;
 /// </summary>
 internal sealed class SubstochasticSystem
 {
-    private SubstochasticSystem(int[] unknowns, long[] rowStarts, int[] columns, double[] values, double[][] rightHandSides, double[] exit)
+    internal SubstochasticSystem(int[] unknowns, long[] rowStarts, int[] columns, double[] values, double[][] rightHandSides, double[] exit)
     {
         Unknowns = unknowns;
         RowStarts = rowStarts;
@@ -99,6 +99,60 @@ internal sealed class SubstochasticSystem
             }
 
             rowStarts[i + 1] = cols.Count;
+        }
+
+        return new SubstochasticSystem(unknowns, rowStarts, [.. cols], [.. values], rhs, exit);
+    }
+
+    /// <summary>
+    /// The system of the unknowns <paramref name="members"/> (local indices, ascending) alone, the others already solved
+    /// in <paramref name="solved"/>: b′ = b + M[members, others]·x_others, e′ = e + Σ M[members, others].
+    /// </summary>
+    public SubstochasticSystem Restrict(int[] members, int[] position, double[][] solved)
+    {
+        int k = members.Length;
+        int systems = RightHandSides.Length;
+        var rowStarts = new long[k + 1];
+        var cols = new List<int>();
+        var values = new List<double>();
+        var rhs = new double[systems][];
+        for (int c = 0; c < systems; c++)
+        {
+            rhs[c] = new double[k];
+        }
+
+        var exit = new double[k];
+        var unknowns = new int[k];
+        for (int li = 0; li < k; li++)
+        {
+            int i = members[li];
+            unknowns[li] = Unknowns[i];
+            exit[li] = Exit[i];
+            for (int c = 0; c < systems; c++)
+            {
+                rhs[c][li] = RightHandSides[c][i];
+            }
+
+            for (long e = RowStarts[i]; e < RowStarts[i + 1]; e++)
+            {
+                int j = Columns[e];
+                int lj = position[j];
+                if (lj >= 0 && lj < k && members[lj] == j)
+                {
+                    cols.Add(lj);
+                    values.Add(Values[e]);
+                }
+                else
+                {
+                    exit[li] += Values[e];
+                    for (int c = 0; c < systems; c++)
+                    {
+                        rhs[c][li] += Values[e] * solved[c][j];
+                    }
+                }
+            }
+
+            rowStarts[li + 1] = cols.Count;
         }
 
         return new SubstochasticSystem(unknowns, rowStarts, [.. cols], [.. values], rhs, exit);
