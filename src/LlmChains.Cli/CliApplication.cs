@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using LlmChains.Cli.Commands;
+using LlmChains.Cli.Commands.Fate;
 using LlmChains.Cli.Limits;
 using LlmChains.Cli.Parsing;
 
@@ -51,6 +52,7 @@ internal static class CliApplication
         root.Add(IclCommand.Create(context));
         root.Add(ExportCommand.Create(context));
         root.Add(GgufCommand.Create(context));
+        root.Add(FateCommand.Create(context));
         NumericOptions.Install(root);
         ToolHelp.Install(root);
         return root;
