@@ -26,4 +26,19 @@ public sealed class WorkedExampleTests
         var b = new HashSet<int> { (int)chain.States.Rank([1, 1, 1]) };
         hitting.ExpectedSteps[(int)zero].Should().BeApproximately(FateOracle.HittingTimeBySeries(p, b, (int)zero), 1e-9);
     }
+
+    [Fact]
+    public void DocsSnippet_RunsAndPrintsWhatItSays()
+    {
+        var greedy = LanguageModelChain.Build(new ParityModel(3), DecodingOptions.Greedy);
+        var fate = Absorption.Compute(greedy, [greedy.States.Rank([1])]);
+        fate.Classes.Count.Should().Be(4);
+        fate.ExpectedSteps[0].Should().Be(2);
+
+        var toy = LanguageModelChain.Build(NGramModel.PaperToyExample());
+        var hit = Hitting.Compute(toy, TargetSet.WindowEndsWith([1, 1, 1]), [toy.States.Rank([0])]);
+        hit.ExpectedSteps[0].Should().BeApproximately(49.0656, 5e-5);
+        hit.StepsSolve.ToString().Should().Contain("Residual");
+        FirstPassage.KemenyConstant(toy).Should().BeApproximately(7.762011341, 5e-10);
+    }
 }
