@@ -15,6 +15,9 @@ internal static partial class FateLog
     [LoggerMessage(EventId = 1602, Level = LogLevel.Warning, Message = "{Stage}, system {System}: GMRES ended {Status} after {Products} products with residual {Residual:E2}")]
     internal static partial void NotConverged(ILogger logger, string stage, int system, SolveStatus status, long products, double residual);
 
+    [LoggerMessage(EventId = 1604, Level = LogLevel.Debug, Message = "{Stage}, system {System}: GMRES stagnated at residual {Residual:E2}; restarting from the iterate with restart length {RestartLength}")]
+    internal static partial void Enlarged(ILogger logger, string stage, int system, int restartLength, double residual);
+
     [LoggerMessage(EventId = 1603, Level = LogLevel.Information, Message = "{Stage} done: {Method}, {Products} products, residual {Residual:E2}, {Seconds:F3} s")]
     internal static partial void Finished(ILogger logger, string stage, FateMethod method, long products, double residual, double seconds);
 }

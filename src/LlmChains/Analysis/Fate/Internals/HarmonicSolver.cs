@@ -11,6 +11,9 @@ namespace LlmChains.Analysis.Fate.Internals;
 /// </summary>
 internal static class HarmonicSolver
 {
+    /// <summary>The largest GMRES basis a stagnating solve may grow to by doubling its restart length (512 MiB).</summary>
+    internal const long MaxEnlargedBasisBytes = 512L << 20;
+
     /// <summary>Returns, per right-hand side, the block vector (boundary values where not unknown), and how it was solved.</summary>
     public static (double[][] Values, FateSolve Solve) Solve(FateProblem problem, bool[] unknown, IReadOnlyList<double[]> boundary, IReadOnlyList<double> constants, string stage, IProgress<Progress>? progress, CancellationToken cancellationToken)
     {
@@ -91,26 +94,41 @@ internal static class HarmonicSolver
             }
             else
             {
-                var gmres = new NeumannGmres(sub, options.RestartLength, options.PreconditionerDegree, problem.Workers);
                 x = new double[systems][];
                 for (int c = 0; c < systems; c++)
                 {
                     int index = c;
                     x[c] = new double[size];
-                    long before = gmres.Products;
-                    var (s, r) = gmres.Solve(sub.RightHandSides[c], x[c], options.Tolerance, before + options.MaxProducts, (done, relative) =>
+                    long budget = options.MaxProducts;
+                    int m = options.RestartLength;
+                    while (true)
                     {
-                        FateLog.Cycle(problem.Logger, stage, index, done, relative);
-                        progress?.Report(new Progress(stage, first, unknownCount) { Detail = $"GMRES on a block of {size} states, right-hand side {index + 1}/{systems}, {done} products, relative residual {Format(relative)}" });
-                    }, cancellationToken);
-                    if (s != SolveStatus.Converged)
-                    {
-                        status = s;
-                        FateLog.NotConverged(problem.Logger, stage, c, s, gmres.Products - before, r);
+                        // A stagnating restart has too small a subspace for the slow (metastable) modes: retry from the
+                        // iterate with twice the restart length, while its basis stays within MaxEnlargedBasisBytes.
+                        var gmres = new NeumannGmres(sub, m, options.PreconditionerDegree, problem.Workers);
+                        var (s, r) = gmres.Solve(sub.RightHandSides[c], x[c], options.Tolerance, budget, (done, relative) =>
+                        {
+                            FateLog.Cycle(problem.Logger, stage, index, done, relative);
+                            progress?.Report(new Progress(stage, first, unknownCount) { Detail = $"GMRES({m}) on a block of {size} states, right-hand side {index + 1}/{systems}, {done} products, relative residual {Format(relative)}" });
+                        }, cancellationToken);
+                        products += gmres.Products;
+                        budget -= gmres.Products;
+                        if (s == SolveStatus.Stagnated && budget > 0 && NeumannGmres.BytesFor(size, 2 * m) <= MaxEnlargedBasisBytes)
+                        {
+                            m *= 2;
+                            FateLog.Enlarged(problem.Logger, stage, index, m, r);
+                            continue;
+                        }
+
+                        if (s != SolveStatus.Converged)
+                        {
+                            status = s;
+                            FateLog.NotConverged(problem.Logger, stage, c, s, options.MaxProducts - budget, r);
+                        }
+
+                        break;
                     }
                 }
-
-                products += gmres.Products;
             }
 
             for (int c = 0; c < systems; c++)
