@@ -96,7 +96,7 @@ internal static class CompareRun
     {
         StationaryResult result = null!;
         double seconds = BestOnce(repeat, () => result = StationaryDistribution.Compute(block));
-        Print(name, $"pi Auto ({result.Method}, {result.Status})", block.StateCount, seconds, $",\"matvecs\":{result.Iterations},\"residual\":{result.Residual:E2}");
+        Print(name, $"pi Auto ({result.Method}, {result.Status})", block.StateCount, seconds, $",\"matvecs\":{result.MatrixVectorProducts},\"residual\":{result.Residual:E2}");
     }
 
     private static void Slem(string name, IMarkovChain block, int repeat)

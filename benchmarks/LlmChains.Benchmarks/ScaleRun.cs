@@ -77,10 +77,10 @@ internal static class ScaleRun
         if (full)
         {
             clock.Restart();
-            var progress = new Progress<SolverProgress>(p => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  π: {p.Iterations} products, residual {p.Residual:E2}")));
+            var progress = new Progress<LlmChains.Progress>(p => Console.Error.WriteLine("  π: " + p));
             var stationary = StationaryDistribution.Compute(chain, new StationaryOptions { Tolerance = 1e-8 }, progress);
             double solve = clock.Elapsed.TotalSeconds;
-            Say($"π: {stationary.Method}, {stationary.Status}, {stationary.Iterations} products, residual {stationary.Residual:E2}, {solve:F1} s");
+            Say($"π: {stationary.Method}, {stationary.Status}, {stationary.MatrixVectorProducts} products, residual {stationary.Residual:E2}, {solve:F1} s");
 
             clock.Restart();
             Array.Fill(x, 1.0 / n);

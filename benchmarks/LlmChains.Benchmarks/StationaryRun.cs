@@ -136,7 +136,7 @@ internal static class StationaryRun
             : options.KrylovPolynomialDegree == 1 ? "Gmres(d=1,m=40,k=10)" : options.Method.ToString();
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"{{\"side\":\"llmchains\",\"case\":\"{name}\",\"states\":{block.StateCount},\"requested\":\"{requested}\",\"method\":\"{result.Method}\",\"status\":\"{result.Status}\",\"seconds\":{seconds:F3},\"matvecs\":{result.Iterations},\"residual\":{result.Residual:E2},\"errorEstimate\":{(result.ErrorEstimate is { } e ? e.ToString("E2", CultureInfo.InvariantCulture) : "null")},\"l1VsScipy\":{L1(pi, scipy):E2},\"l1VsGth\":{(exact is null ? "null" : L1(pi, exact).ToString("E2", CultureInfo.InvariantCulture))}}}"));
+            $"{{\"side\":\"llmchains\",\"case\":\"{name}\",\"states\":{block.StateCount},\"requested\":\"{requested}\",\"method\":\"{result.Method}\",\"status\":\"{result.Status}\",\"seconds\":{seconds:F3},\"matvecs\":{result.MatrixVectorProducts},\"residual\":{result.Residual:E2},\"errorEstimate\":{(result.ErrorEstimate is { } e ? e.ToString("E2", CultureInfo.InvariantCulture) : "null")},\"l1VsScipy\":{L1(pi, scipy):E2},\"l1VsGth\":{(exact is null ? "null" : L1(pi, exact).ToString("E2", CultureInfo.InvariantCulture))}}}"));
     }
 
     /// <summary>Compiles the solvers' code paths on a small chain so that the timings exclude the JIT.</summary>

@@ -1,8 +1,13 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
-using LlmChains.Cli.Commands;
+using LlmChains.Cli.Commands.Analyze;
+using LlmChains.Cli.Commands.Bounds;
+using LlmChains.Cli.Commands.Export;
 using LlmChains.Cli.Commands.Fate;
+using LlmChains.Cli.Commands.Gguf;
+using LlmChains.Cli.Commands.Icl;
+using LlmChains.Cli.Commands.Sweep;
 using LlmChains.Cli.Limits;
 using LlmChains.Cli.Parsing;
 
@@ -35,14 +40,16 @@ internal static class CliApplication
     /// <summary>Writes "llmchains: error: …" as a single line.</summary>
     public static void WriteError(TextWriter error, string message)
     {
-        string oneLine = string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        string oneLine = string.Join(
+            ' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         error.WriteLine($"{ToolName}: error: {oneLine}");
     }
 
     /// <summary>Builds the command tree (also used by the tests that walk every option).</summary>
     internal static RootCommand CreateRoot(CommandContext context)
     {
-        var root = new RootCommand("Language models as Markov chains (Zekri et al., arXiv 2410.02724): build and analyse the chain Q_f of a model.")
+        var root = new RootCommand(
+            "Language models as Markov chains (Zekri et al., arXiv 2410.02724): build and analyse the chain Q_f of a model.")
         {
             Options = { context.MaxMemory },
         };
@@ -60,7 +67,8 @@ internal static class CliApplication
 
     private static int RunInvariant(string[] args, TextWriter output, TextWriter error)
     {
-        var context = new CommandContext(output, error, new Option<string?>(MemoryBudget.OptionName) { Description = MemoryBudget.Help, Recursive = true });
+        var context = new CommandContext(
+            output, error, new Option<string?>(MemoryBudget.OptionName) { Description = MemoryBudget.Help, Recursive = true });
         var root = CreateRoot(context);
         ParseResult parse = root.Parse(args, new ParserConfiguration());
         if (parse.Errors.Count > 0)
@@ -92,10 +100,13 @@ internal static class CliApplication
         }
         catch (ArgumentException e)
         {
-            WriteError(error, OptionMessages.For(e, parse));
+            // the options are checked by the commands (their errors name the option); what the library refuses beyond
+            // that (a file's chain, a model's vocabulary) it says in its own words
+            WriteError(error, OptionMessages.Clean(e.Message, e.ParamName));
             return ExitCodes.InputError;
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or FormatException or OverflowException)
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException
+            or FormatException or OverflowException)
         {
             WriteError(error, OptionMessages.Clean(e.Message));
             return ExitCodes.InputError;
@@ -127,7 +138,8 @@ internal static class CliApplication
                 : $"unknown {kind} '{word}' for '{where}'{known}";
         }
 
-        if (command.Subcommands.Count > 0 && parse.Errors.Any(e => e.SymbolResult is null || ReferenceEquals(e.SymbolResult, parse.CommandResult)))
+        bool commandMissing = parse.Errors.Any(e => e.SymbolResult is null || ReferenceEquals(e.SymbolResult, parse.CommandResult));
+        if (command.Subcommands.Count > 0 && commandMissing)
         {
             return $"give a command: {string.Join(", ", command.Subcommands.Select(c => c.Name))}";
         }

@@ -300,8 +300,8 @@ public sealed class LlamaSharpLanguageModelTests(ModelFixture fixture, Xunit.Abs
         public void GetNextTokenLogits(ReadOnlySpan<int> context, Span<double> logits) => inner.GetNextTokenLogits(context, logits);
     }
 
-    private sealed class ActionProgress(Action<ChainBuildProgress> action) : IProgress<ChainBuildProgress>
+    private sealed class ActionProgress(Action<Progress> action) : IProgress<Progress>
     {
-        public void Report(ChainBuildProgress value) => action(value);
+        public void Report(Progress value) => action(value);
     }
 }

@@ -39,7 +39,8 @@ internal static class ResourceEstimate
         string states = size.StateCount is { } n
             ? n.ToString("N0", CultureInfo.InvariantCulture)
             : string.Create(CultureInfo.InvariantCulture, $"about 10^{size.Log10StateCount:F1}");
-        return string.Create(CultureInfo.InvariantCulture, $"the chain of T = {size.VocabularySize}, K = {size.ContextWindow} ({states} states)");
+        return string.Create(
+            CultureInfo.InvariantCulture, $"the chain of T = {size.VocabularySize}, K = {size.ContextWindow} ({states} states)");
     }
 
     /// <summary>d(t) for t = 0..steps: the curves the analysis and the output keep.</summary>

@@ -81,9 +81,12 @@ internal static partial class InvariantNumber
         return true;
     }
 
-    /// <summary>Parses a finite number or throws a usage error naming <paramref name="what"/> (an option, or an option and a part of its value).</summary>
+    /// <summary>
+    /// Parses a finite number or throws a usage error naming <paramref name="what"/> (an option, or an option and a part of its value).
+    /// </summary>
     public static double ParseDouble(string text, string what)
-        => TryParseDouble(text, out double value, out string? problem) ? value : throw new CliException($"{what}: {problem}", ExitCodes.UsageError);
+        => TryParseDouble(text, out double value, out string? problem) ? value : throw new CliException(
+            $"{what}: {problem}", ExitCodes.UsageError);
 
     private static string NotANumber(string text)
     {

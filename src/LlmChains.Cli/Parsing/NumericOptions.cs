@@ -35,7 +35,8 @@ internal static class NumericOptions
                 case Option<long?> l:
                     l.CustomParser = result => Integer(result, l.Name, long.MinValue, long.MaxValue);
                     break;
-                case Option<float> or Option<float?> or Option<decimal> or Option<decimal?> or Option<short> or Option<byte> or Option<uint> or Option<ulong>:
+                case Option<float> or Option<float?> or Option<decimal> or Option<decimal?>
+                    or Option<short> or Option<byte> or Option<uint> or Option<ulong>:
                     throw new InvalidOperationException($"{option.Name}: add an invariant parser for {option.ValueType.Name} options");
             }
         }

@@ -5,7 +5,10 @@ namespace LlmChains.Cli.Plots;
 /// <summary>Log-scale axes for ScottPlot: data are plotted as log10 values and the ticks are labelled with the values.</summary>
 internal static class LogAxis
 {
-    /// <summary>Major ticks at 1, 2, 5 × 10^k (or 1, 3 × 10^k labelled as 1e k when <paramref name="scientific"/>) and minor ticks at the other integers × 10^k.</summary>
+    /// <summary>
+    /// Major ticks at 1, 2, 5 × 10^k (or 1, 3 × 10^k labelled as 1e k when <paramref name="scientific"/>) and minor ticks at the other
+    /// integers × 10^k.
+    /// </summary>
     public static ScottPlot.TickGenerators.NumericManual Ticks(double log10Min, double log10Max, bool scientific)
     {
         var ticks = new ScottPlot.TickGenerators.NumericManual();
@@ -21,7 +24,9 @@ internal static class LogAxis
                     continue;
                 }
 
-                bool major = sparse ? mantissa == 1 && exponent % decadeStep == 0 : scientific ? mantissa is 1 or 3 : mantissa is 1 or 2 or 5;
+                bool major = sparse
+                    ? mantissa == 1 && exponent % decadeStep == 0
+                    : scientific ? mantissa is 1 or 3 : mantissa is 1 or 2 or 5;
                 if (major)
                 {
                     double value = mantissa * Math.Pow(10, exponent);

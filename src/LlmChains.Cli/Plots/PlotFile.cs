@@ -6,10 +6,13 @@ namespace LlmChains.Cli.Plots;
 /// <summary>Saves ScottPlot figures as PNG files, atomically (<see cref="AtomicFile"/>).</summary>
 internal static class PlotFile
 {
-    /// <summary>Saves <paramref name="plot"/> to <paramref name="path"/> (PNG), creating the folder; errors become one-line CLI errors.</summary>
+    /// <summary>
+    /// Saves <paramref name="plot"/> to <paramref name="path"/> (PNG), creating the folder; errors become one-line CLI errors.
+    /// </summary>
     public static void Save(ScottPlot.Plot plot, string path, int width = 900, int height = 600)
     {
-        AtomicFile.Write(path, "the plot", file => File.WriteAllBytes(file, Render(() => plot.GetImageBytes(width, height, ScottPlot.ImageFormat.Png))));
+        AtomicFile.Write(
+            path, "the plot", file => File.WriteAllBytes(file, Render(() => plot.GetImageBytes(width, height, ScottPlot.ImageFormat.Png))));
     }
 
     /// <summary>Saves two plots side by side in one PNG (<paramref name="leftWidth"/> + <paramref name="rightWidth"/> wide).</summary>
@@ -20,7 +23,8 @@ internal static class PlotFile
             using var surface = SkiaSharp.SKSurface.Create(new SkiaSharp.SKImageInfo(leftWidth + rightWidth, height));
             surface.Canvas.Clear(SkiaSharp.SKColors.White);
             using var leftImage = SkiaSharp.SKBitmap.Decode(Render(() => left.GetImageBytes(leftWidth, height, ScottPlot.ImageFormat.Png)));
-            using var rightImage = SkiaSharp.SKBitmap.Decode(Render(() => right.GetImageBytes(rightWidth, height, ScottPlot.ImageFormat.Png)));
+            using var rightImage = SkiaSharp.SKBitmap.Decode(
+                Render(() => right.GetImageBytes(rightWidth, height, ScottPlot.ImageFormat.Png)));
             surface.Canvas.DrawBitmap(leftImage, 0, 0);
             surface.Canvas.DrawBitmap(rightImage, leftWidth, 0);
             using var image = surface.Snapshot();

@@ -48,6 +48,19 @@ public sealed record ChainAnalysisOptions
     /// <summary>Options of the spectrum; <see langword="null"/> for the defaults (6 eigenvalues).</summary>
     public SpectrumOptions? Spectrum { get; init; }
 
+    /// <summary>
+    /// The stationary solver: <see langword="null"/> (default) for the library's (<see cref="StationarySolver"/> with
+    /// <see cref="Stationary"/>, logging and the computed structure passed in), or one of your own. Set either this or
+    /// <see cref="Stationary"/>, not both.
+    /// </summary>
+    public IStationarySolver? StationarySolver { get; init; }
+
+    /// <summary>
+    /// The eigensolver: <see langword="null"/> (default) for the library's (<see cref="SpectrumSolver"/> with
+    /// <see cref="Spectrum"/>), or one of your own. Set either this or <see cref="Spectrum"/>, not both.
+    /// </summary>
+    public ISpectrumSolver? SpectrumSolver { get; init; }
+
     /// <summary>Options of the convergence computations; <see langword="null"/> for the defaults.</summary>
     public ConvergenceOptions? Convergence { get; init; }
 
@@ -132,6 +145,16 @@ public sealed record ChainAnalysisOptions
         if (!(BoundTarget > 0 && BoundTarget < 1))
         {
             throw Invalid.OutOfRange($"BoundTarget must lie in (0, 1); got {Invalid.Format(BoundTarget)}.");
+        }
+
+        if (StationarySolver is not null && Stationary is not null)
+        {
+            throw Invalid.Argument("Both StationarySolver and Stationary are set; the options of a solver of your own are its own business: set one of them.");
+        }
+
+        if (SpectrumSolver is not null && Spectrum is not null)
+        {
+            throw Invalid.Argument("Both SpectrumSolver and Spectrum are set; the options of a solver of your own are its own business: set one of them.");
         }
 
         Stationary?.Validate();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using LlmChains.Analysis.Convergence;
 using LlmChains.Analysis.Spectral;
 using LlmChains.Chains;
@@ -22,37 +23,44 @@ public static class ChainAnalyzer
     /// <summary>Analyses <paramref name="chain"/>.</summary>
     /// <param name="chain">Any chain; a <see cref="LanguageModelChain"/> also gets ε and the Prop. 3.4 bound.</param>
     /// <param name="options">Options; default <see cref="ChainAnalysisOptions.Default"/>.</param>
-    /// <param name="progress">Receives the stage and the overall fraction.</param>
+    /// <param name="progress">
+    /// Receives each stage's own progress, in order: "structure", "stationary" (products and residual), "spectrum"
+    /// (products, SLEM estimate), "epsilon" (model chains), "mixing" (steps of the worst-case or uniform-start curve),
+    /// "sampling" and "repetition" (trajectory steps, when sampling is on), "done".
+    /// </param>
     /// <param name="cancellationToken">Cancels the analysis.</param>
-    public static ChainAnalysis Analyze(IMarkovChain chain, ChainAnalysisOptions? options = null, IProgress<AnalysisProgress>? progress = null, CancellationToken cancellationToken = default)
+    public static ChainAnalysis Analyze(IMarkovChain chain, ChainAnalysisOptions? options = null, IProgress<Progress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chain);
         options ??= ChainAnalysisOptions.Default;
         options.Validate();
         var (stationaryBase, spectrumOptions, convergenceBase, samplingOptions) = options.ForStages();
 
-        progress?.Report(new AnalysisProgress("structure", 0));
+        progress?.Report(new Progress("structure", 0, 0));
         var structure = ChainStructure.Analyze(chain, cancellationToken);
 
-        progress?.Report(new AnalysisProgress("stationary", 0.1));
-        var stationaryOptions = stationaryBase with { Structure = structure };
-        var stationary = StationaryDistribution.ComputeAll(chain, stationaryOptions, null, cancellationToken);
+        progress?.Report(new Progress("stationary", 0, 0));
+        var stationarySolver = options.StationarySolver ?? new StationarySolver(stationaryBase);
+        var stationary = stationarySolver.ComputeAll(chain, structure, progress, cancellationToken);
+        CheckStationary(stationarySolver, stationary, chain, structure);
 
         SpectrumResult? spectrum = null;
         if (options.ComputeSpectrum)
         {
-            progress?.Report(new AnalysisProgress("spectrum", 0.35));
-            spectrum = Spectrum.Compute(chain, spectrumOptions, null, cancellationToken);
+            progress?.Report(new Progress("spectrum", 0, 0));
+            var spectrumSolver = options.SpectrumSolver ?? new SpectrumSolver(spectrumOptions);
+            spectrum = spectrumSolver.Compute(chain, progress, cancellationToken)
+                ?? throw new InvalidOperationException($"The spectrum solver {spectrumSolver} returned null.");
         }
 
         EpsilonResult? epsilon = null;
         if (chain is LanguageModelChain model)
         {
-            progress?.Report(new AnalysisProgress("epsilon", 0.6));
+            progress?.Report(new Progress("epsilon", 0, 0));
             epsilon = ConvergenceBound.Epsilon(model, convergenceBase, cancellationToken);
         }
 
-        progress?.Report(new AnalysisProgress("mixing", 0.7));
+        progress?.Report(new Progress("mixing", 0, 0));
         TotalVariationCurve? distances = null;
         TotalVariationCurve? uniformStart = null;
         MixingTimeResult? mixing = null;
@@ -64,7 +72,7 @@ public static class ChainAnalyzer
             {
                 // the worst-case curve covers at least DistanceSteps (periodic chains too: d(t) is computed, not only d(0))
                 var convergence = convergenceBase with { InitialSteps = Math.Max(convergenceBase.InitialSteps, options.DistanceSteps) };
-                var result = TotalVariation.AnalyzeMixing(chain, pi, options.MixingThreshold, convergence, Band(progress, "mixing", 0.7, 0.85), cancellationToken);
+                var result = TotalVariation.AnalyzeMixing(chain, pi, options.MixingThreshold, convergence, Stage(progress, "mixing"), cancellationToken);
                 distances = result.Curve;
                 mixing = result.MixingTime;
                 tMin = result.TMin;
@@ -74,7 +82,7 @@ public static class ChainAnalyzer
                 // t_mix and t_min are worst-case quantities: not computed here rather than read off the uniform start
                 var uniform = new double[chain.StateCount];
                 Array.Fill(uniform, 1.0 / chain.StateCount);
-                uniformStart = distances = TotalVariation.DistancesFrom(chain, uniform, pi, options.DistanceSteps, Band(progress, "mixing", 0.7, 0.85), cancellationToken);
+                uniformStart = distances = TotalVariation.DistancesFrom(chain, uniform, pi, options.DistanceSteps, Stage(progress, "mixing"), cancellationToken);
                 mixing = new MixingTimeResult(double.NaN, options.MixingThreshold, options.DistanceSteps, MixingTimeStatus.TooLargeForWorstCase, false);
                 tMin = new TMinResult(double.NaN, -1, double.NaN, options.DistanceSteps, MixingTimeStatus.TooLargeForWorstCase, false, false);
             }
@@ -90,16 +98,33 @@ public static class ChainAnalyzer
         RepetitionRateEstimate? sampledRepetition = null;
         if (samplingOptions is { } sampling)
         {
-            progress?.Report(new AnalysisProgress("sampling", 0.85));
-            sampledDistances = SampledConvergence.EstimateTotalVariation(chain, SampledStart.Uniform, null, sampling, Band(progress, "sampling", 0.85, 0.95), cancellationToken);
-            sampledRepetition = SampledConvergence.EstimateRepetition(chain, SampledStart.Uniform, sampling, Band(progress, "sampling", 0.95, 1), cancellationToken);
+                        sampledDistances = SampledConvergence.EstimateTotalVariation(chain, SampledStart.Uniform, null, sampling, Stage(progress, "sampling"), cancellationToken);
+            sampledRepetition = SampledConvergence.EstimateRepetition(chain, SampledStart.Uniform, sampling, Stage(progress, "repetition"), cancellationToken);
         }
 
-        progress?.Report(new AnalysisProgress("done", 1));
+        progress?.Report(new Progress("done", 1, 1));
         return new ChainAnalysis(structure, stationary, spectrum, epsilon, options.BoundTarget, distances, mixing, tMin, sampledDistances, sampledRepetition, uniformStart);
     }
 
-    /// <summary>Maps a stage's own progress onto [<paramref name="from"/>, <paramref name="to"/>] of the whole analysis.</summary>
-    private static SynchronousProgress<ConvergenceProgress>? Band(IProgress<AnalysisProgress>? progress, string stage, double from, double to)
-        => progress is null ? null : new SynchronousProgress<ConvergenceProgress>(p => progress.Report(new AnalysisProgress(stage, from + ((to - from) * p.Fraction))));
+    /// <summary>A solver of the user's: one result per recurrent class, in class order, on this chain.</summary>
+    private static void CheckStationary(IStationarySolver solver, IReadOnlyList<StationaryResult>? results, IMarkovChain chain, ChainStructure structure)
+    {
+        var classes = structure.RecurrentClasses;
+        if (results is null || results.Count != classes.Count)
+        {
+            throw new InvalidOperationException(FormattableString.Invariant($"The stationary solver {solver} returned {results?.Count.ToString(CultureInfo.InvariantCulture) ?? "null"} results for a chain with {classes.Count} recurrent classes; it must return one per class, in class order."));
+        }
+
+        for (int i = 0; i < results.Count; i++)
+        {
+            if (results[i] is null || results[i].StateCount != chain.StateCount || results[i].Class.Id != classes[i].Id)
+            {
+                throw new InvalidOperationException(FormattableString.Invariant($"The stationary solver {solver} returned, as result {i}, {(results[i] is null ? "null" : $"a distribution of class {results[i].Class.Id} over {results[i].StateCount} states")}; expected recurrent class {classes[i].Id} over the chain's {chain.StateCount} states."));
+            }
+        }
+    }
+
+    /// <summary>Passes a stage's own progress on under the analysis' name for the stage.</summary>
+    private static SynchronousProgress<Progress>? Stage(IProgress<Progress>? progress, string stage)
+        => progress is null ? null : new SynchronousProgress<Progress>(p => progress.Report(p with { Stage = stage }));
 }

@@ -12,16 +12,16 @@ public static class ModelCatalog
     public const double FigureOneDelta = 0.05;
 
     /// <summary>The eight models of Table 2, in the paper's order.</summary>
-    public static IReadOnlyList<CatalogModel> Models { get; } = Array.AsReadOnly(new[]
+    public static IReadOnlyList<CatalogEntry> Models { get; } = Array.AsReadOnly(new[]
     {
-        new CatalogModel("Llama 7B", 1e12, 32000, 4096),
-        new CatalogModel("Llama2 7B", 2e12, 32000, 4096),
-        new CatalogModel("Llama3 8B", 1.5e13, 128000, 4096),
-        new CatalogModel("Llama3.2 3B", 1.5e13, 128000, 3072),
-        new CatalogModel("Gemma 2B", 3e12, 256128, 2048),
-        new CatalogModel("Gemma 7B", 6e12, 256128, 3072),
-        new CatalogModel("Gemma2 9B", 8e12, 256128, 3584),
-        new CatalogModel("Gemma2 27B", 1.3e13, 256128, 4608),
+        new CatalogEntry("Llama 7B", 1e12, 32000, 4096),
+        new CatalogEntry("Llama2 7B", 2e12, 32000, 4096),
+        new CatalogEntry("Llama3 8B", 1.5e13, 128000, 4096),
+        new CatalogEntry("Llama3.2 3B", 1.5e13, 128000, 3072),
+        new CatalogEntry("Gemma 2B", 3e12, 256128, 2048),
+        new CatalogEntry("Gemma 7B", 6e12, 256128, 3072),
+        new CatalogEntry("Gemma2 9B", 8e12, 256128, 3584),
+        new CatalogEntry("Gemma2 27B", 1.3e13, 256128, 4608),
     });
 
     /// <summary>The model named <paramref name="name"/> (case-insensitive).</summary>
@@ -29,7 +29,7 @@ public static class ModelCatalog
     /// <returns>The model.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="name"/> is <see langword="null"/>.</exception>
     /// <exception cref="KeyNotFoundException">No model has that name; the message lists the names.</exception>
-    public static CatalogModel Get(string name)
+    public static CatalogEntry Get(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
         return Models.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase))

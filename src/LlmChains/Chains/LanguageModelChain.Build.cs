@@ -34,7 +34,7 @@ public sealed partial class LanguageModelChain
         ILanguageModel model,
         DecodingOptions? decoding = null,
         ChainBuildOptions? options = null,
-        IProgress<ChainBuildProgress>? progress = null,
+        IProgress<Progress>? progress = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -180,7 +180,7 @@ public sealed partial class LanguageModelChain
         public double[] Probabilities { get; } = new double[vocabularySize];
     }
 
-    private sealed class ProgressThrottle(IProgress<ChainBuildProgress>? progress, long total)
+    private sealed class ProgressThrottle(IProgress<Progress>? progress, long total)
     {
         private readonly long _step = Math.Max(1, total / 100);
         private readonly Lock _gate = new();
@@ -205,7 +205,7 @@ public sealed partial class LanguageModelChain
                 if (done >= _nextReport || done == total)
                 {
                     _nextReport = done + _step;
-                    progress.Report(new ChainBuildProgress(done, total));
+                    progress.Report(new Progress("build", done, total));
                 }
             }
         }

@@ -13,7 +13,7 @@ public sealed partial class LanguageModelChain
     /// <exception cref="InvalidOperationException">The copy would exceed the largest array or the memory available (the message gives the bytes needed).</exception>
     public SparseMarkovChain ToSparseMarkovChain()
     {
-        long nonZeros = AllTransitionsPositive() ? StoredProbabilityCount : CountNonZeros();
+        long nonZeros = AllTransitionsPositive() ? StoredTransitionCount : CountNonZeros();
         double bytes = ((StateCount + 1.0) * sizeof(long)) + (nonZeros * (double)(sizeof(int) + sizeof(double)));
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         if (nonZeros > Array.MaxLength || StateCount > SparseMarkovChain.MaxStateCount || bytes > available)
@@ -51,7 +51,7 @@ public sealed partial class LanguageModelChain
     /// <exception cref="InvalidOperationException">Q_f has more than 50,000,000 non-zeros (refused before copying) or more states than a MathNet matrix holds.</exception>
     public SparseMatrix ToSparseMatrix()
     {
-        if (StoredProbabilityCount > SparseMarkovChain.MaxMatrixNonZeros && CountNonZeros() > SparseMarkovChain.MaxMatrixNonZeros)
+        if (StoredTransitionCount > SparseMarkovChain.MaxMatrixNonZeros && CountNonZeros() > SparseMarkovChain.MaxMatrixNonZeros)
         {
             throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"The chain has {CountNonZeros():N0} non-zeros; a MathNet SparseMatrix copy is limited to {SparseMarkovChain.MaxMatrixNonZeros:N0}. Work with the chain through IMarkovChain instead."));
         }
@@ -64,10 +64,10 @@ public sealed partial class LanguageModelChain
     {
         if (AllTransitionsPositive())
         {
-            return StoredProbabilityCount;
+            return StoredTransitionCount;
         }
 
         long zeros = _p64 is not null ? _p64.AsSpan().Count(0.0) : _p32.AsSpan().Count(0f);
-        return StoredProbabilityCount - zeros;
+        return StoredTransitionCount - zeros;
     }
 }

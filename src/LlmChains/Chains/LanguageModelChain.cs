@@ -17,7 +17,7 @@ namespace LlmChains.Chains;
 /// <see cref="RecurrentBlock"/>.</para>
 /// <para>Build it with <see cref="Build"/>. Instances are immutable and safe for concurrent use.</para>
 /// </remarks>
-public sealed partial class LanguageModelChain : IMarkovChain
+public sealed partial class LanguageModelChain : IMarkovChain, IChainFacts
 {
     private readonly double[]? _p64;
     private readonly float[]? _p32;
@@ -58,10 +58,10 @@ public sealed partial class LanguageModelChain : IMarkovChain
     public int MaxRowNonZeros => States.VocabularySize;
 
     /// <summary>The number of stored probabilities, T·|V_K^*| (the non-zeros of Q_f under untruncated decoding).</summary>
-    public long StoredProbabilityCount => States.NonZeroCount;
+    public long StoredTransitionCount => States.StoredTransitionCount;
 
     /// <summary>The bytes of the probability table.</summary>
-    public long ProbabilityBytes => StoredProbabilityCount * (_p64 is not null ? sizeof(double) : sizeof(float));
+    public long ProbabilityBytes => StoredTransitionCount * (_p64 is not null ? sizeof(double) : sizeof(float));
 
     /// <summary>
     /// The block P_ℛ of the T^K full-length states (the blue block of Figs. 2 and 3), as a chain of its own on the
@@ -70,6 +70,16 @@ public sealed partial class LanguageModelChain : IMarkovChain
     /// single recurrent, aperiodic class of Q_f (Prop. 3.3) and π is zero outside it.
     /// </summary>
     public IMarkovChain RecurrentBlock => _block;
+
+    IMarkovChain? IChainFacts.ClosedBlock => _block;
+
+    long IChainFacts.ClosedBlockOffset => States.FullLengthOffset;
+
+    bool IChainFacts.KnownErgodic => AllTransitionsPositive();
+
+    bool IChainFacts.RowsValidated => true;
+
+    long? IChainFacts.KnownNonZeroCount => AllTransitionsPositive() ? StoredTransitionCount : null;
 
     internal double[]? Doubles => _p64;
 

@@ -95,7 +95,7 @@ public static class MatrixMarket
         double[] probabilities = ArrayPool<double>.Shared.Rent(width);
         try
         {
-            long nonZeros = chain is SparseMarkovChain sparse ? sparse.NonZeroCount : CountNonZeros(chain, columns, probabilities);
+            long nonZeros = (chain as IChainFacts)?.KnownNonZeroCount ?? CountNonZeros(chain, columns, probabilities);
             Span<char> line = stackalloc char[96];
             writer.Write("%%MatrixMarket matrix coordinate real general\n");
             writer.Write("% row-stochastic transition matrix Q: row i holds P(next = j | current = i), 1-based; written by LlmChains\n");

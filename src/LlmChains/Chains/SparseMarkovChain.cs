@@ -29,7 +29,7 @@ namespace LlmChains.Chains;
 /// bitwise identical for every call and every thread count.
 /// </para>
 /// </remarks>
-public sealed partial class SparseMarkovChain : IMarkovChain
+public sealed partial class SparseMarkovChain : IMarkovChain, IChainFacts
 {
     /// <summary>The largest number of states: the row pointers (n + 1 of them) must fit in one array.</summary>
     internal const long MaxStateCount = 0x7FFFFFC7 - 1; // Array.MaxLength − 1
@@ -63,7 +63,17 @@ public sealed partial class SparseMarkovChain : IMarkovChain
     public long StateCount { get; }
 
     /// <summary>The number of stored (strictly positive) entries of Q.</summary>
-    public long NonZeroCount => _columns.LongLength;
+    public long StoredTransitionCount => _columns.LongLength;
+
+    IMarkovChain? IChainFacts.ClosedBlock => null;
+
+    long IChainFacts.ClosedBlockOffset => 0;
+
+    bool IChainFacts.KnownErgodic => false;
+
+    bool IChainFacts.RowsValidated => true;
+
+    long? IChainFacts.KnownNonZeroCount => StoredTransitionCount;
 
     /// <summary>The largest number of non-zeros in one row of Q.</summary>
     public int MaxRowNonZeros { get; }
@@ -131,9 +141,9 @@ public sealed partial class SparseMarkovChain : IMarkovChain
             throw new InvalidOperationException($"The chain has {StateCount} states; a MathNet SparseMatrix holds at most {int.MaxValue} rows.");
         }
 
-        if (NonZeroCount > MaxMatrixNonZeros)
+        if (StoredTransitionCount > MaxMatrixNonZeros)
         {
-            throw new InvalidOperationException($"The chain has {NonZeroCount} non-zeros; ToMatrix converts at most {MaxMatrixNonZeros:N0} (about {NonZeroCount * 12L / (1 << 20)} MiB would be copied into MathNet's storage). Work with the chain through IMarkovChain instead.");
+            throw new InvalidOperationException($"The chain has {StoredTransitionCount} non-zeros; ToMatrix converts at most {MaxMatrixNonZeros:N0} (about {StoredTransitionCount * 12L / (1 << 20)} MiB would be copied into MathNet's storage). Work with the chain through IMarkovChain instead.");
         }
 
         int n = (int)StateCount;

@@ -50,7 +50,7 @@ public sealed class StateSpace
     public long FullLengthOffset => _indexing.Offset(ContextWindow);
 
     /// <summary>The number of non-zeros of Q_f, T·|V_K^*| (every row has exactly T successors).</summary>
-    public long NonZeroCount => checked(StateCount * VocabularySize);
+    public long StoredTransitionCount => checked(StateCount * VocabularySize);
 
     internal StateIndexing Indexing => _indexing;
 

@@ -41,7 +41,7 @@ public static class InContextExperiment
         IChainSource source,
         IReadOnlyList<IInContextPredictor> predictors,
         InContextExperimentOptions? options = null,
-        IProgress<InContextProgress>? progress = null,
+        IProgress<Progress>? progress = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -129,7 +129,7 @@ public static class InContextExperiment
                     int previous = Volatile.Read(ref lastReported);
                     if (percent != previous && Interlocked.CompareExchange(ref lastReported, percent, previous) == previous)
                     {
-                        progress.Report(new InContextProgress(done, r));
+                        progress.Report(new Progress("in-context", done, r));
                     }
                 }
             });

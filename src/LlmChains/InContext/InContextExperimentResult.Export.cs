@@ -71,7 +71,7 @@ public sealed partial class InContextExperimentResult
             w.WriteStartObject();
             Number(w, "tMin", c.MixingTime);
             w.WriteBoolean("isFinite", !double.IsPositiveInfinity(c.MixingTime) && !double.IsNaN(c.MixingTime));
-            if (c.MixingTimeResult is { } t)
+            if (c.TMinResult is { } t)
             {
                 w.WriteNumber("attainedAt", t.AttainedAt);
                 w.WriteBoolean("certified", t.IsCertified);

@@ -70,6 +70,25 @@ public sealed class HonestOutputTests
     }
 
     [Fact]
+    public void Progress_UnknownTotal_ShowsTheStageAndItsDetailInsteadOfAPercentage()
+    {
+        using var inner = new StringWriter();
+        using var error = TextWriter.Synchronized(inner);
+        using (var progress = new StderrProgress<Progress>(error, "analysing", p => p.Fraction, p => p.Total > 0 ? p.Stage : p.ToString()))
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (clock.Elapsed < TimeSpan.FromSeconds(20) && !ReadLocked(error, inner).Contains("residual", StringComparison.Ordinal))
+            {
+                progress.Report(new Progress("stationary", 120, 0) { Detail = "residual 3.10E-009" });
+                Thread.Sleep(100);
+            }
+        }
+
+        string text = inner.ToString();
+        text.Should().Contain("analysing: stationary 120 · residual 3.10E-009  (").And.NotContain("%").And.NotContain("NaN");
+    }
+
+    [Fact]
     public void Progress_QuickWork_PrintsNothing()
     {
         using var error = new StringWriter();

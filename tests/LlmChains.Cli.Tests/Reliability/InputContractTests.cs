@@ -168,6 +168,20 @@ public sealed class InputContractTests
     [InlineData(new[] { "icl", "--repetitions", "0" }, "--repetitions")]
     [InlineData(new[] { "bounds", "pretrain", "--vocab", "0", "--embedding-dim", "4" }, "--vocab")]
     [InlineData(new[] { "analyze", "--max-memory", "lots" }, "--max-memory")]
+    [InlineData(new[] { "analyze", "--model", "random", "--logit-scale", "-1" }, "--logit-scale: ")]
+    [InlineData(new[] { "analyze", "--model", "uniform", "--top-k", "0" }, "--top-k: k must be ≥ 1; got 0.")]
+    [InlineData(new[] { "icl", "--points", "1" }, "--points: ")]
+    [InlineData(new[] { "icl", "--threads", "0" }, "--threads: ")]
+    [InlineData(new[] { "icl", "--predictor", "frequentist:-1" }, "--predictor frequentist:-1: ")]
+    [InlineData(new[] { "icl", "--chain", "clique", "--labels", "0101" }, "--labels: ")]
+    [InlineData(new[] { "icl", "--start", "5" }, "--start: ")]
+    [InlineData(
+        new[]
+        {
+            "bounds", "depth", "--vocab", "10", "--embedding-dim", "2000", "--mlp-width", "2000000", "--layers", "2000", "--w1-norm", "1000",
+            "--w2-norm", "1000", "--wo-norm", "1000", "--wv-norm", "1000", "--token-norm", "1000", "--unembedding-norm", "1000",
+        },
+        "--layers: ")]
     public void ErrorMessages_NameTheOptionAsTyped_WithoutDotNetText(string[] args, string option)
     {
         var (code, output, error) = CliRunner.Run(args);

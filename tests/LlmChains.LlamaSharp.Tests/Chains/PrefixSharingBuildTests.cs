@@ -72,7 +72,7 @@ public sealed class PrefixSharingBuildTests
         var sharing = new TrieModel(inner);
         var decoding = new DecodingOptions { Temperature = 0.7, TopK = t > 2 ? 2 : null };
         var options = new ChainBuildOptions { Precision = precision };
-        var reports = new List<ChainBuildProgress>();
+        var reports = new List<Progress>();
 
         var expected = LanguageModelChain.Build(inner, decoding, options);
         var actual = LanguageModelChain.Build(sharing, decoding, options, new SynchronousProgress(reports));
@@ -89,7 +89,7 @@ public sealed class PrefixSharingBuildTests
         }
 
         reports.Should().NotBeEmpty();
-        reports[^1].StatesDone.Should().Be(expected.StateCount);
+        reports[^1].Done.Should().Be(expected.StateCount);
     }
 
     [Fact]
@@ -134,8 +134,8 @@ public sealed class PrefixSharingBuildTests
         model.Visits.Should().Be(0);
     }
 
-    private sealed class SynchronousProgress(List<ChainBuildProgress> reports) : IProgress<ChainBuildProgress>
+    private sealed class SynchronousProgress(List<Progress> reports) : IProgress<Progress>
     {
-        public void Report(ChainBuildProgress value) => reports.Add(value);
+        public void Report(Progress value) => reports.Add(value);
     }
 }

@@ -79,7 +79,7 @@ public sealed class ModelCatalogTests
     [Fact]
     public void Constructor_BadTokens_ThrowsNamingTheParameter()
     {
-        var act = () => new CatalogModel("x", 0.5, 10, 10);
+        var act = () => new CatalogEntry("x", 0.5, 10, 10);
 
         act.Should().Throw<ArgumentException>().Which.ParamName.Should().Be("trainingTokens");
     }

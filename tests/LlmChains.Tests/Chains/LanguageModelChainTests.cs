@@ -32,7 +32,7 @@ public sealed class LanguageModelChainTests
         chain.VocabularySize.Should().Be(t);
         chain.ContextWindow.Should().Be(k);
         chain.MaxRowNonZeros.Should().Be(t);
-        chain.StoredProbabilityCount.Should().Be(reference.Count * t);
+        chain.StoredTransitionCount.Should().Be(reference.Count * t);
         chain.ProbabilityBytes.Should().Be(reference.Count * t * 8);
         chain.Precision.Should().Be(ProbabilityPrecision.Float64);
         chain.Decoding.Should().Be(decoding);
@@ -471,25 +471,25 @@ public sealed class LanguageModelChainTests
     public void Build_Progress_EndsAtStateCountAndIsMonotone()
     {
         // T = 2, K = 13: 16382 states, several build chunks
-        var progress = new RecordingProgress<ChainBuildProgress>();
+        var progress = new RecordingProgress<Progress>();
         var chain = LanguageModelChain.Build(new UniformModel(2, 13), progress: progress);
         var reports = progress.Reports;
         reports.Should().NotBeEmpty();
-        reports.Should().OnlyContain(r => r.StateCount == 16382);
-        reports[^1].StatesDone.Should().Be(16382);
+        reports.Should().OnlyContain(r => r.Total == 16382 && r.Stage == "build");
+        reports[^1].Done.Should().Be(16382);
         reports[^1].Fraction.Should().Be(1);
-        reports.Select(r => r.StatesDone).Should().BeInAscendingOrder();
-        reports.Should().OnlyContain(r => r.StatesDone > 0 && r.StatesDone <= 16382);
+        reports.Select(r => r.Done).Should().BeInAscendingOrder();
+        reports.Should().OnlyContain(r => r.Done > 0 && r.Done <= 16382);
         chain.StateCount.Should().Be(16382);
     }
 
     [Fact]
     public void Build_ProgressSerial_EndsAtStateCount()
     {
-        var progress = new RecordingProgress<ChainBuildProgress>();
+        var progress = new RecordingProgress<Progress>();
         LanguageModelChain.Build(new UniformModel(3, 3), options: new ChainBuildOptions { MaxDegreeOfParallelism = 1 }, progress: progress);
         progress.Reports.Should().NotBeEmpty();
-        progress.Reports[^1].Should().Be(new ChainBuildProgress(39, 39));
+        progress.Reports[^1].Should().Be(new Progress("build", 39, 39));
     }
 
     [Fact]

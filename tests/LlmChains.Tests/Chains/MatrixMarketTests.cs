@@ -90,7 +90,7 @@ public sealed class MatrixMarketTests
             { 1, 0, 0, 0, 0 },
             { 0.25, 0.125, 0, 0, 0.625 },
         });
-        chain.NonZeroCount.Should().Be(12);
+        chain.StoredTransitionCount.Should().Be(12);
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public sealed class MatrixMarketTests
             { 0.25, 0.25, 0.25, 0.25 },
             { 0.9, 0, 0, 0.1 },
         });
-        chain.NonZeroCount.Should().Be(10);
+        chain.StoredTransitionCount.Should().Be(10);
     }
 
     [Fact]
@@ -145,7 +145,7 @@ public sealed class MatrixMarketTests
         const string text = "%%matrixmarket MATRIX Coordinate REAL General\n% a comment\n\n  % indented comment\n2 2 4\n\n1 1 0.25\n1 2 0.5\n1 1 0.25\n\t2 2 1e0  \n% trailing comment\n\n";
         var chain = MatrixMarket.Read(new StringReader(text), "mixed.mtx");
         Dense(chain).Should().BeEquivalentTo(new[,] { { 0.5, 0.5 }, { 0, 1 } });
-        chain.NonZeroCount.Should().Be(3);
+        chain.StoredTransitionCount.Should().Be(3);
     }
 
     [Fact]

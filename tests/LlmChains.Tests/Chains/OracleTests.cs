@@ -46,7 +46,7 @@ public sealed class OracleTests
     {
         var space = new StateSpace(t, k);
         space.StateCount.Should().Be(states);
-        space.NonZeroCount.Should().Be(nonZeros);
+        space.StoredTransitionCount.Should().Be(nonZeros);
         var chain = LanguageModelChain.Build(new UniformModel(t, k));
         CountNonZerosThroughGetRow(chain).Should().Be((int)nonZeros);
         ((double)nonZeros / (states * states)).Should().BeApproximately(proportion, 1e-15);
@@ -54,7 +54,7 @@ public sealed class OracleTests
         size.Density.Should().BeApproximately(proportion, 1e-13 * proportion);
         size.Density.Should().BeApproximately((t - 1.0) / (Math.Pow(t, k) - 1), 1e-13 * proportion);
         size.StateCount.Should().Be(states);
-        size.NonZeroCount.Should().Be(nonZeros);
+        size.StoredTransitionCount.Should().Be(nonZeros);
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public sealed class OracleTests
     [Fact]
     public void O3_Gpt3AndLlama3Scale_SizesInLog10()
     {
-        StateSpace.Describe(50257, 2048).Log10NonZeroCount.Should().BeApproximately(9632.75, 0.01);
+        StateSpace.Describe(50257, 2048).Log10StoredTransitionCount.Should().BeApproximately(9632.75, 0.01);
         StateSpace.Describe(50257, 2048).StateCount.Should().BeNull();
         // Llama3: log10 T^K = 41838.3; |V_K^*| and T^K agree to within a factor T/(T − 1)
         StateSpace.Describe(128000, 8192).Log10StateCount.Should().BeApproximately(41838.3, 0.05);

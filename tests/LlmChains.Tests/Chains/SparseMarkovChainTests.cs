@@ -162,7 +162,7 @@ public sealed class SparseMarkovChainTests
         ]);
 
         chain.StateCount.Should().Be(3);
-        chain.NonZeroCount.Should().Be(4);
+        chain.StoredTransitionCount.Should().Be(4);
         chain.MaxRowNonZeros.Should().Be(2);
         chain.RowPointers.ToArray().Should().Equal(0L, 2L, 3L, 4L);
         chain.Columns.ToArray().Should().Equal(0, 1, 0, 2);
@@ -252,7 +252,7 @@ public sealed class SparseMarkovChainTests
         // CSR storage holding an explicit zero at (1, 0)
         var storage = SparseCompressedRowMatrixStorage<double>.OfCompressedSparseRowFormat(2, 2, 4, [0, 2, 4], [0, 1, 0, 1], [0.5, 0.5, 0.0, 1.0]);
         var chain = SparseMarkovChain.FromMatrix(new SparseMatrix(storage));
-        chain.NonZeroCount.Should().Be(3);
+        chain.StoredTransitionCount.Should().Be(3);
         chain.GetTransitionProbability(1, 1).Should().Be(1.0);
     }
 
@@ -264,7 +264,7 @@ public sealed class SparseMarkovChainTests
 
         matrix.RowCount.Should().Be(200);
         matrix.ColumnCount.Should().Be(200);
-        matrix.NonZerosCount.Should().Be((int)chain.NonZeroCount);
+        matrix.NonZerosCount.Should().Be((int)chain.StoredTransitionCount);
         for (int i = 0; i < 200; i += 7)
         {
             for (int j = 0; j < 200; j++)

@@ -114,7 +114,7 @@ public sealed class StateSpaceTests
     {
         var space = new StateSpace(t, k);
         space.StateCount.Should().Be(states);
-        space.NonZeroCount.Should().Be(nonZeros);
+        space.StoredTransitionCount.Should().Be(nonZeros);
         space.FullLengthStateCount.Should().Be((long)Math.Pow(t, k));
         space.TransientStateCount.Should().Be(states - (long)Math.Pow(t, k));
         space.FullLengthOffset.Should().Be(space.TransientStateCount);
@@ -192,9 +192,9 @@ public sealed class StateSpaceTests
         size.VocabularySize.Should().Be(t);
         size.ContextWindow.Should().Be(k);
         size.StateCount.Should().Be(states);
-        size.NonZeroCount.Should().Be(states * t);
+        size.StoredTransitionCount.Should().Be(states * t);
         size.Log10StateCount.Should().BeApproximately(Math.Log10(states), 1e-12);
-        size.Log10NonZeroCount.Should().BeApproximately(Math.Log10(states * t), 1e-12);
+        size.Log10StoredTransitionCount.Should().BeApproximately(Math.Log10(states * t), 1e-12);
         double density = (t - 1.0) / (Math.Pow(t, k) - 1);
         size.Density.Should().BeApproximately(density, 1e-12 * density);
         size.Log10Density.Should().BeApproximately(Math.Log10(density), 1e-12);
@@ -205,7 +205,7 @@ public sealed class StateSpaceTests
     {
         var size = StateSpace.Describe(1, 8);
         size.StateCount.Should().Be(8);
-        size.NonZeroCount.Should().Be(8);
+        size.StoredTransitionCount.Should().Be(8);
         size.Density.Should().BeApproximately(1.0 / 8, 1e-15);
     }
 
@@ -215,11 +215,11 @@ public sealed class StateSpaceTests
         // O-3: T^{K+1} ≈ 10^9632.75 for T = 50257, K = 2048
         var size = StateSpace.Describe(50257, 2048);
         size.StateCount.Should().BeNull();
-        size.NonZeroCount.Should().BeNull();
-        size.Log10NonZeroCount.Should().BeApproximately(9632.75, 0.01);
+        size.StoredTransitionCount.Should().BeNull();
+        size.Log10StoredTransitionCount.Should().BeApproximately(9632.75, 0.01);
         double exact = (2050 * Math.Log10(50257)) - Math.Log10(50256); // log10 T²T^K/(T − 1)
-        size.Log10NonZeroCount.Should().BeApproximately(exact, 1e-9);
-        (size.Log10NonZeroCount - size.Log10StateCount).Should().BeApproximately(Math.Log10(50257), 1e-9);
+        size.Log10StoredTransitionCount.Should().BeApproximately(exact, 1e-9);
+        (size.Log10StoredTransitionCount - size.Log10StateCount).Should().BeApproximately(Math.Log10(50257), 1e-9);
         size.Density.Should().Be(0); // 10^−9628 underflows
         size.Log10Density.Should().BeApproximately(-(2047 * Math.Log10(50257)) - Math.Log10(50257.0 / 50256), 1e-9);
     }
@@ -232,7 +232,7 @@ public sealed class StateSpaceTests
         size.StateCount.Should().BeNull();
         size.Log10StateCount.Should().BeApproximately(41838.3, 0.05);
         size.Log10StateCount.Should().BeApproximately((8192 * Math.Log10(128000)) + Math.Log10(128000.0 / 127999), 1e-8);
-        (size.Log10NonZeroCount - size.Log10StateCount).Should().BeApproximately(Math.Log10(128000), 1e-8);
+        (size.Log10StoredTransitionCount - size.Log10StateCount).Should().BeApproximately(Math.Log10(128000), 1e-8);
     }
 
     [Theory]

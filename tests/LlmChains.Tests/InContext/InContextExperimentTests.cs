@@ -113,12 +113,12 @@ public sealed class InContextExperimentTests
     [Fact]
     public void Run_ReportsProgressAndHonoursCancellation()
     {
-        var progress = new RecordingProgress<InContextProgress>();
+        var progress = new RecordingProgress<Progress>();
         var options = new InContextExperimentOptions { Length = 50, Repetitions = 20, MaxDegreeOfParallelism = 1 };
         InContextExperiment.Run(ChainSource.Fixed(O11Chain), [new FrequentistEstimator()], options, progress);
 
         progress.Reports.Should().NotBeEmpty();
-        progress.Reports[^1].Should().Be(new InContextProgress(20, 20));
+        progress.Reports[^1].Should().Be(new Progress("in-context", 20, 20));
         progress.Reports[^1].Fraction.Should().Be(1);
 
         using var cancel = new CancellationTokenSource();

@@ -2,6 +2,7 @@ using System.CommandLine;
 using LlmChains.Analysis.Fate;
 using LlmChains.Analysis.Spectral;
 using LlmChains.Chains;
+using LlmChains.Cli.Commands.Shared;
 using LlmChains.Cli.Limits;
 using LlmChains.Cli.Output;
 
@@ -72,7 +73,7 @@ internal static class FateCommand
                 var decoding = models.Decoding(parse, temperature: parse.GetValue(temperature));
                 var (model, modelDescription) = models.CreateModel(parse, budget);
                 using var owned = model as IDisposable;
-                using var buildProgress = new StderrProgress<ChainBuildProgress>(context.Error, "building chain", p => p.Fraction);
+                using var buildProgress = new StderrProgress<Progress>(context.Error, "building chain", p => p.Fraction);
                 chain = LanguageModelChain.Build(model, decoding, models.BuildOptions(parse, budget), buildProgress);
                 description = $"{modelDescription}, {decoding}";
             }

@@ -66,7 +66,7 @@ internal static class FateOutput
 
             w.WriteEndArray();
             Doubles(w, "expectedStepsToAbsorption", r.Absorption.ExpectedSteps);
-            Solve(w, "absorptionSolve", r.Absorption.ProbabilitySolve.Combine(r.Absorption.StepsSolve));
+            Solve(w, "absorptionSolve", r.Absorption.ProbabilitySolve.Then(r.Absorption.StepsSolve));
             if (r.Hitting is { } h)
             {
                 w.WriteStartObject("hitting");
@@ -156,7 +156,7 @@ internal static class FateOutput
         }
 
         More(o, r.Starts.Length);
-        o.WriteLine(string.Create(c, $"  solve: {Describe(r.Absorption.ProbabilitySolve.Combine(r.Absorption.StepsSolve))}"));
+        o.WriteLine(string.Create(c, $"  solve: {Describe(r.Absorption.ProbabilitySolve.Then(r.Absorption.StepsSolve))}"));
         if (r.Hitting is { } h)
         {
             o.WriteLine();
@@ -168,7 +168,7 @@ internal static class FateOutput
             }
 
             More(o, r.Starts.Length);
-            o.WriteLine($"  solve: {Describe(h.ProbabilitySolve.Combine(h.StepsSolve))}");
+            o.WriteLine($"  solve: {Describe(h.ProbabilitySolve.Then(h.StepsSolve))}");
         }
 
         if (r.Committor is { } q)
@@ -196,6 +196,23 @@ internal static class FateOutput
             o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  … {count - TextRows:N0} more starts (all in --json)"));
         }
     }
+
+    /// <summary>Two solves of one quantity as one summary: the larger method, sizes and residual, the summed products.</summary>
+    private static FateSolve Then(this FateSolve first, FateSolve second) => second.Method == FateMethod.Structural
+        ? first
+        : first.Method == FateMethod.Structural
+            ? second
+            : new FateSolve(
+                (FateMethod)Math.Max((int)first.Method, (int)second.Method),
+                Math.Max(first.Unknowns, second.Unknowns),
+                first.Systems + second.Systems,
+                first.Products + second.Products,
+                Math.Max(first.Residual, second.Residual),
+                first.Status != LlmChains.Analysis.Spectral.SolveStatus.Converged ? first.Status : second.Status)
+            {
+                Blocks = Math.Max(first.Blocks, second.Blocks),
+                LargestBlock = Math.Max(first.LargestBlock, second.LargestBlock),
+            };
 
     private static string Describe(FateSolve s) => string.Create(CultureInfo.InvariantCulture, $"{s.Method}, {s.Unknowns:N0} unknowns in {s.Blocks:N0} blocks (largest {s.LargestBlock:N0}), {s.Products:N0} products, residual {s.Residual:E2}, {s.Status}");
 

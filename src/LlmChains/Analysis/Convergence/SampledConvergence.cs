@@ -54,7 +54,7 @@ public static class SampledConvergence
         SampledStart start,
         SampledStart? reference = null,
         SamplingOptions? options = null,
-        IProgress<ConvergenceProgress>? progress = null,
+        IProgress<Progress>? progress = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chain);
@@ -82,7 +82,7 @@ public static class SampledConvergence
         SampledStart start,
         SampledStart? reference = null,
         SamplingOptions? options = null,
-        IProgress<ConvergenceProgress>? progress = null,
+        IProgress<Progress>? progress = null,
         CancellationToken cancellationToken = default) =>
         Couple(ModelKernel(model, decoding), start, reference, options, progress, cancellationToken);
 
@@ -104,7 +104,7 @@ public static class SampledConvergence
         IMarkovChain chain,
         SampledStart start,
         SamplingOptions? options = null,
-        IProgress<ConvergenceProgress>? progress = null,
+        IProgress<Progress>? progress = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chain);
@@ -128,7 +128,7 @@ public static class SampledConvergence
         DecodingOptions decoding,
         SampledStart start,
         SamplingOptions? options = null,
-        IProgress<ConvergenceProgress>? progress = null,
+        IProgress<Progress>? progress = null,
         CancellationToken cancellationToken = default) =>
         Repeat(ModelKernel(model, decoding), start, options, progress, cancellationToken);
 
@@ -140,7 +140,7 @@ public static class SampledConvergence
         return new ModelSamplingKernel(model, decoding, new StateSpace(model.VocabularySize, model.ContextWindow));
     }
 
-    private static SampledTotalVariation Couple(SamplingKernel kernel, SampledStart start, SampledStart? reference, SamplingOptions? options, IProgress<ConvergenceProgress>? progress, CancellationToken cancellationToken)
+    private static SampledTotalVariation Couple(SamplingKernel kernel, SampledStart start, SampledStart? reference, SamplingOptions? options, IProgress<Progress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(start);
         options ??= SamplingOptions.Default;
@@ -266,7 +266,7 @@ public static class SampledConvergence
         return new SampledTotalVariation(start, reference, options, kernel.LabelsAreTokens, uncoupled, projection, bins, selection, separation);
     }
 
-    private static RepetitionRateEstimate Repeat(SamplingKernel kernel, SampledStart start, SamplingOptions? options, IProgress<ConvergenceProgress>? progress, CancellationToken cancellationToken)
+    private static RepetitionRateEstimate Repeat(SamplingKernel kernel, SampledStart start, SamplingOptions? options, IProgress<Progress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(start);
         options ??= SamplingOptions.Default;

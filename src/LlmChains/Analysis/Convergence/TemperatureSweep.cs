@@ -17,7 +17,7 @@ public static class TemperatureSweep
     /// <param name="truncation">Top-k, top-p and min-p applied at every τ (its temperature is ignored); <see langword="null"/> for none.</param>
     /// <param name="options">Analysis options; default <see cref="ChainAnalysisOptions.Default"/>.</param>
     /// <param name="chainOptions">Chain build options (precision, parallelism).</param>
-    /// <param name="progress">Receives (index of the temperature done, count).</param>
+    /// <param name="progress">Receives stage "temperature" with the temperatures done and their count, the last τ in the detail.</param>
     /// <param name="cancellationToken">Cancels the sweep.</param>
     public static IReadOnlyList<TemperaturePoint> Run(
         ILanguageModel model,
@@ -25,7 +25,7 @@ public static class TemperatureSweep
         DecodingOptions? truncation = null,
         ChainAnalysisOptions? options = null,
         ChainBuildOptions? chainOptions = null,
-        IProgress<(int Done, int Count)>? progress = null,
+        IProgress<Progress>? progress = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -50,16 +50,23 @@ public static class TemperatureSweep
             cancellationToken.ThrowIfCancellationRequested();
             var decoding = truncation with { Temperature = temperatures[i] };
             var chain = LanguageModelChain.Build(cached, decoding, chainOptions, null, cancellationToken);
-            var stationary = options.Stationary ?? new StationaryOptions();
-            if (previous is not null && decoding.KeepsEveryToken && stationary.InitialGuess is null)
+            var pointOptions = options;
+            if (options.StationarySolver is null)
             {
-                stationary = stationary with { InitialGuess = previous };
+                // the library's solver starts from the previous temperature's π (a solver of the user's starts as it likes)
+                var stationary = options.Stationary ?? new StationaryOptions();
+                if (previous is not null && decoding.KeepsEveryToken && stationary.InitialGuess is null)
+                {
+                    stationary = stationary with { InitialGuess = previous };
+                }
+
+                pointOptions = options with { Stationary = stationary };
             }
 
-            var analysis = ChainAnalyzer.Analyze(chain, options with { Stationary = stationary }, null, cancellationToken);
+            var analysis = ChainAnalyzer.Analyze(chain, pointOptions, null, cancellationToken);
             previous = analysis.Stationary?.Distribution;
             points.Add(new TemperaturePoint(temperatures[i], analysis));
-            progress?.Report((i + 1, temperatures.Count));
+            progress?.Report(new Progress("temperature", i + 1, temperatures.Count) { Detail = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"τ = {temperatures[i]:R}") });
         }
 
         return points;

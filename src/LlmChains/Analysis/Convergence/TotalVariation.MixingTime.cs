@@ -135,12 +135,12 @@ public static partial class TotalVariation
     /// The chain is too large (the message gives its n² doubles in bytes, the budget and the limit in states), ε or an option is invalid, or π is not a distribution or not stationary for an ergodic
     /// chain (‖πQ − π‖₁ &gt; 1e−6: d(t) would level off above 0 and the horizon would run to the cap).
     /// </exception>
-    public static MixingTimes AnalyzeMixing(
+    public static MixingAnalysis AnalyzeMixing(
         IMarkovChain chain,
         ReadOnlySpan<double> stationary,
         double epsilon = DefaultThreshold,
         ConvergenceOptions? options = null,
-        IProgress<ConvergenceProgress>? progress = null,
+        IProgress<Progress>? progress = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chain);
@@ -165,7 +165,7 @@ public static partial class TotalVariation
             Run(nonErgodic, Math.Min(options.InitialSteps, options.MaxSteps), options, progress, cancellationToken);
             curve = new TotalVariationCurve(nonErgodic.Distances, TotalVariationStart.WorstCase, false, nonErgodic.Maximizers, null);
             var (status, floor) = NonErgodicFloor(structure);
-            return new MixingTimes(curve, NonErgodicMixingTime(curve, epsilon, status, floor), NonErgodicTMin(curve, status), structure);
+            return new MixingAnalysis(curve, NonErgodicMixingTime(curve, epsilon, status, floor), NonErgodicTMin(curve, status), structure);
         }
 
         CheckStationary(chain, stationary);
@@ -186,7 +186,7 @@ public static partial class TotalVariation
                     ConvergenceLog.MixingCapReached(logger, horizon, mixing.Value, tMin.Value, tMin.IsCertified);
                 }
 
-                return new MixingTimes(curve, mixing, tMin, structure);
+                return new MixingAnalysis(curve, mixing, tMin, structure);
             }
 
             if (logger.IsEnabled(LogLevel.Debug))

@@ -41,7 +41,7 @@ public static partial class TotalVariation
         ReadOnlySpan<double> stationary,
         int steps,
         ConvergenceOptions? options = null,
-        IProgress<ConvergenceProgress>? progress = null,
+        IProgress<Progress>? progress = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chain);
@@ -56,7 +56,7 @@ public static partial class TotalVariation
         return new TotalVariationCurve(engine.Distances, TotalVariationStart.WorstCase, structure.IsErgodicUnichain, engine.Maximizers, null);
     }
 
-    private static void Run(BatchedPropagation engine, int steps, ConvergenceOptions options, IProgress<ConvergenceProgress>? progress, CancellationToken cancellationToken)
+    private static void Run(BatchedPropagation engine, int steps, ConvergenceOptions options, IProgress<Progress>? progress, CancellationToken cancellationToken)
     {
         var logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger(typeof(TotalVariation));
         if (logger.IsEnabled(LogLevel.Information))

@@ -2,6 +2,7 @@ using System.Globalization;
 using LlmChains.Analysis.Convergence.Internals;
 using LlmChains.Analysis.Spectral;
 using LlmChains.Chains;
+using LlmChains.Chains.Internals;
 using LlmChains.Internals;
 
 namespace LlmChains.Analysis.Convergence;
@@ -118,7 +119,7 @@ public static partial class TotalVariation
         ReadOnlySpan<double> start,
         ReadOnlySpan<double> stationary,
         int steps,
-        IProgress<ConvergenceProgress>? progress = null,
+        IProgress<Progress>? progress = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chain);
@@ -146,7 +147,7 @@ public static partial class TotalVariation
         long state,
         ReadOnlySpan<double> stationary,
         int steps,
-        IProgress<ConvergenceProgress>? progress = null,
+        IProgress<Progress>? progress = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chain);
@@ -183,7 +184,7 @@ public static partial class TotalVariation
         ReadOnlySpan<int> prompt,
         ReadOnlySpan<double> stationary,
         int steps,
-        IProgress<ConvergenceProgress>? progress = null,
+        IProgress<Progress>? progress = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chain);
@@ -213,7 +214,7 @@ public static partial class TotalVariation
     }
 
     /// <summary>Steps x in place (with one more buffer) and returns TV(x_t, π) for t = 0..steps.</summary>
-    private static double[] Follow(IMarkovChain chain, double[] x, ReadOnlySpan<double> stationary, int steps, IProgress<ConvergenceProgress>? progress, CancellationToken cancellationToken)
+    private static double[] Follow(IMarkovChain chain, double[] x, ReadOnlySpan<double> stationary, int steps, IProgress<Progress>? progress, CancellationToken cancellationToken)
     {
         var distances = new double[steps + 1];
         distances[0] = ConvergenceKernels.TotalVariation(x, stationary);
@@ -232,7 +233,7 @@ public static partial class TotalVariation
             distances[t] = ConvergenceKernels.TotalVariation(x, stationary);
             if (progress is not null && (t % every == 0 || t == steps))
             {
-                progress.Report(new ConvergenceProgress(t, steps));
+                progress.Report(new Progress("distances", t, steps));
             }
         }
 
@@ -242,7 +243,7 @@ public static partial class TotalVariation
     /// <summary>Ergodicity when it is cheap to know: Prop. 3.3 for untruncated model chains, a graph search up to <see cref="DefaultMaxWorstCaseStates"/> states; otherwise unknown.</summary>
     private static bool? KnownErgodicity(IMarkovChain chain)
     {
-        if (chain is LanguageModelChain model && model.AllTransitionsPositive())
+        if (chain is IChainFacts { KnownErgodic: true })
         {
             return true;
         }

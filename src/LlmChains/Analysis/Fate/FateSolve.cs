@@ -31,20 +31,4 @@ public readonly record struct FateSolve(FateMethod Method, long Unknowns, int Sy
 
     /// <summary>No system was needed.</summary>
     public static FateSolve None { get; } = new(FateMethod.Structural, 0, 0, 0, 0, SolveStatus.Converged);
-
-    internal FateSolve Combine(FateSolve other) => other.Method == FateMethod.Structural
-        ? this
-        : Method == FateMethod.Structural
-            ? other
-            : new(
-                (FateMethod)Math.Max((int)Method, (int)other.Method),
-                Math.Max(Unknowns, other.Unknowns),
-                Systems + other.Systems,
-                Products + other.Products,
-                Math.Max(Residual, other.Residual),
-                Status != SolveStatus.Converged ? Status : other.Status)
-            {
-                Blocks = Math.Max(Blocks, other.Blocks),
-                LargestBlock = Math.Max(LargestBlock, other.LargestBlock),
-            };
 }

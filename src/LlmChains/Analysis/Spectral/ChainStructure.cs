@@ -1,5 +1,6 @@
 using LlmChains.Analysis.Spectral.Internals;
 using LlmChains.Chains;
+using LlmChains.Chains.Internals;
 
 namespace LlmChains.Analysis.Spectral;
 
@@ -146,9 +147,10 @@ public sealed class ChainStructure
     public static ChainStructure Analyze(IMarkovChain chain, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chain);
-        if (chain is LanguageModelChain model && model.AllTransitionsPositive())
+        if (chain is IChainFacts { KnownErgodic: true } facts)
         {
-            return new ChainStructure(model.StateCount, model.States.FullLengthOffset);
+            // Prop. 3.3: one ergodic class, the closed block (the whole chain when there is none), the rest transient
+            return new ChainStructure(chain.StateCount, facts.ClosedBlock is null ? 0 : facts.ClosedBlockOffset);
         }
 
         if (chain.StateCount > int.MaxValue)

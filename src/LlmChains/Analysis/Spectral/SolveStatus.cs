@@ -18,9 +18,10 @@ public enum SolveStatus
     /// is above the tolerance.
     /// </summary>
     Stagnated = 2,
-}
 
-/// <summary>Throttled progress of an iterative solver.</summary>
-/// <param name="Iterations">Matrix–vector products so far.</param>
-/// <param name="Residual">The latest residual (for stationary distributions ‖x·Q − x‖₁ of the normalised iterate).</param>
-public readonly record struct SolverProgress(int Iterations, double Residual);
+    /// <summary>
+    /// The result comes from a solver outside the library (<see cref="StationaryResult.FromDistribution"/>) and its
+    /// residual, measured by the library with one step of the chain, is above the tolerance it was given.
+    /// </summary>
+    AboveTolerance = 3,
+}

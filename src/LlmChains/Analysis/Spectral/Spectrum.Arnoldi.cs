@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Numerics;
+using LlmChains.Analysis.Spectral.Internals;
 using LlmChains.Chains;
 using LlmChains.Internals.Numerics;
 using Microsoft.Extensions.Logging;
@@ -12,7 +14,7 @@ public static partial class Spectrum
     private const double ProgressInterval = 0.05;
 
     /// <summary>The Count eigenvalues of largest modulus by Krylov–Schur on the deflated operator (the chain is an ergodic unichain).</summary>
-    private static SpectrumResult Arnoldi(IMarkovChain target, SpectrumOptions options, ILogger logger, IProgress<SpectrumProgress>? progress, CancellationToken cancellationToken)
+    private static SpectrumResult Arnoldi(IMarkovChain target, SpectrumOptions options, ILogger logger, IProgress<Progress>? progress, CancellationToken cancellationToken)
     {
         int size = (int)target.StateCount;
         int wanted = Math.Max(1, options.Count - 1);
@@ -32,7 +34,7 @@ public static partial class Spectrum
             SpectrumLog.Restart(logger, status.Restarts, status.Products, status.Degree, status.ConvergedCount, status.Wanted, status.LargestModulus, status.LargestResidual);
             if (progress is not null && throttle.Elapsed.TotalSeconds >= ProgressInterval)
             {
-                progress.Report(new SpectrumProgress(status.Restarts, status.Products, status.ConvergedCount, status.Wanted, status.LargestModulus));
+                progress.Report(Searching(status.Restarts, status.Products, status.ConvergedCount, status.Wanted, status.LargestModulus));
                 throttle.Restart();
             }
         }
@@ -77,7 +79,7 @@ public static partial class Spectrum
         }
 
         int products = (int)Math.Min(int.MaxValue, run.Products);
-        progress?.Report(new SpectrumProgress(run.Restarts, run.Products, run.Converged ? wanted : 0, wanted, slem));
+        progress?.Report(Searching(run.Restarts, run.Products, run.Converged ? wanted : 0, wanted, slem));
         if (!run.Converged)
         {
             SpectrumLog.NotConverged(logger, run.Restarts, products, worst, options.Tolerance, slem);
@@ -93,4 +95,10 @@ public static partial class Spectrum
         double scale = Math.Max(Complex.Abs(last), 1e-12);
         return Math.Abs(last.Imaginary) > 1e-8 * scale && Complex.Abs(values[next] - Complex.Conjugate(last)) <= 1e-8 * scale;
     }
+
+    /// <summary>The Krylov method's progress: products so far (no total: it stops at a tolerance), restarts, converged eigenvalues, SLEM.</summary>
+    private static Progress Searching(int restarts, long products, int converged, int wanted, double slem) => new("spectrum", products, 0)
+    {
+        Detail = string.Create(CultureInfo.InvariantCulture, $"restart {restarts}, {converged}/{wanted} converged, SLEM ≈ {slem:G6}"),
+    };
 }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Numerics;
+using LlmChains.Analysis.Spectral.Internals;
 using LlmChains.Chains;
+using LlmChains.Chains.Internals;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -49,7 +51,7 @@ public static partial class Spectrum
     public static SpectrumResult Compute(
         IMarkovChain chain,
         SpectrumOptions? options = null,
-        IProgress<SpectrumProgress>? progress = null,
+        IProgress<Progress>? progress = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chain);
@@ -63,11 +65,11 @@ public static partial class Spectrum
         IMarkovChain target = chain;
         long transientZeros = 0;
         bool knownErgodic = false;
-        if (chain is LanguageModelChain model)
+        if (chain is IChainFacts facts)
         {
-            target = model.RecurrentBlock;
-            transientZeros = model.StateCount - target.StateCount;
-            knownErgodic = model.AllTransitionsPositive(); // Prop. 3.3: P_ℛ is irreducible and aperiodic
+            target = facts.ClosedBlock ?? chain;
+            transientZeros = chain.StateCount - target.StateCount;
+            knownErgodic = facts.KnownErgodic; // Prop. 3.3: P_ℛ is irreducible and aperiodic
         }
 
         if (target.StateCount > int.MaxValue)
@@ -112,7 +114,7 @@ public static partial class Spectrum
         return result;
     }
 
-    private static void Validate(SpectrumOptions options)
+    internal static void Validate(SpectrumOptions options)
     {
         if (options.Count <= 0)
         {

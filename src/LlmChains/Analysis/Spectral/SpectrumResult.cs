@@ -33,6 +33,66 @@ public sealed class SpectrumResult
     }
 
     /// <summary>
+    /// A spectrum computed by an eigensolver of your own (an <see cref="ISpectrumSolver"/>): the eigenvalues are
+    /// sorted as the library sorts them (largest modulus first; ties by larger real, then larger imaginary part),
+    /// one eigenvalue closest to 1 is taken as the stationary one and the SLEM is the largest modulus of the others.
+    /// </summary>
+    /// <param name="eigenvalues">The eigenvalues found, including 1; finite, modulus ≤ 1 + 1e−8 (a stochastic matrix has none larger).</param>
+    /// <param name="method">A name for your method, reported in <see cref="Method"/>.</param>
+    /// <param name="errorEstimates">Per eigenvalue (same order as given) a residual norm, or <see langword="null"/> when unknown (then every estimate, and the SLEM error bound, is NaN).</param>
+    /// <param name="converged">Whether every eigenvalue met your solver's tolerance.</param>
+    /// <param name="matrixVectorProducts">Chain steps your solver used (reported as is).</param>
+    /// <exception cref="ArgumentException">No eigenvalue, a non-finite one, a modulus above 1 + 1e−8, no eigenvalue within 1e−6 of 1, an empty method name, or error estimates of another length.</exception>
+    public static SpectrumResult FromEigenvalues(
+        IReadOnlyList<Complex> eigenvalues,
+        string method,
+        IReadOnlyList<double>? errorEstimates = null,
+        bool converged = true,
+        int matrixVectorProducts = 0)
+    {
+        ArgumentNullException.ThrowIfNull(eigenvalues);
+        ArgumentException.ThrowIfNullOrWhiteSpace(method);
+        if (eigenvalues.Count == 0)
+        {
+            throw LlmChains.Internals.Invalid.Argument("No eigenvalue was given; a chain has at least the eigenvalue 1.");
+        }
+
+        if (errorEstimates is not null && errorEstimates.Count != eigenvalues.Count)
+        {
+            throw LlmChains.Internals.Invalid.Argument(string.Create(CultureInfo.InvariantCulture, $"{errorEstimates.Count} error estimates for {eigenvalues.Count} eigenvalues; give one per eigenvalue or none."));
+        }
+
+        int one = -1;
+        for (int i = 0; i < eigenvalues.Count; i++)
+        {
+            var z = eigenvalues[i];
+            if (!double.IsFinite(z.Real) || !double.IsFinite(z.Imaginary) || Complex.Abs(z) > 1 + 1e-8)
+            {
+                throw LlmChains.Internals.Invalid.Argument(string.Create(CultureInfo.InvariantCulture, $"Eigenvalue {i} = {z.Real:R} + {z.Imaginary:R}i is not finite or has modulus above 1; a stochastic matrix has none."));
+            }
+
+            if (one < 0 || Complex.Abs(z - 1) < Complex.Abs(eigenvalues[one] - 1))
+            {
+                one = i;
+            }
+        }
+
+        if (Complex.Abs(eigenvalues[one] - 1) > 1e-6)
+        {
+            throw LlmChains.Internals.Invalid.Argument("No eigenvalue lies within 1e-6 of 1; every stochastic matrix has the eigenvalue 1.");
+        }
+
+        int[] order = [.. Enumerable.Range(0, eigenvalues.Count)
+            .OrderByDescending(i => Complex.Abs(eigenvalues[i])).ThenByDescending(i => eigenvalues[i].Real).ThenByDescending(i => eigenvalues[i].Imaginary)];
+        Complex[] sorted = [.. order.Select(i => eigenvalues[i])];
+        double[] errors = [.. order.Select(i => errorEstimates?[i] ?? double.NaN)];
+        int second = order.Where(i => i != one).DefaultIfEmpty(-1).First();
+        double slem = second < 0 ? 0 : Complex.Abs(eigenvalues[second]);
+        double bound = second < 0 ? 0 : Math.Min(1, errorEstimates?[second] ?? double.NaN);
+        return new SpectrumResult(sorted, errors, slem, bound, method, converged, matrixVectorProducts, 0);
+    }
+
+    /// <summary>
     /// Eigenvalues, largest modulus first (ties: larger real part, then larger imaginary part first). Every
     /// eigenvalue with multiplicity for the methods "dense" and "trivial"; the <see cref="SpectrumOptions.Count"/>
     /// largest for "arnoldi" (starting with the eigenvalue 1); the eigenvalues on the unit circle (the p-th roots of

@@ -43,7 +43,7 @@ public static partial class StationaryDistribution
     /// The chain has several recurrent classes (the message gives their count, sizes and first states; use
     /// <see cref="ComputeAll"/>), an option is invalid, the warm start has the wrong length, or the chain is not stochastic.
     /// </exception>
-    public static StationaryResult Compute(IMarkovChain chain, StationaryOptions? options = null, IProgress<SolverProgress>? progress = null, CancellationToken cancellationToken = default)
+    public static StationaryResult Compute(IMarkovChain chain, StationaryOptions? options = null, IProgress<Progress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chain);
         options ??= StationaryOptions.Default;
@@ -68,7 +68,7 @@ public static partial class StationaryDistribution
     /// <param name="cancellationToken">Cancels the solve (<see cref="OperationCanceledException"/>).</param>
     /// <returns>One result per recurrent class.</returns>
     /// <exception cref="ArgumentException">An option is invalid, the warm start has the wrong length, or the chain is not stochastic.</exception>
-    public static IReadOnlyList<StationaryResult> ComputeAll(IMarkovChain chain, StationaryOptions? options = null, IProgress<SolverProgress>? progress = null, CancellationToken cancellationToken = default)
+    public static IReadOnlyList<StationaryResult> ComputeAll(IMarkovChain chain, StationaryOptions? options = null, IProgress<Progress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chain);
         options ??= StationaryOptions.Default;
@@ -141,7 +141,7 @@ public static partial class StationaryDistribution
         return text.ToString();
     }
 
-    private static List<StationaryResult> Solve(IMarkovChain chain, IReadOnlyList<CommunicatingClass> classes, ChainStructure? structure, StationaryOptions options, IProgress<SolverProgress>? progress, CancellationToken cancellationToken)
+    private static List<StationaryResult> Solve(IMarkovChain chain, IReadOnlyList<CommunicatingClass> classes, ChainStructure? structure, StationaryOptions options, IProgress<Progress>? progress, CancellationToken cancellationToken)
     {
         ILogger logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger(LoggerCategory);
         int count = classes.Count;
@@ -158,7 +158,7 @@ public static partial class StationaryDistribution
             StationaryClassProblem problem = builder.Create(classes[position], position, cancellationToken);
             StationaryResult result = SolveClass(problem, chain.StateCount, options, gthMaxElements, logger, progress, cancellationToken);
             worst = Math.Max(worst, result.Residual);
-            products += result.Iterations;
+            products += result.MatrixVectorProducts;
             results.Add(result);
         }
 
@@ -167,7 +167,7 @@ public static partial class StationaryDistribution
         return results;
     }
 
-    private static StationaryResult SolveClass(StationaryClassProblem problem, long stateCount, StationaryOptions options, long gthMaxElements, ILogger logger, IProgress<SolverProgress>? progress, CancellationToken cancellationToken)
+    private static StationaryResult SolveClass(StationaryClassProblem problem, long stateCount, StationaryOptions options, long gthMaxElements, ILogger logger, IProgress<Progress>? progress, CancellationToken cancellationToken)
     {
         long start = Stopwatch.GetTimestamp();
         var context = new StationarySolveContext(logger, progress, problem.Class.Id, cancellationToken);

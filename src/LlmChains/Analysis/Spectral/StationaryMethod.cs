@@ -30,4 +30,7 @@ public enum StationaryMethod
     /// method for slowly mixing (low-temperature, metastable) chains. Uses only x ↦ x·Q; never factorises Q.
     /// </summary>
     Gmres = 4,
+
+    /// <summary>Computed outside the library and handed in through <see cref="StationaryResult.FromDistribution"/>.</summary>
+    External = 5,
 }

@@ -1,3 +1,7 @@
+using System.Globalization;
+using LlmChains.Chains;
+using LlmChains.Internals;
+
 namespace LlmChains.Analysis.Spectral;
 
 /// <summary>
@@ -37,11 +41,102 @@ public sealed class StationaryResult
         _firstState = firstState;
         Method = method;
         Status = status;
-        Iterations = iterations;
+        MatrixVectorProducts = iterations;
         Residual = residual;
         ErrorEstimate = errorEstimate;
         ClampedMass = clampedMass;
         Elapsed = elapsed;
+    }
+
+    /// <summary>
+    /// A stationary distribution computed by a solver of your own (an <see cref="IStationarySolver"/>), with the
+    /// evidence the library's results carry: the residual ‖π·Q − π‖₁ is measured here, by one step of the chain,
+    /// and the status says whether it meets <paramref name="tolerance"/>.
+    /// </summary>
+    /// <param name="chain">The chain.</param>
+    /// <param name="structure">The chain's classes.</param>
+    /// <param name="classId">The recurrent class the distribution lives on.</param>
+    /// <param name="distribution">π over all states: finite, ≥ 0, zero off the class, not all zero; it is normalised to sum 1.</param>
+    /// <param name="matrixVectorProducts">Matrix–vector products your solver used (reported as is).</param>
+    /// <param name="elapsed">Time your solver took (reported as is).</param>
+    /// <param name="tolerance">The residual below which the status is <see cref="SolveStatus.Converged"/>, else <see cref="SolveStatus.AboveTolerance"/>; default 1e−12 as <see cref="StationaryOptions.Tolerance"/>.</param>
+    /// <exception cref="ArgumentException">A length differs from the chain's state count, the class is not a recurrent class of <paramref name="structure"/>, an entry is negative or not finite, mass lies off the class, or all entries are zero.</exception>
+    public static StationaryResult FromDistribution(
+        IMarkovChain chain,
+        ChainStructure structure,
+        int classId,
+        ReadOnlySpan<double> distribution,
+        int matrixVectorProducts = 0,
+        TimeSpan elapsed = default,
+        double tolerance = 1e-12)
+    {
+        ArgumentNullException.ThrowIfNull(chain);
+        ArgumentNullException.ThrowIfNull(structure);
+        if (structure.StateCount != chain.StateCount || distribution.Length != chain.StateCount)
+        {
+            throw Invalid.Argument(string.Create(CultureInfo.InvariantCulture, $"The chain has {chain.StateCount:N0} states, the structure {structure.StateCount:N0} and the distribution {distribution.Length:N0}; all three must agree."));
+        }
+
+        if (classId < 0 || classId >= structure.ClassCount || !structure.GetClass(classId).IsRecurrent)
+        {
+            throw Invalid.Argument(string.Create(CultureInfo.InvariantCulture, $"Class {classId} is not a recurrent class of the chain (it has {structure.ClassCount} classes, {structure.RecurrentClasses.Count} recurrent)."));
+        }
+
+        if (!(tolerance > 0) || double.IsInfinity(tolerance))
+        {
+            throw Invalid.Argument(string.Create(CultureInfo.InvariantCulture, $"The tolerance must be finite and > 0; got {tolerance}."));
+        }
+
+        var recurrentClass = structure.GetClass(classId);
+        double total = 0;
+        for (int i = 0; i < distribution.Length; i++)
+        {
+            double v = distribution[i];
+            if (!(v >= 0) || double.IsInfinity(v))
+            {
+                throw Invalid.Argument(string.Create(CultureInfo.InvariantCulture, $"π[{i}] = {v}; a distribution is finite and ≥ 0."));
+            }
+
+            if (v > 0 && structure.GetClassOf(i) != classId)
+            {
+                throw Invalid.Argument(string.Create(CultureInfo.InvariantCulture, $"π[{i}] = {v} lies off class {classId}; a stationary distribution of a recurrent class is zero elsewhere."));
+            }
+
+            total += v;
+        }
+
+        if (!(total > 0) || double.IsInfinity(total))
+        {
+            throw Invalid.Argument(string.Create(CultureInfo.InvariantCulture, $"The distribution sums to {total}; it must have positive finite mass."));
+        }
+
+        var full = new double[distribution.Length];
+        for (int i = 0; i < full.Length; i++)
+        {
+            full[i] = distribution[i] / total;
+        }
+
+        var next = new double[full.Length];
+        chain.Step(full, next);
+        double residual = 0;
+        for (int i = 0; i < full.Length; i++)
+        {
+            residual += Math.Abs(next[i] - full[i]);
+        }
+
+        long[] states = structure.GetStates(classId);
+        bool contiguous = states[^1] - states[0] + 1 == states.Length;
+        var classValues = new double[states.Length];
+        for (int j = 0; j < states.Length; j++)
+        {
+            classValues[j] = full[states[j]];
+        }
+
+        int[]? stateIndices = contiguous ? null : [.. states.Select(x => (int)x)];
+        var status = residual <= tolerance ? SolveStatus.Converged : SolveStatus.AboveTolerance;
+        var result = new StationaryResult(full.Length, recurrentClass, classValues, stateIndices, states[0], StationaryMethod.External, status, matrixVectorProducts, residual, null, 0, elapsed);
+        result._full = full;
+        return result;
     }
 
     /// <summary>The number of states of the whole chain (the length of <see cref="Distribution"/>).</summary>
@@ -102,7 +197,7 @@ public sealed class StationaryResult
     public StationaryMethod Method { get; }
 
     /// <summary>The number of matrix–vector products x ↦ x·Q, including the final residual check.</summary>
-    public int Iterations { get; }
+    public int MatrixVectorProducts { get; }
 
     /// <summary>How the solve ended. Non-convergence is a status, not an exception.</summary>
     public SolveStatus Status { get; }

@@ -1,8 +1,18 @@
 namespace LlmChains.Chains.Internals;
 
 /// <summary>The closed block P_ℛ of the full-length states of a <see cref="LanguageModelChain"/>, on local indices 0..T^K−1.</summary>
-internal sealed class FullLengthBlock(LanguageModelChain chain) : IMarkovChain
+internal sealed class FullLengthBlock(LanguageModelChain chain) : IMarkovChain, IChainFacts
 {
+    IMarkovChain? IChainFacts.ClosedBlock => null;
+
+    long IChainFacts.ClosedBlockOffset => 0;
+
+    bool IChainFacts.KnownErgodic => AllTransitionsPositive();
+
+    bool IChainFacts.RowsValidated => true;
+
+    long? IChainFacts.KnownNonZeroCount => AllTransitionsPositive() ? StateCount * chain.VocabularySize : null;
+
     private int _allPositive; // 0 unknown, 1 yes, −1 no
 
     public long StateCount => chain.States.FullLengthStateCount;

@@ -360,11 +360,11 @@ public sealed class ConvergenceTests
     public void WorstCaseDistances_Progress_ReachesTotal()
     {
         var chain = SparseMarkovChain.FromDense(ConvergenceReference.RandomErgodic(50, 0.1, 51));
-        var reports = new List<ConvergenceProgress>();
+        var reports = new List<Progress>();
         var progress = new SynchronousProgress(reports);
         TotalVariation.WorstCaseDistances(chain, ConvergenceReference.Uniform(50), 30, progress: progress);
         reports.Should().NotBeEmpty();
-        reports.Max(r => r.WorkDone).Should().Be(reports[0].WorkTotal);
+        reports.Max(r => r.Done).Should().Be(reports[0].Total);
         reports.Should().AllSatisfy(r => r.Fraction.Should().BeInRange(0, 1));
     }
 
@@ -502,9 +502,9 @@ public sealed class ConvergenceTests
         length.Should().Throw<ArgumentException>().Where(e => e.ParamName == "q");
     }
 
-    private sealed class SynchronousProgress(List<ConvergenceProgress> reports) : IProgress<ConvergenceProgress>
+    private sealed class SynchronousProgress(List<Progress> reports) : IProgress<Progress>
     {
-        public void Report(ConvergenceProgress value)
+        public void Report(Progress value)
         {
             lock (reports)
             {

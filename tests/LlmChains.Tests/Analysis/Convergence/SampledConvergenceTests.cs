@@ -322,14 +322,14 @@ public sealed class SampledConvergenceTests
     [Fact]
     public void Estimates_ReportProgressAndHonourCancellation()
     {
-        var progress = new RecordingProgress<ConvergenceProgress>();
+        var progress = new RecordingProgress<Progress>();
         var options = new SamplingOptions { Trajectories = 500, Steps = 10 };
 
         SampledConvergence.EstimateRepetition(Toy, SampledStart.Uniform, options, progress);
 
         progress.Reports.Should().NotBeEmpty();
-        progress.Reports.Max(p => p.WorkDone).Should().Be(500);
-        progress.Reports.Should().OnlyContain(p => p.WorkTotal == 500);
+        progress.Reports.Max(p => p.Done).Should().Be(500);
+        progress.Reports.Should().OnlyContain(p => p.Total == 500 && p.Stage == "sampling");
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
         FluentActions.Invoking(() => SampledConvergence.EstimateTotalVariation(Toy, SampledStart.Uniform, null, options, null, cancelled.Token)).Should().Throw<OperationCanceledException>();

@@ -196,16 +196,16 @@ public sealed class SpectrumArnoldiTests
     public void Compute_Krylov_ReportsProgress()
     {
         var chain = LanguageModelChain.Build(new RandomLogitsModel(2, 10, 3.0, 9));
-        var progress = new RecordingProgress<SpectrumProgress>();
+        var progress = new RecordingProgress<Progress>();
 
         var result = Spectrum.Compute(chain, ForceKrylov, progress);
 
         progress.Reports.Should().NotBeEmpty();
         var last = progress.Reports[^1];
-        last.MatrixVectorProducts.Should().Be(result.MatrixVectorProducts);
-        last.Restarts.Should().Be(result.Restarts);
-        last.SlemEstimate.Should().Be(result.Slem);
-        last.WantedCount.Should().Be(5);
+        last.Stage.Should().Be("spectrum");
+        last.Done.Should().Be(result.MatrixVectorProducts);
+        last.Total.Should().Be(0, "a Krylov method stops at a tolerance: no total is known");
+        last.Detail.Should().Be(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"restart {result.Restarts}, 5/5 converged, SLEM ≈ {result.Slem:G6}"));
     }
 
     [Fact]

@@ -249,7 +249,7 @@ public sealed class StationaryDistributionTests
             result.Distribution.Should().HaveCount((int)chain.StateCount).And.OnlyContain(p => p >= 0);
             result.Distribution.Sum().Should().BeApproximately(1, 1e-14);
             result.Residual.Should().BeApproximately(StationaryTestChains.Residual(chain, result.Distribution), 1e-17);
-            result.Iterations.Should().BeGreaterThanOrEqualTo(1);
+            result.MatrixVectorProducts.Should().BeGreaterThanOrEqualTo(1);
             result.Distribution.Should().BeSameAs(result.Distribution);
         }
     }
@@ -262,7 +262,7 @@ public sealed class StationaryDistributionTests
         var result = StationaryDistribution.Compute(chain, new StationaryOptions { Method = StationaryMethod.Power, MaxIterations = 5 });
 
         result.Status.Should().Be(SolveStatus.MaxIterationsReached);
-        result.Iterations.Should().Be(6); // five steps and the final residual check
+        result.MatrixVectorProducts.Should().Be(6); // five steps and the final residual check
         result.Residual.Should().BeGreaterThan(1e-12).And.BeLessThan(2);
         result.Distribution.Sum().Should().BeApproximately(1, 1e-14);
     }
@@ -275,7 +275,7 @@ public sealed class StationaryDistributionTests
         var result = StationaryDistribution.Compute(chain, new StationaryOptions { Method = StationaryMethod.Gmres, MaxIterations = 30 });
 
         result.Status.Should().Be(SolveStatus.MaxIterationsReached);
-        result.Iterations.Should().BeLessThanOrEqualTo(31);
+        result.MatrixVectorProducts.Should().BeLessThanOrEqualTo(31);
         result.Residual.Should().BeGreaterThan(1e-12);
     }
 
@@ -312,7 +312,7 @@ public sealed class StationaryDistributionTests
 
         var result = StationaryDistribution.Compute(chain.RecurrentBlock, new StationaryOptions { Method = method, KrylovPolynomialDegree = degree, MaxIterations = budget, GthMaxStates = 1 });
 
-        result.Iterations.Should().BeLessThanOrEqualTo(budget + 1, "the solve stays within MaxIterations; only the independent final residual check (one product) comes on top, as for power");
+        result.MatrixVectorProducts.Should().BeLessThanOrEqualTo(budget + 1, "the solve stays within MaxIterations; only the independent final residual check (one product) comes on top, as for power");
         result.Status.Should().Be(result.Residual <= 1e-12 ? SolveStatus.Converged : SolveStatus.MaxIterationsReached);
         result.Distribution.Sum().Should().BeApproximately(1, 1e-14);
     }
@@ -329,8 +329,8 @@ public sealed class StationaryDistributionTests
         var cold = StationaryDistribution.Compute(chain, new StationaryOptions { Method = method });
 
         warm.Status.Should().Be(SolveStatus.Converged);
-        warm.Iterations.Should().BeLessThanOrEqualTo(2);
-        cold.Iterations.Should().BeGreaterThan(10);
+        warm.MatrixVectorProducts.Should().BeLessThanOrEqualTo(2);
+        cold.MatrixVectorProducts.Should().BeGreaterThan(10);
         StationaryTestChains.L1(warm.Distribution, exact.Distribution).Should().BeLessThanOrEqualTo(1e-13);
     }
 
@@ -354,7 +354,7 @@ public sealed class StationaryDistributionTests
 
         result.Status.Should().Be(SolveStatus.Stagnated);
         result.Residual.Should().BeLessThan(3e-9, "the result is at the chain's floor (about 2δ), not at the preconditioned system's (about d·δ)");
-        result.Iterations.Should().BeLessThan(1000);
+        result.MatrixVectorProducts.Should().BeLessThan(1000);
     }
 
     [Theory]
@@ -375,7 +375,7 @@ public sealed class StationaryDistributionTests
 
         result.Status.Should().Be(SolveStatus.Converged);
         result.Residual.Should().BeLessThanOrEqualTo(4e-9);
-        result.Iterations.Should().BeLessThan(1000);
+        result.MatrixVectorProducts.Should().BeLessThan(1000);
     }
 
     [Fact]
@@ -383,7 +383,7 @@ public sealed class StationaryDistributionTests
     {
         var chain = LanguageModelChain.Build(new RandomLogitsModel(2, 6, 1.0, seed: 1), new DecodingOptions { Temperature = 0.3 });
         var logs = new StationaryRecordingLoggerFactory();
-        var progress = new RecordingProgress<SolverProgress>();
+        var progress = new RecordingProgress<Progress>();
 
         StationaryDistribution.Compute(chain, new StationaryOptions { Method = StationaryMethod.Power, MaxIterations = 3, LoggerFactory = logs }, progress);
 
@@ -392,7 +392,9 @@ public sealed class StationaryDistributionTests
         logs.Entries.Should().Contain(e => e.Level == LogLevel.Warning && e.Message.Contains("MaxIterationsReached", StringComparison.Ordinal));
         logs.Entries.Should().Contain(e => e.Level == LogLevel.Debug && e.Message.Contains("Power iteration 1", StringComparison.Ordinal));
         progress.Reports.Should().NotBeEmpty();
-        progress.Reports[^1].Iterations.Should().Be(4);
+        progress.Reports[^1].Done.Should().Be(4);
+        progress.Reports[^1].Stage.Should().Be("stationary");
+        progress.Reports[^1].Detail.Should().StartWith("residual ");
     }
 
     [Fact]

@@ -84,7 +84,7 @@ internal sealed class BatchedPropagation
     internal long[] Maximizers => _maximizers.AsSpan(0, _horizon + 1).ToArray();
 
     /// <summary>Computes d(t) up to t = <paramref name="steps"/> (nothing when already known).</summary>
-    internal void Advance(int steps, IProgress<ConvergenceProgress>? progress, CancellationToken cancellationToken)
+    internal void Advance(int steps, IProgress<Progress>? progress, CancellationToken cancellationToken)
     {
         if (steps <= _horizon)
         {
@@ -128,7 +128,7 @@ internal sealed class BatchedPropagation
         _distances = distances;
         _maximizers = maximizers;
         _horizon = steps;
-        progress?.Report(new ConvergenceProgress(reporter.Total, reporter.Total));
+        progress?.Report(new Progress("distances", reporter.Total, reporter.Total));
     }
 
     /// <summary>Runs block <paramref name="block"/> from step <paramref name="from"/> (−1: fresh) to <paramref name="to"/>, leaving the per-step block maxima in the worker.</summary>
@@ -339,7 +339,7 @@ internal sealed class BatchedPropagation
     }
 
     /// <summary>Throttled progress over block-steps (about every 1%).</summary>
-    private sealed class Reporter(IProgress<ConvergenceProgress>? progress, long total)
+    private sealed class Reporter(IProgress<Progress>? progress, long total)
     {
         public long Total => total;
 
@@ -358,7 +358,7 @@ internal sealed class BatchedPropagation
             long next = Interlocked.Read(ref _next);
             if (done >= next && Interlocked.CompareExchange(ref _next, done + _step, next) == next)
             {
-                progress.Report(new ConvergenceProgress(done, total));
+                progress.Report(new Progress("distances", done, total));
             }
         }
     }

@@ -25,7 +25,7 @@ internal sealed class ConvergenceRows
 
     internal double[] Values { get; }
 
-    internal long NonZeroCount => Columns.LongLength;
+    internal long StoredTransitionCount => Columns.LongLength;
 
     /// <summary>
     /// The transpose in compressed sparse column form: column j lists the rows i with Q(i, j) &gt; 0 in ascending i, so a

@@ -18,7 +18,7 @@ internal static class TrajectoryRunner
         Func<TLocal> createLocal,
         Action<int, TLocal> body,
         Action<TLocal> merge,
-        IProgress<ConvergenceProgress>? progress,
+        IProgress<Progress>? progress,
         CancellationToken cancellationToken) =>
         Run(0, trajectories, trajectories, maxDegreeOfParallelism, createLocal, body, merge, progress, cancellationToken);
 
@@ -34,7 +34,7 @@ internal static class TrajectoryRunner
         Func<TLocal> createLocal,
         Action<int, TLocal> body,
         Action<TLocal> merge,
-        IProgress<ConvergenceProgress>? progress,
+        IProgress<Progress>? progress,
         CancellationToken cancellationToken)
     {
         if (count <= 0)
@@ -62,7 +62,7 @@ internal static class TrajectoryRunner
                 long now = Interlocked.Add(ref done, to - from);
                 if ((now / every) != ((now - (to - from)) / every) || now == total)
                 {
-                    progress.Report(new ConvergenceProgress(now, total));
+                    progress.Report(new Progress("sampling", now, total));
                 }
             }
         }

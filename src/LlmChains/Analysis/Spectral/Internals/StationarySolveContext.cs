@@ -7,7 +7,7 @@ namespace LlmChains.Analysis.Spectral.Internals;
 /// The per-class state shared by the stationary solvers: the count of matrix–vector products, cancellation, and
 /// throttled progress (at most every 100 ms) and Debug logging (at most every second) of the residual.
 /// </summary>
-internal sealed class StationarySolveContext(ILogger logger, IProgress<SolverProgress>? progress, int classId, CancellationToken cancellationToken)
+internal sealed class StationarySolveContext(ILogger logger, IProgress<Progress>? progress, int classId, CancellationToken cancellationToken)
 {
     private static readonly long ProgressInterval = Stopwatch.Frequency / 10;
     private static readonly long LogInterval = Stopwatch.Frequency;
@@ -36,7 +36,7 @@ internal sealed class StationarySolveContext(ILogger logger, IProgress<SolverPro
         if (progress is not null && now >= _nextProgress)
         {
             _nextProgress = now + ProgressInterval;
-            progress.Report(new SolverProgress(Iterations, residual));
+            progress.Report(Solving(Iterations, residual));
         }
 
         if (now >= _nextLog && logger.IsEnabled(LogLevel.Debug))
@@ -47,5 +47,9 @@ internal sealed class StationarySolveContext(ILogger logger, IProgress<SolverPro
     }
 
     /// <summary>Reports the final state unthrottled.</summary>
-    public void ReportFinal(double residual) => progress?.Report(new SolverProgress(Iterations, residual));
+    public void ReportFinal(double residual) => progress?.Report(Solving(Iterations, residual));
+
+    /// <summary>A solver's progress: products so far (no total: it stops at a tolerance) and the residual.</summary>
+    private static Progress Solving(int products, double residual)
+        => new("stationary", products, 0) { Detail = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"residual {residual:E2}") };
 }

@@ -35,16 +35,16 @@ internal sealed class SubChainBuilder(IMarkovChain chain, ChainStructure? struct
         }
 
         int size = (int)recurrent.Size;
-        if (chain is LanguageModelChain model
-            && recurrent.FirstState == model.States.FullLengthOffset
-            && recurrent.Size == model.States.FullLengthStateCount)
+        if (chain is IChainFacts { ClosedBlock: { } block } facts
+            && recurrent.FirstState == facts.ClosedBlockOffset
+            && recurrent.Size == block.StateCount)
         {
-            return new StationaryClassProblem(recurrent, model.RecurrentBlock, size, null, recurrent.FirstState);
+            return new StationaryClassProblem(recurrent, block, size, null, recurrent.FirstState);
         }
 
         if (recurrent.Size == chain.StateCount)
         {
-            if (chain is not (SparseMarkovChain or LanguageModelChain or FullLengthBlock))
+            if (chain is not IChainFacts { RowsValidated: true })
             {
                 ValidateRows(cancellationToken); // the library's chains validate their rows when built
             }
