@@ -98,6 +98,11 @@ internal static class CliApplication
             WriteError(error, $"out of memory: {e.Message} ({MemoryBudget.OptionName} sets the budget)");
             return ExitCodes.InputError;
         }
+        catch (Exception e) when (e is LlmChains.Remote.RemoteServerException || e.InnerException is LlmChains.Remote.RemoteServerException)
+        {
+            WriteError(error, $"inference server: {OptionMessages.Clean((e as LlmChains.Remote.RemoteServerException ?? e.InnerException!).Message)}");
+            return ExitCodes.InputError;
+        }
         catch (ArgumentException e)
         {
             // the options are checked by the commands (their errors name the option); what the library refuses beyond

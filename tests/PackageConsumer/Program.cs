@@ -7,6 +7,7 @@ using LlmChains.Chains;
 using LlmChains.Gguf;
 using LlmChains.LlamaSharp;
 using LlmChains.Models;
+using LlmChains.Remote;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 int failed = 0;
@@ -88,6 +89,42 @@ Check("llamasharp chain", () =>
     return $"{model}, {chain.StateCount} states, residual {analysis.Stationary?.Residual:E1}";
 });
 
+// LlmChains.Remote: a served model through a tiny vLLM-shaped responder on 127.0.0.1 (RepeatModel's distribution:
+// log-probabilities 1 − log(1 + e) for the last token, −log(1 + e) for the other), so its chain is the own-model chain.
+Check("remote chain", () =>
+{
+    using var responder = new LoopbackResponder();
+    using var model = RemoteLanguageModel.Connect(responder.Url, "repeat", TokenSubset.FromPieces(["0", "1"]), contextWindow: 2, new RemoteModelOptions { CachePath = Path.Combine(directory, "remote.cache") });
+    var chain = LanguageModelChain.Build(model, new DecodingOptions { Temperature = 1 });
+    var expected = LanguageModelChain.Build(new RepeatModel(), new DecodingOptions { Temperature = 1 });
+    var pi = ChainAnalyzer.Analyze(chain).Stationary ?? throw new InvalidOperationException("no stationary distribution");
+    var piExpected = ChainAnalyzer.Analyze(expected).Stationary!;
+    for (long s = 0; s < chain.StateCount; s++)
+    {
+        Near(pi.Distribution[s], piExpected.Distribution[s], 1e-9, $"π({s})");
+    }
+
+    long requests = model.Requests;
+    using var again = RemoteLanguageModel.Connect(responder.Url, "repeat", TokenSubset.FromPieces(["0", "1"]), contextWindow: 2, new RemoteModelOptions { CachePath = Path.Combine(directory, "remote.cache") });
+    LanguageModelChain.Build(again, new DecodingOptions { Temperature = 1 });
+    Require(responder.Completions == 1, $"{responder.Completions} completion requests; the second build should have read the cache");
+    return $"{model}, {requests} requests, π(00) = {pi.Distribution[0 + 2]:R}, the cached rebuild sent none";
+});
+
+Check("remote refuses a bad URL", () =>
+{
+    try
+    {
+        RemoteLanguageModel.Connect("localhost:8000", "m", TokenSubset.Digits(2), 2);
+    }
+    catch (ArgumentException e) when (e.Message.Contains("not an http:// or https:// URL", StringComparison.Ordinal))
+    {
+        return e.Message;
+    }
+
+    throw new InvalidOperationException("localhost:8000 was accepted");
+});
+
 Directory.Delete(directory, recursive: true);
 Console.WriteLine($"consumer: {(failed == 0 ? "all checks passed" : $"{failed} check(s) failed")}");
 return failed == 0 ? 0 : 1;
@@ -129,5 +166,86 @@ internal sealed class RepeatModel : ILanguageModel
     {
         logits[0] = context[^1] == 0 ? 1 : 0;
         logits[1] = context[^1] == 1 ? 1 : 0;
+    }
+}
+
+/// <summary>
+/// The least of vLLM's OpenAI-compatible server for two tokens "0" (id 10) and "1" (id 11): /tokenize, /detokenize and
+/// /v1/completions answering RepeatModel's distribution as token_id log-probabilities.
+/// </summary>
+internal sealed class LoopbackResponder : IDisposable
+{
+    private readonly System.Net.HttpListener _listener = new();
+    private readonly Thread _thread;
+    private int _completions;
+
+    public LoopbackResponder()
+    {
+        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        int port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        Url = $"http://127.0.0.1:{port}/";
+        _listener.Prefixes.Add(Url);
+        _listener.Start();
+        _thread = new Thread(Serve) { IsBackground = true };
+        _thread.Start();
+    }
+
+    public string Url { get; }
+
+    public int Completions => Volatile.Read(ref _completions);
+
+    public void Dispose() => _listener.Close();
+
+    private void Serve()
+    {
+        while (_listener.IsListening)
+        {
+            System.Net.HttpListenerContext context;
+            try
+            {
+                context = _listener.GetContext();
+            }
+            catch (Exception e) when (e is System.Net.HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+
+            using var reader = new StreamReader(context.Request.InputStream);
+            var body = System.Text.Json.Nodes.JsonNode.Parse(reader.ReadToEnd())!;
+            string answer = context.Request.Url!.AbsolutePath switch
+            {
+                "/tokenize" => (string?)body["prompt"] switch
+                {
+                    "0" => "{\"tokens\":[10]}",
+                    "1" => "{\"tokens\":[11]}",
+                    _ => "{\"tokens\":[]}",
+                },
+                "/detokenize" => (int)body["tokens"]![0]! == 10 ? "{\"prompt\":\"0\"}" : "{\"prompt\":\"1\"}",
+                _ => Completion(body),
+            };
+            byte[] bytes = System.Text.Encoding.UTF8.GetBytes(answer);
+            context.Response.ContentType = "application/json";
+            context.Response.OutputStream.Write(bytes);
+            context.Response.Close();
+        }
+    }
+
+    private string Completion(System.Text.Json.Nodes.JsonNode body)
+    {
+        Interlocked.Increment(ref _completions);
+        double stay = 1 - Math.Log(1 + Math.E);
+        double leave = -Math.Log(1 + Math.E);
+        var choices = new List<string>();
+        int index = 0;
+        foreach (var prompt in body["prompt"]!.AsArray())
+        {
+            int last = (int)prompt!.AsArray()[^1]!;
+            string other = last == 10 ? "11" : "10";
+            choices.Add(string.Create(CultureInfo.InvariantCulture, $"{{\"index\":{index++},\"text\":\"{last - 10}\",\"logprobs\":{{\"tokens\":[\"token_id:{last}\"],\"top_logprobs\":[{{\"token_id:{last}\":{stay:R},\"token_id:{other}\":{leave:R}}}]}}}}"));
+        }
+
+        return $"{{\"choices\":[{string.Join(",", choices)}]}}";
     }
 }

@@ -1,4 +1,5 @@
 using LlmChains.Gguf;
+using LlmChains.Models;
 
 namespace LlmChains.LlamaSharp.Tests.Support;
 

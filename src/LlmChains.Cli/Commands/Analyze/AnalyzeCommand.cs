@@ -163,7 +163,7 @@ internal static class AnalyzeCommand
         CommandContext context)
     {
         var decoding = models.Decoding(parse, temperature);
-        var (model, description) = models.CreateModel(parse, budget);
+        var (model, description) = models.CreateModel(parse, budget, remoteProgress: new RemoteProgressLines(context.Error));
         using var ownedModel = model as IDisposable;
         LanguageModelChain chain;
         using (var progress = new StderrProgress<Progress>(context.Error, "building chain", p => p.Fraction))

@@ -90,7 +90,10 @@ internal static class ExportCommand
             var decoding = models.Decoding(parse, parse.GetValue(temperature));
             var budget = context.Memory(parse);
             var (model, description) = models.CreateModel(
-                parse, budget, (t, k) => RequireExportFits(t, k, single, logitsPath is not null, matrixPath is not null, budget));
+                parse,
+                budget,
+                (t, k) => RequireExportFits(t, k, single, logitsPath is not null, matrixPath is not null, budget),
+                new RemoteProgressLines(context.Error));
             using var ownedModel = model as IDisposable;
             var report = new ExportReport(description, model.VocabularySize, model.ContextWindow, decoding);
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using LlmChains.Cli.Commands.Shared;
 using LlmChains.Cli.Limits;
 using LlmChains.Cli.Output;
 using LlmChains.Cli.Parsing;
@@ -107,6 +108,12 @@ internal static class IclCommand
             axis, fitRange, points, confidence, delta, unembedding, threads,
         };
 
+        var remote = new RemoteOptions();
+        foreach (var option in remote.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(parse =>
         {
             bool asJson = parse.GetValue(json);
@@ -123,8 +130,20 @@ internal static class IclCommand
                 chainSpec, parse.GetValue(states), parse.GetValue(alpha), parse.GetValue(eta), parse.GetValue(labels),
                 parse.GetValue(perturbation), parse.GetValue(resample), startState, startText is not null, parse.GetValue(seed)));
             bool dirichlet = chainSpec.Trim().Equals("dirichlet", StringComparison.OrdinalIgnoreCase);
+            string[] predictorSpecs = parse.GetValue(predictor) ?? [];
+            if (remote.Given(parse).FirstOrDefault() is { } remoteOption
+                && !predictorSpecs.Any(p => p.Contains("openai:", StringComparison.OrdinalIgnoreCase)))
+            {
+                throw new CliException($"{remoteOption.Name} applies to --predictor openai:URL; no predictor here is served", ExitCodes.UsageError);
+            }
+
             var predictors = IclPredictorSpec.Create(
-                parse.GetValue(predictor) ?? [], source.StateCount, fixedChain, dirichlet ? parse.GetValue(alpha) : 1.0);
+                predictorSpecs,
+                source.StateCount,
+                fixedChain,
+                dirichlet ? parse.GetValue(alpha) : 1.0,
+                remote.Settings(parse, new RemoteProgressLines(context.Error)),
+                parse.GetValue(length));
             (int? fitMin, int? fitMax) = ParseFitRange(parse.GetValue(fitRange));
             var options = new InContextExperimentOptions
             {

@@ -10,15 +10,17 @@ namespace LlmChains.Cli.Commands.Icl;
 internal static class IclPredictorSpec
 {
     public const string Help = "frequentist[:ALPHA] | bayes[:ALPHA] | model:true | model:uniform | model:table:FILE.npy | gguf:FILE "
-        + "(repeat the option or separate with commas to compare; default frequentist)";
+        + "| openai:URL (a served model, with --server-model) (repeat the option or separate with commas to compare; default frequentist)";
 
     /// <summary>The predictors, in the order given (the first is the baseline of the comparisons).</summary>
     /// <param name="specs">The raw values (each may hold several, comma-separated).</param>
     /// <param name="stateCount">d.</param>
     /// <param name="fixedChain">The chain when it is the same for every repetition (needed by model:true).</param>
     /// <param name="bayesAlpha">α of a bare "bayes" (the Dirichlet α of a dirichlet chain, else 1).</param>
+    /// <param name="remote">--server-model and the connection options of openai: predictors.</param>
+    /// <param name="length">N, the longest trajectory: the context window of a served model.</param>
     public static IReadOnlyList<IInContextPredictor> Create(
-        IReadOnlyList<string> specs, int stateCount, GeneratedChain? fixedChain, double bayesAlpha)
+        IReadOnlyList<string> specs, int stateCount, GeneratedChain? fixedChain, double bayesAlpha, RemoteSettings? remote = null, int length = 1000)
     {
         var items = specs.SelectMany(s => SplitTopLevel(s)).ToList();
         if (items.Count == 0)
@@ -26,10 +28,10 @@ internal static class IclPredictorSpec
             items.Add("frequentist");
         }
 
-        return items.Select(item => One(item, stateCount, fixedChain, bayesAlpha)).ToArray();
+        return items.Select(item => One(item, stateCount, fixedChain, bayesAlpha, remote, length)).ToArray();
     }
 
-    private static IInContextPredictor One(string spec, int d, GeneratedChain? fixedChain, double bayesAlpha)
+    private static IInContextPredictor One(string spec, int d, GeneratedChain? fixedChain, double bayesAlpha, RemoteSettings? remote, int length)
     {
         int colon = spec.IndexOf(':', StringComparison.Ordinal);
         string kind = (colon < 0 ? spec : spec[..colon]).Trim().ToLowerInvariant();
@@ -58,6 +60,15 @@ internal static class IclPredictorSpec
                 // In-context prediction reads the whole prompt in one pass; the chain's window K does not matter (1 here).
                 var model = LlamaSharpLanguageModel.Load(argument, TokenSubset.Digits(d), 1);
                 return new LlamaSharpInContextPredictor(model, name: $"gguf:{Path.GetFileName(argument)}");
+            case "openai" when !string.IsNullOrEmpty(argument):
+                if (d > 10)
+                {
+                    throw new CliException($"--predictor {spec}: a served model reads the states as the digit tokens 0..9, so d ≤ 10; the chain has d = {d}");
+                }
+
+                // The whole trajectory is one prompt scored in one request (vLLM prompt_logprobs): K is the longest trajectory.
+                var served = ModelSource.ConnectRemote(argument, TokenSubset.Digits(d), Math.Max(1, length), remote, "--predictor");
+                return new LanguageModelPredictor(served, StateTokenMap.Identity(d), name: $"openai:{served.ServerModel}");
             default:
                 throw new CliException($"--predictor '{spec}' is not one of {Help}", ExitCodes.UsageError);
         }

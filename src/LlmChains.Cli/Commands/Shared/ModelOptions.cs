@@ -37,7 +37,7 @@ internal sealed class ModelOptions
 
     public Option<string?> Tokens { get; } = new("--tokens")
     {
-        Description = "gguf: the sub-vocabulary that defines T: pieces (0,1), ids (id:15,id:16) or digits:N; default 0,1",
+        Description = "gguf:, openai: the sub-vocabulary that defines T: pieces (0,1), ids (id:15,id:16) or digits:N; default 0,1",
     };
 
     public Option<int?> Threads { get; } = new("--threads")
@@ -45,7 +45,10 @@ internal sealed class ModelOptions
         Description = "gguf: CPU threads of the model, 1 to 4 per processor (default: half the processors, at least 1)",
     };
 
-    public IEnumerable<Option> All => [Model, Vocabulary, Context, TopK, TopP, MinP, Seed, LogitScale, Precision, Tokens, Threads];
+    /// <summary>The options of an openai:URL model.</summary>
+    public RemoteOptions Remote { get; } = new();
+
+    public IEnumerable<Option> All => [Model, Vocabulary, Context, TopK, TopP, MinP, Seed, LogitScale, Precision, Tokens, Threads, .. Remote.All];
 
     /// <summary>Whether the user chose a model (otherwise the paper's toy example is used).</summary>
     public bool IsDefaultModel(ParseResult parse) => parse.GetValue(Model) is null;
@@ -61,8 +64,9 @@ internal sealed class ModelOptions
     /// <param name="budget">The memory budget.</param>
     /// <param name="requireFits">Another check of (T, K) than the chain's (<see cref="RequireChainFits"/>), for commands that allocate
     /// something else.</param>
+    /// <param name="remoteProgress">Receives the progress of an openai: model's evaluation (the command's stderr lines).</param>
     public (ILanguageModel Model, string Description) CreateModel(
-        ParseResult parse, MemoryBudget budget, Action<int, int>? requireFits = null)
+        ParseResult parse, MemoryBudget budget, Action<int, int>? requireFits = null, IProgress<Progress>? remoteProgress = null)
     {
         RequireApplicable(parse);
         double logitScale = parse.GetValue(LogitScale);
@@ -83,7 +87,8 @@ internal sealed class ModelOptions
             logitScale,
             parse.GetValue(Tokens),
             parse.GetValue(Threads),
-            requireFits ?? ((t, k) => RequireChainFits(parse, t, k, budget)));
+            requireFits ?? ((t, k) => RequireChainFits(parse, t, k, budget)),
+            Remote.Settings(parse, remoteProgress));
     }
 
     /// <summary>
@@ -114,16 +119,26 @@ internal sealed class ModelOptions
         string kind = (colon < 0 ? spec : spec[..colon]).ToLowerInvariant();
         var modelOptions = new (Option Option, string Model)[]
         {
-            (Seed, "random"), (LogitScale, "random"), (Tokens, "gguf"), (Threads, "gguf"),
+            (Seed, "random"), (LogitScale, "random"), (Threads, "gguf"),
         };
+        string here = spec.Length == 0 ? "the paper's toy example" : spec;
         foreach (var (option, model) in modelOptions)
         {
             if (parse.GetResult(option) is { Implicit: false } && kind != model)
             {
                 string which = model == "gguf" ? ":FILE" : string.Empty;
-                string here = spec.Length == 0 ? "the paper's toy example" : spec;
                 throw new CliException($"{option.Name} applies to --model {model}{which}; the model here is {here}", ExitCodes.UsageError);
             }
+        }
+
+        if (parse.GetResult(Tokens) is { Implicit: false } && kind is not ("gguf" or "openai"))
+        {
+            throw new CliException($"{Tokens.Name} applies to --model gguf:FILE or openai:URL; the model here is {here}", ExitCodes.UsageError);
+        }
+
+        if (kind != "openai" && Remote.Given(parse).FirstOrDefault() is { } remote)
+        {
+            throw new CliException($"{remote.Name} applies to --model openai:URL; the model here is {here}", ExitCodes.UsageError);
         }
     }
 

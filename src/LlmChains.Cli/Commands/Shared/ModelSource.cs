@@ -1,13 +1,14 @@
 using System.Globalization;
 using LlmChains.LlamaSharp;
 using LlmChains.Models;
+using LlmChains.Remote;
 
 namespace LlmChains.Cli.Commands.Shared;
 
 /// <summary>Turns the <c>--model</c> specification and its size options into a model and a one-line description.</summary>
 internal static class ModelSource
 {
-    public const string Help = "parity | uniform | random | ngram:FILE | table:FILE.npy | gguf:FILE (default: the paper's toy n-gram model on the 40-digit parity sequence)";
+    public const string Help = "parity | uniform | random | ngram:FILE | table:FILE.npy | gguf:FILE | openai:URL (a vLLM or llama.cpp server; with --server-model) (default: the paper's toy n-gram model on the 40-digit parity sequence)";
 
     /// <summary>The model of <paramref name="spec"/> (--model) with --vocab, --context, --seed, --logit-scale, --tokens and --threads.</summary>
     /// <param name="spec">--model, or null for the paper's toy example.</param>
@@ -18,7 +19,8 @@ internal static class ModelSource
     /// <param name="subsetTokens">--tokens of a GGUF model.</param>
     /// <param name="threads">--threads of a GGUF model.</param>
     /// <param name="requireFits">Called with (T, K) before a model is created, or before its chain is built when T is known only from the model (table:); throws when the chain would not fit.</param>
-    public static (ILanguageModel Model, string Description) Create(string? spec, int? vocabulary, int? context, int seed, double logitScale, string? subsetTokens, int? threads, Action<int, int> requireFits)
+    /// <param name="remote">--server-model and the connection options of an openai: model.</param>
+    public static (ILanguageModel Model, string Description) Create(string? spec, int? vocabulary, int? context, int seed, double logitScale, string? subsetTokens, int? threads, Action<int, int> requireFits, RemoteSettings? remote = null)
     {
         if (context is < 1)
         {
@@ -102,6 +104,16 @@ internal static class ModelSource
                 requireFits(subset.Count, context ?? 3);
                 var gguf = LlamaSharpLanguageModel.Load(argument, subset, context ?? 3, new LlamaSharpModelOptions { Threads = threads });
                 return (gguf, Invariant($"GGUF model {argument} ({gguf.File.Architecture}, {gguf.ModelVocabularySize} tokens) on the sub-vocabulary [{string.Join(" ", gguf.TokenPieces)}], T = {gguf.VocabularySize}, K = {gguf.ContextWindow}, {gguf.Threads} threads"));
+            case "openai" when !string.IsNullOrEmpty(argument):
+                var states = TokenSubset.Parse(subsetTokens ?? "0,1");
+                if (vocabulary is { } rv && rv != states.Count)
+                {
+                    throw new CliException($"--vocab {rv}: --tokens {subsetTokens ?? "0,1"} defines T = {states.Count} for a served model");
+                }
+
+                requireFits(states.Count, context ?? 3);
+                var served = ConnectRemote(argument, states, context ?? 3, remote, "--model");
+                return (served, Invariant($"served model {served.ServerModel} at {served.ServerUrl} ({served.Dialect}) on the sub-vocabulary [{string.Join(" ", served.TokenPieces)}] (ids {string.Join(",", served.TokenIds)}), T = {served.VocabularySize}, K = {served.ContextWindow}"));
             default:
                 throw new CliException($"--model '{spec}' is not one of {Help}", ExitCodes.UsageError);
         }
@@ -167,6 +179,29 @@ internal static class ModelSource
         }
 
         return [.. tokens];
+    }
+
+    /// <summary>Connects to the server of an openai:URL model (the fate command and icl's predictors use it too).</summary>
+    /// <param name="url">The URL after "openai:".</param>
+    /// <param name="tokens">The state tokens.</param>
+    /// <param name="contextWindow">K.</param>
+    /// <param name="remote">--server-model and the connection options.</param>
+    /// <param name="option">The option that named the model, for messages.</param>
+    internal static RemoteLanguageModel ConnectRemote(string url, TokenSubset tokens, int contextWindow, RemoteSettings? remote, string option)
+    {
+        if (remote?.ServerModel is not { Length: > 0 } name)
+        {
+            throw new CliException($"{option} openai:{url} needs --server-model NAME (the model the server serves)", ExitCodes.UsageError);
+        }
+
+        try
+        {
+            return RemoteLanguageModel.Connect(url, name, tokens, contextWindow, remote.Options);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException($"{option} openai:{url}: {e.Message}", ExitCodes.UsageError);
+        }
     }
 
     internal static void RequireFile(string path)

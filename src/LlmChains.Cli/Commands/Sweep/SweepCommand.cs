@@ -39,7 +39,7 @@ internal static class SweepCommand
             double[] grid = ParseTemperatures(parse.GetValue(temperatures)!);
             var truncation = models.Decoding(parse, 1.0);
             var budget = context.Memory(parse);
-            var (model, description) = models.CreateModel(parse, budget);
+            var (model, description) = models.CreateModel(parse, budget, remoteProgress: new RemoteProgressLines(context.Error));
             using var ownedModel = model as IDisposable;
             IReadOnlyList<TemperaturePoint> points;
             using (var progress = new StderrProgress<Progress>(context.Error, "sweeping temperatures", p => p.Fraction))

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace LlmChains.LlamaSharp;
+namespace LlmChains.Models;
 
 /// <summary>
 /// The T model tokens that are the states of the chain (as in the paper's in-context setup, Section 4: the logits are
