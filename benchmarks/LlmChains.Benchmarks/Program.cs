@@ -15,6 +15,8 @@ switch (args.Length > 0 ? args[0] : null)
         return StationaryGridRun.Run(args[1..]);
     case "spectrum":
         return SpectrumRun.Run(args[1..]);
+    case "fate":
+        return FateRun.Run(args[1..]);
 }
 
 var summaries = BenchmarkSwitcher.FromAssembly(typeof(StepBenchmarks).Assembly).Run(args);

@@ -4,6 +4,7 @@ using System.Globalization;
 using LlmChains.Cli.Commands.Analyze;
 using LlmChains.Cli.Commands.Bounds;
 using LlmChains.Cli.Commands.Export;
+using LlmChains.Cli.Commands.Fate;
 using LlmChains.Cli.Commands.Gguf;
 using LlmChains.Cli.Commands.Icl;
 using LlmChains.Cli.Commands.Sweep;
@@ -59,6 +60,7 @@ internal static class CliApplication
         root.Add(ExportCommand.Create(context));
         root.Add(GgufCommand.Create(context));
         root.Add(Commands.LowTemp.LowTempCommand.Create(context));
+        root.Add(FateCommand.Create(context));
         NumericOptions.Install(root);
         ToolHelp.Install(root);
         return root;

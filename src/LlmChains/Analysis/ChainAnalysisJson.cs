@@ -177,6 +177,23 @@ public static class ChainAnalysisJson
                 }
 
                 w.WriteEndArray();
+                if (c.IsRecurrent)
+                {
+                    // The cyclic classes C_0..C_{d−1} in cyclic order (one class when aperiodic); see Fate.CyclicClasses.
+                    w.WriteStartArray("cyclicClasses");
+                    foreach (long[] cyclic in Fate.CyclicClasses.Of(s, RecurrentIndex(s, c.Id)))
+                    {
+                        w.WriteStartArray();
+                        foreach (long state in cyclic)
+                        {
+                            w.WriteNumberValue(state);
+                        }
+
+                        w.WriteEndArray();
+                    }
+
+                    w.WriteEndArray();
+                }
             }
 
             w.WriteEndObject();
@@ -184,6 +201,19 @@ public static class ChainAnalysisJson
 
         w.WriteEndArray();
         w.WriteNumber("transientSingletonClassCount", all ? CountTransientSingletons(s) : singletons);
+    }
+
+    private static int RecurrentIndex(ChainStructure s, int id)
+    {
+        for (int k = 0; k < s.RecurrentClasses.Count; k++)
+        {
+            if (s.RecurrentClasses[k].Id == id)
+            {
+                return k;
+            }
+        }
+
+        throw new InvalidOperationException($"Class {id} is not recurrent.");
     }
 
     private static int CountTransientSingletons(ChainStructure s)
