@@ -102,11 +102,33 @@ internal static class LowTempCommand
         LowTemperatureResult result;
         using (var progress = new StderrProgress<Progress>(context.Error, "low-temperature analysis", Fraction))
         {
-            result = LowTemperatureAnalysis.Analyze(model, decoding, options, progress);
+            result = NamingTheFlag(() => LowTemperatureAnalysis.Analyze(model, decoding, options, progress));
         }
 
         return new LowTempReport(description, result, model, decoding, null);
     }
+
+    /// <summary>
+    /// Runs the analysis; the refusals that only it can decide (top-p or min-p, which have no perturbation to analyse, and
+    /// more loops than --max-loops, known once the loops are found) name the flag the user gave.
+    /// </summary>
+    private static LowTemperatureResult NamingTheFlag(Func<LowTemperatureResult> analyze)
+    {
+        try
+        {
+            return analyze();
+        }
+        catch (ArgumentException e) when (FlagOf(e.Message) is { } flag)
+        {
+            throw new CliException($"{flag}: {e.Message}", ExitCodes.UsageError);
+        }
+    }
+
+    private static string? FlagOf(string message)
+        => message.StartsWith("TopP is ", StringComparison.Ordinal) ? "--top-p"
+            : message.StartsWith("MinP is ", StringComparison.Ordinal) ? "--min-p"
+            : message.StartsWith("MaxLoops is ", StringComparison.Ordinal) ? "--max-loops"
+            : null;
 
     private static LowTempReport AnalyzeMatrix(string path, LowTemperatureOptions options, MemoryBudget budget, CommandContext context)
     {
@@ -120,7 +142,7 @@ internal static class LowTempCommand
         LowTemperatureResult result;
         using (var progress = new StderrProgress<Progress>(context.Error, "low-temperature analysis", Fraction))
         {
-            result = LowTemperatureAnalysis.Analyze(matrix, options, progress);
+            result = NamingTheFlag(() => LowTemperatureAnalysis.Analyze(matrix, options, progress));
         }
 
         return new LowTempReport($"resistance matrix {path}", result, null, null, matrix);
