@@ -225,10 +225,10 @@ internal static class FateOutput
                 LargestBlock = Math.Max(first.LargestBlock, second.LargestBlock),
             };
 
-    private static string Describe(
-        FateSolve s) => string.Create(CultureInfo.InvariantCulture, $"{s.Method}, {s.Unknowns:N0} unknowns in {s.Blocks:N0} blocks ") +
-            string.Create(CultureInfo.InvariantCulture, $"(largest {s.LargestBlock:N0}), {s.Products:N0} products, residual ") +
-            string.Create(CultureInfo.InvariantCulture, $"{s.Residual:E2}, {s.Status}");
+    private static string Describe(FateSolve s) =>
+        string.Create(CultureInfo.InvariantCulture, $"{s.Method}, {s.Unknowns:N0} unknowns in {s.Blocks:N0} blocks (largest ") +
+        string.Create(CultureInfo.InvariantCulture, $"{s.LargestBlock:N0}), {s.Products:N0} products, residual {s.Residual:E2}, ") +
+        string.Create(CultureInfo.InvariantCulture, $"{s.Status}");
 
     private static void Solve(Utf8JsonWriter w, string name, FateSolve s)
     {

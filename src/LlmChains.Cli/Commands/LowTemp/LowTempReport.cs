@@ -28,9 +28,10 @@ internal sealed record LowTempReport(
 
     /// <summary>The loop's tokens as text: digits run together for T ≤ 10, else comma-separated ids.</summary>
     /// <remarks>Only for a cycle: a tied class is not one sequence of tokens, and has no text.</remarks>
-    internal string? LoopText(LowTemperatureLoop loop) => loop.Tokens is null
-        || Model is null
-        || !loop.IsCycle ? null : string.Join(Model.VocabularySize <= 10 ? string.Empty : ",", loop.Tokens);
+    internal string? LoopText(LowTemperatureLoop loop) =>
+        loop.Tokens is null || Model is null || !loop.IsCycle
+            ? null
+            : string.Join(Model.VocabularySize <= 10 ? string.Empty : ",", loop.Tokens);
 
     public void WriteText(TextWriter o)
     {
@@ -264,8 +265,8 @@ internal sealed record LowTempReport(
     /// <summary>A JSON number, or null for a missing, infinite or NaN value.</summary>
     private static void Number(Utf8JsonWriter w, string name, double? value) => ChainAnalysisJson.Number(w, name, value);
 
-    private static void Line(TextWriter o, string label, string text) => o.WriteLine(
-        label.Length == 0 ? $"  {string.Empty,-12} {text}" : $"  {label,-12} {text}");
+    private static void Line(TextWriter o, string label, string text) =>
+        o.WriteLine(label.Length == 0 ? $"  {string.Empty,-12} {text}" : $"  {label,-12} {text}");
 
     private static string Num(double value, string format = "G5") =>
         double.IsPositiveInfinity(value) ? "∞" : double.IsNaN(value) ? "–" : value.ToString(format, CultureInfo.InvariantCulture);

@@ -48,8 +48,8 @@ internal sealed class ModelOptions
     /// <summary>The options of an openai:URL model.</summary>
     public RemoteOptions Remote { get; } = new();
 
-    public IEnumerable<Option> All => [
-        Model, Vocabulary, Context, TopK, TopP, MinP, Seed, LogitScale, Precision, Tokens, Threads, .. Remote.All];
+    public IEnumerable<Option> All =>
+        [Model, Vocabulary, Context, TopK, TopP, MinP, Seed, LogitScale, Precision, Tokens, Threads, .. Remote.All];
 
     /// <summary>Whether the user chose a model (otherwise the paper's toy example is used).</summary>
     public bool IsDefaultModel(ParseResult parse) => parse.GetValue(Model) is null;

@@ -44,8 +44,8 @@ internal sealed class RemoteOptions
         Description = "openai: the environment variable holding the API key (default OPENAI_API_KEY; the key is never printed)",
     };
 
-    public IEnumerable<Option> All => [
-        ServerModel, Server, Cache, Batch, Concurrency, RequestTimeout, Retries, TopLogprobs, ApiKeyVariable];
+    public IEnumerable<Option> All =>
+        [ServerModel, Server, Cache, Batch, Concurrency, RequestTimeout, Retries, TopLogprobs, ApiKeyVariable];
 
     /// <summary>The options given explicitly (for refusing them with another model).</summary>
     public IEnumerable<Option> Given(ParseResult parse) => All.Where(o => parse.GetResult(o) is { Implicit: false });

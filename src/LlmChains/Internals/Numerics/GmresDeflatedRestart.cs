@@ -81,8 +81,8 @@ internal sealed class GmresDeflatedRestart
     /// The estimate of the gap 1 − λ₂ of Q from the smallest harmonic Ritz value θ of I − ((I + Q)/2)^d + 1uᵀ:
     /// 2·(1 − (1 − θ)^{1/d}) (θ itself when d = 1), or NaN.
     /// </summary>
-    public double GapEstimate => _ritzDegree == 1
-        || !(SmallestRitzValue < 1) ? SmallestRitzValue : 2 * (1 - Math.Pow(1 - SmallestRitzValue, 1.0 / _ritzDegree));
+    public double GapEstimate =>
+        _ritzDegree == 1 || !(SmallestRitzValue < 1) ? SmallestRitzValue : 2 * (1 - Math.Pow(1 - SmallestRitzValue, 1.0 / _ritzDegree));
 
     /// <summary>The subspace dimension actually used.</summary>
     public int RestartLength => _m;

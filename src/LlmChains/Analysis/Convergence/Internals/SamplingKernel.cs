@@ -33,11 +33,11 @@ internal abstract class SamplingKernel
     /// <summary>An instance for one worker thread (kernels with scratch buffers return a fresh one).</summary>
     internal virtual SamplingKernel ForWorker() => this;
 
-    internal static SamplingKernel For(
-        IMarkovChain chain) => chain is LanguageModelChain model ? new ModelChainKernel(model) : new ChainKernel(chain);
+    internal static SamplingKernel For(IMarkovChain chain) =>
+        chain is LanguageModelChain model ? new ModelChainKernel(model) : new ChainKernel(chain);
 
-    internal static InvalidOperationException EmptyRow(long state) => new(
-        $"State {state} has no transition of positive probability; the chain is not row-stochastic.");
+    internal static InvalidOperationException EmptyRow(long state) =>
+        new($"State {state} has no transition of positive probability; the chain is not row-stochastic.");
 
     /// <summary>Keeps the positive entries of a token distribution as moves.</summary>
     internal static int Compact(ReadOnlySpan<double> tokenProbabilities, Span<long> labels, Span<double> probabilities, long state)

@@ -178,6 +178,6 @@ internal sealed class ProgressThrottle(IProgress<Progress>? progress, string sta
         }
     }
 
-    internal void Finish(string? detail = null) => progress?.Report(
-        new Progress(stage, total, total) { Detail = detail ?? string.Create(CultureInfo.InvariantCulture, $"done") });
+    internal void Finish(string? detail = null) =>
+        progress?.Report(new Progress(stage, total, total) { Detail = detail ?? string.Create(CultureInfo.InvariantCulture, $"done") });
 }

@@ -15,11 +15,12 @@ internal static class ModelResistances
 {
     /// <summary>Bytes a state of the full-length block needs during the analysis with <paramref name="workers"/>
     /// concurrent searches.</summary>
-    internal static long BytesPerFullLengthState(int vocabularySize, int workers) => (4L * vocabularySize)
-        + 4 /* successor, then reach */
-        + 4 /* loop of */
-        + (workers * 9L) /* distance, settled */
-        + 8 /* heap, amortised */;
+    internal static long BytesPerFullLengthState(int vocabularySize, int workers) =>
+        (4L * vocabularySize)
+            + 4 /* successor, then reach */
+            + 4 /* loop of */
+            + (workers * 9L) /* distance, settled */
+            + 8 /* heap, amortised */;
 
     /// <summary>Writes the resistances of one state into <paramref name="resistances"/> (+∞ for no edge); throws on a
     /// NaN, +∞ or all −∞ row.</summary>
