@@ -101,7 +101,9 @@ internal static class CliApplication
         }
         catch (Exception e) when (e is LlmChains.Remote.RemoteServerException || e.InnerException is LlmChains.Remote.RemoteServerException)
         {
-            WriteError(error, $"inference server: {OptionMessages.Clean((e as LlmChains.Remote.RemoteServerException ?? e.InnerException!).Message)}");
+            WriteError(
+                error,
+                $"inference server: {OptionMessages.Clean((e as LlmChains.Remote.RemoteServerException ?? e.InnerException!).Message)}");
             return ExitCodes.InputError;
         }
         catch (ArgumentException e)

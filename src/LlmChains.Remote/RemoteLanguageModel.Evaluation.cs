@@ -166,7 +166,8 @@ public sealed partial class RemoteLanguageModel
                     slice[i] = prompts[start + i];
                 }
 
-                TokenLogprobs[] answers = await _protocol.NextTokenAsync(slice, _options.TopLogprobs, null, _ids, token).ConfigureAwait(false);
+                TokenLogprobs[] answers = await _protocol.NextTokenAsync(slice, _options.TopLogprobs, null, _ids, token)
+                    .ConfigureAwait(false);
                 var batchRows = new double[slice.Length][];
                 for (int i = 0; i < slice.Length; i++)
                 {
@@ -184,7 +185,8 @@ public sealed partial class RemoteLanguageModel
         return rows;
     }
 
-    /// <summary>Fills the NaN entries of <paramref name="rows"/>: one forced request per missing token (all prompts that lack it at once).</summary>
+    /// <summary>Fills the NaN entries of <paramref name="rows"/>: one forced request per missing token (all prompts
+    /// that lack it at once).</summary>
     private async Task ForceMissingAsync(int[][] prompts, double[][] rows, CancellationToken cancellationToken)
     {
         for (int x = 0; x < _ids.Length; x++)
@@ -196,7 +198,8 @@ public sealed partial class RemoteLanguageModel
             }
 
             int[][] forcedPrompts = [.. lacking.Select(i => prompts[i])];
-            TokenLogprobs[] answers = await _protocol.NextTokenAsync(forcedPrompts, 1, _ids[x], null, cancellationToken).ConfigureAwait(false);
+            TokenLogprobs[] answers = await _protocol.NextTokenAsync(forcedPrompts, 1, _ids[x], null, cancellationToken)
+                .ConfigureAwait(false);
             for (int j = 0; j < lacking.Length; j++)
             {
                 var answer = answers[j];
@@ -204,7 +207,13 @@ public sealed partial class RemoteLanguageModel
 
                 if (!answer.Values.TryGetValue(_ids[x], out double value))
                 {
-                    throw new RemoteServerException(string.Create(CultureInfo.InvariantCulture, $"The server returned no log-probability for token {_ids[x]} ('{_pieces[x]}') after prompt [{string.Join(",", forcedPrompts[j])}], even when made to generate it; it cannot give every state token (raise vLLM's --max-logprobs, or check the server's version: docs/remote-models.md)."));
+                    throw new RemoteServerException(
+                        string.Create(CultureInfo.InvariantCulture, $"The server returned no log-probability for token {_ids[x]} ") +
+                        string.Create(CultureInfo.InvariantCulture, $"('{_pieces[x]}') after prompt ") +
+                        string.Create(CultureInfo.InvariantCulture, $"[{string.Join(",", forcedPrompts[j])}], even when made to ") +
+                        string.Create(CultureInfo.InvariantCulture, $"generate it; it cannot give every state token (raise vLLM's ") +
+                        string.Create(CultureInfo.InvariantCulture, $"--max-logprobs, or check the server's version: ") +
+                        string.Create(CultureInfo.InvariantCulture, $"docs/remote-models.md)."));
                 }
 
                 CheckText(answer, x);
@@ -248,26 +257,50 @@ public sealed partial class RemoteLanguageModel
         int state = Array.IndexOf(_ids, generated);
         if (forced is { } x && generated != _ids[x])
         {
-            throw new RemoteServerException(string.Create(CultureInfo.InvariantCulture, $"Asked to generate token {_ids[x]} ('{_pieces[x]}') after prompt [{string.Join(",", prompt)}], the server generated token {generated}: it ignores allowed_token_ids/logit_bias, or its vocabulary is not the one the ids were resolved on (a different model or tokenizer behind the same address?)."));
+            throw new RemoteServerException(
+                string.Create(CultureInfo.InvariantCulture, $"Asked to generate token {_ids[x]} ('{_pieces[x]}') after prompt ") +
+                string.Create(CultureInfo.InvariantCulture, $"[{string.Join(",", prompt)}], the server generated token {generated}: it ") +
+                string.Create(CultureInfo.InvariantCulture, $"ignores allowed_token_ids/logit_bias, or its vocabulary is not the one ") +
+                string.Create(CultureInfo.InvariantCulture, $"the ids were resolved on (a different model or tokenizer behind the same ") +
+                string.Create(CultureInfo.InvariantCulture, $"address?)."));
         }
 
         if (state < 0 && Dialect == ServerDialect.Vllm)
         {
-            throw new RemoteServerException(string.Create(CultureInfo.InvariantCulture, $"The server generated token {generated} after prompt [{string.Join(",", prompt)}] although allowed_token_ids restricted it to the state tokens [{string.Join(",", _ids)}]: its vocabulary is not the one the ids were resolved on (a different model or tokenizer behind the same address?), or it ignores allowed_token_ids."));
+            throw new RemoteServerException(
+                string.Create(CultureInfo.InvariantCulture, $"The server generated token {generated} after prompt ") +
+                string.Create(CultureInfo.InvariantCulture, $"[{string.Join(",", prompt)}] although allowed_token_ids restricted it to ") +
+                string.Create(CultureInfo.InvariantCulture, $"the state tokens [{string.Join(",", _ids)}]: its vocabulary is not the ") +
+                string.Create(CultureInfo.InvariantCulture, $"one the ids were resolved on (a different model or tokenizer behind the ") +
+                string.Create(CultureInfo.InvariantCulture, $"same address?), or it ignores allowed_token_ids."));
         }
 
-        if (state >= 0 && answer.GeneratedText is { Length: > 0 } text && !string.Equals(Normalize(text), Normalize(_pieces[state]), StringComparison.Ordinal))
+        if (
+            state >= 0
+                && answer.GeneratedText is { Length: > 0 } text
+                && !string.Equals(Normalize(text), Normalize(_pieces[state]), StringComparison.Ordinal))
         {
-            throw new RemoteServerException(string.Create(CultureInfo.InvariantCulture, $"The server generated token {generated} with the text '{text}', but token {generated} is '{_pieces[state]}' on the tokenizer the ids were resolved with: the server's vocabulary is another one (a different model or tokenizer behind the same address?)."));
+            throw new RemoteServerException(
+                string.Create(CultureInfo.InvariantCulture, $"The server generated token {generated} with the text '{text}', but token ") +
+                string.Create(CultureInfo.InvariantCulture, $"{generated} is '{_pieces[state]}' on the tokenizer the ids were resolved ") +
+                string.Create(CultureInfo.InvariantCulture, $"with: the server's vocabulary is another one (a different model or ") +
+                string.Create(CultureInfo.InvariantCulture, $"tokenizer behind the same address?)."));
         }
     }
 
     /// <summary>Refuses an answer that names state token x by another text: the server's tokenizer is another one.</summary>
     private void CheckText(TokenLogprobs answer, int x)
     {
-        if (answer.Texts is { } texts && texts.TryGetValue(_ids[x], out string? text) && !string.Equals(Normalize(text), Normalize(_pieces[x]), StringComparison.Ordinal))
+        if (
+            answer.Texts is { } texts
+                && texts.TryGetValue(_ids[x], out string? text)
+                && !string.Equals(Normalize(text), Normalize(_pieces[x]), StringComparison.Ordinal))
         {
-            throw new RemoteServerException(string.Create(CultureInfo.InvariantCulture, $"The server calls token {_ids[x]} '{text}', but state {x} is '{_pieces[x]}' on the tokenizer the ids were resolved with: the server's vocabulary is another one (a different model or tokenizer behind the same address?)."));
+            throw new RemoteServerException(
+                string.Create(CultureInfo.InvariantCulture, $"The server calls token {_ids[x]} '{text}', but state {x} is ") +
+                string.Create(CultureInfo.InvariantCulture, $"'{_pieces[x]}' on the tokenizer the ids were resolved with: the server's ") +
+                string.Create(CultureInfo.InvariantCulture, $"vocabulary is another one (a different model or tokenizer behind the same ") +
+                string.Create(CultureInfo.InvariantCulture, $"address?)."));
         }
     }
 
@@ -280,7 +313,10 @@ public sealed partial class RemoteLanguageModel
             double v = row[x];
             if (double.IsNaN(v) || double.IsPositiveInfinity(v) || v > 1e-4)
             {
-                throw new RemoteServerException(string.Create(CultureInfo.InvariantCulture, $"The server's log-probability of token {_ids[x]} ('{_pieces[x]}') after prompt [{string.Join(",", prompt)}] is {v:R}, not a log-probability (finite and ≤ 0)."));
+                throw new RemoteServerException(
+                    string.Create(CultureInfo.InvariantCulture, $"The server's log-probability of token {_ids[x]} ('{_pieces[x]}') ") +
+                    string.Create(CultureInfo.InvariantCulture, $"after prompt [{string.Join(",", prompt)}] is {v:R}, not a ") +
+                    string.Create(CultureInfo.InvariantCulture, $"log-probability (finite and ≤ 0)."));
             }
 
             mass += Math.Exp(v);
@@ -288,7 +324,12 @@ public sealed partial class RemoteLanguageModel
 
         if (mass > 1 + 1e-3)
         {
-            throw new RemoteServerException(string.Create(CultureInfo.InvariantCulture, $"The server's probabilities of the {row.Length} state tokens after prompt [{string.Join(",", prompt)}] sum to {mass:R} > 1: they are not the model's (they were taken after a bias or a restriction; start vLLM with the default --logprobs-mode raw_logprobs, or the llama.cpp server with post_sampling_probs off: docs/remote-models.md)."));
+            throw new RemoteServerException(
+                string.Create(CultureInfo.InvariantCulture, $"The server's probabilities of the {row.Length} state tokens after prompt ") +
+                string.Create(CultureInfo.InvariantCulture, $"[{string.Join(",", prompt)}] sum to {mass:R} > 1: they are not the ") +
+                string.Create(CultureInfo.InvariantCulture, $"model's (they were taken after a bias or a restriction; start vLLM with ") +
+                string.Create(CultureInfo.InvariantCulture, $"the default --logprobs-mode raw_logprobs, or the llama.cpp server with ") +
+                string.Create(CultureInfo.InvariantCulture, $"post_sampling_probs off: docs/remote-models.md)."));
         }
     }
 }

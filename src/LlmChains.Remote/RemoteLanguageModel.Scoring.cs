@@ -13,20 +13,31 @@ public sealed partial class RemoteLanguageModel
     /// as next-token prompts, batched. Cached positions cost nothing. The logits are log-probabilities: the model's logits
     /// minus one constant per position.
     /// </remarks>
-    public void ScoreSequence(ReadOnlySpan<int> tokens, ReadOnlySpan<int> positions, ReadOnlySpan<int> candidates, Span<double> logits, CancellationToken cancellationToken = default)
+    public void ScoreSequence(
+        ReadOnlySpan<int> tokens,
+        ReadOnlySpan<int> positions,
+        ReadOnlySpan<int> candidates,
+        Span<double> logits,
+        CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         int t = _ids.Length;
         if (tokens.IsEmpty || tokens.Length > ContextWindow)
         {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The sequence has {tokens.Length} tokens; it must have between 1 and K = {ContextWindow} (connect with a larger K to score longer sequences)."), nameof(tokens));
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"The sequence has {tokens.Length} tokens; it must have between 1 and K = ") +
+                string.Create(CultureInfo.InvariantCulture, $"{ContextWindow} (connect with a larger K to score longer sequences)."),
+                nameof(tokens));
         }
 
         for (int i = 0; i < positions.Length; i++)
         {
             if ((uint)positions[i] >= (uint)tokens.Length || (i > 0 && positions[i] <= positions[i - 1]))
             {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Position {positions[i]} (entry {i}) is outside 0..{tokens.Length - 1} or not after the previous one."), nameof(positions));
+                throw new ArgumentException(
+                    string.Create(CultureInfo.InvariantCulture, $"Position {positions[i]} (entry {i}) is outside 0..{tokens.Length - 1} ") +
+                    string.Create(CultureInfo.InvariantCulture, $"or not after the previous one."),
+                    nameof(positions));
             }
         }
 
@@ -34,13 +45,18 @@ public sealed partial class RemoteLanguageModel
         {
             if ((uint)c >= (uint)t)
             {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Candidate {c} is outside the vocabulary 0..{t - 1}."), nameof(candidates));
+                throw new ArgumentException(
+                    string.Create(CultureInfo.InvariantCulture, $"Candidate {c} is outside the vocabulary 0..{t - 1}."),
+                    nameof(candidates));
             }
         }
 
         if (logits.Length != positions.Length * candidates.Length)
         {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The destination has {logits.Length} values; it must have positions × candidates = {positions.Length * candidates.Length}."), nameof(logits));
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"The destination has {logits.Length} values; it must have positions × ") +
+                string.Create(CultureInfo.InvariantCulture, $"candidates = {positions.Length * candidates.Length}."),
+                nameof(logits));
         }
 
         int[] prompt = Prompt(tokens);
@@ -61,7 +77,9 @@ public sealed partial class RemoteLanguageModel
         if (open.Count > 0 && _protocol.HasPromptLogprobs)
         {
             int last = origin + wanted[open[^1]];
-            TokenLogprobs?[] answers = _protocol.PromptAsync(prompt[..(last + 1)], _options.TopLogprobs, _ids, cancellationToken).GetAwaiter().GetResult();
+            TokenLogprobs?[] answers = _protocol.PromptAsync(prompt[..(last + 1)], _options.TopLogprobs, _ids, cancellationToken)
+                .GetAwaiter()
+                .GetResult();
             CheckGenerated(answers[^1]!, null, prompt[..(last + 1)]);
             var stillOpen = new List<int>();
             foreach (int i in open)

@@ -7,7 +7,8 @@ namespace LlmChains.Remote;
 public sealed partial class RemoteLanguageModel
 {
     /// <summary>The ids and texts of the subset on the server's tokenizer, each checked by decoding it back.</summary>
-    private static async Task<(int[] Ids, string[] Pieces)> ResolveTokensAsync(ServerProtocol protocol, TokenSubset tokens, CancellationToken cancellationToken)
+    private static async Task<(int[] Ids, string[] Pieces)> ResolveTokensAsync(
+        ServerProtocol protocol, TokenSubset tokens, CancellationToken cancellationToken)
     {
         var ids = new int[tokens.Count];
         var pieces = new string[tokens.Count];
@@ -28,7 +29,9 @@ public sealed partial class RemoteLanguageModel
                 var kept = new List<int>();
                 foreach (int id in found)
                 {
-                    if (!string.IsNullOrWhiteSpace(Normalize(await protocol.DetokenizeAsync([id], cancellationToken).ConfigureAwait(false))))
+                    if (
+                        !string.IsNullOrWhiteSpace(
+                            Normalize(await protocol.DetokenizeAsync([id], cancellationToken).ConfigureAwait(false))))
                     {
                         kept.Add(id);
                     }
@@ -39,13 +42,19 @@ public sealed partial class RemoteLanguageModel
 
             if (found.Length != 1)
             {
-                throw new RemoteServerException(string.Create(CultureInfo.InvariantCulture, $"The server's tokenizer reads '{piece}' as {found.Length} tokens [{string.Join(",", found)}], not one; give the state tokens as ids (id:N) or choose single-token texts."));
+                throw new RemoteServerException(
+                    string.Create(CultureInfo.InvariantCulture, $"The server's tokenizer reads '{piece}' as {found.Length} tokens ") +
+                    string.Create(CultureInfo.InvariantCulture, $"[{string.Join(",", found)}], not one; give the state tokens as ids ") +
+                    string.Create(CultureInfo.InvariantCulture, $"(id:N) or choose single-token texts."));
             }
 
             string decoded = await protocol.DetokenizeAsync(found, cancellationToken).ConfigureAwait(false);
             if (!string.Equals(Normalize(decoded), Normalize(piece), StringComparison.Ordinal))
             {
-                throw new RemoteServerException(string.Create(CultureInfo.InvariantCulture, $"The server's tokenizer reads '{piece}' as token {found[0]} but decodes that token as '{decoded}'; the tokenizer is not consistent, give the ids (id:N)."));
+                throw new RemoteServerException(
+                    string.Create(CultureInfo.InvariantCulture, $"The server's tokenizer reads '{piece}' as token {found[0]} but ") +
+                    string.Create(CultureInfo.InvariantCulture, $"decodes that token as '{decoded}'; the tokenizer is not consistent, ") +
+                    string.Create(CultureInfo.InvariantCulture, $"give the ids (id:N)."));
             }
 
             ids[x] = found[0];
@@ -54,7 +63,8 @@ public sealed partial class RemoteLanguageModel
 
         if (ids.Distinct().Count() != ids.Length)
         {
-            throw new RemoteServerException($"The server's tokenizer maps two state tokens to one id: [{string.Join(",", pieces)}] → [{string.Join(",", ids)}].");
+            throw new RemoteServerException(
+                $"The server's tokenizer maps two state tokens to one id: [{string.Join(",", pieces)}] → [{string.Join(",", ids)}].");
         }
 
         return (ids, pieces);
@@ -74,7 +84,9 @@ public sealed partial class RemoteLanguageModel
         }
 
         return prependBos == true
-            ? throw new RemoteServerException(string.Create(CultureInfo.InvariantCulture, $"PrependBos is set, but the server's tokenizer adds {special.Length} special tokens to an empty text, not one beginning-of-sequence token."))
+            ? throw new RemoteServerException(
+                string.Create(CultureInfo.InvariantCulture, $"PrependBos is set, but the server's tokenizer adds {special.Length} ") +
+                string.Create(CultureInfo.InvariantCulture, $"special tokens to an empty text, not one beginning-of-sequence token."))
             : null;
     }
 

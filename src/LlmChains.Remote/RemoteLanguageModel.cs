@@ -39,7 +39,17 @@ public sealed partial class RemoteLanguageModel : IPrefixSharingLanguageModel, I
     private readonly ILogger _logger;
     private int _disposed;
 
-    private RemoteLanguageModel(HttpTransport transport, ServerProtocol protocol, LogitsCache cache, string serverModel, int[] ids, string[] pieces, int? bos, int contextWindow, RemoteModelOptions options, ILogger logger)
+    private RemoteLanguageModel(
+        HttpTransport transport,
+        ServerProtocol protocol,
+        LogitsCache cache,
+        string serverModel,
+        int[] ids,
+        string[] pieces,
+        int? bos,
+        int contextWindow,
+        RemoteModelOptions options,
+        ILogger logger)
     {
         _transport = transport;
         _protocol = protocol;
@@ -98,13 +108,27 @@ public sealed partial class RemoteLanguageModel : IPrefixSharingLanguageModel, I
     /// <param name="options">Protocol, batching, resilience, cache; default <see cref="RemoteModelOptions.Default"/>.</param>
     /// <param name="cancellationToken">Cancels the connection's requests.</param>
     /// <returns>The model; dispose it.</returns>
-    /// <exception cref="ArgumentException">The URL is not an absolute http(s) URL, the model name is empty, K or an option is out of range.</exception>
-    /// <exception cref="RemoteServerException">The server cannot be reached, refuses, or its tokenizer does not have the tokens.</exception>
-    public static RemoteLanguageModel Connect(string baseUrl, string serverModel, TokenSubset tokens, int contextWindow, RemoteModelOptions? options = null, CancellationToken cancellationToken = default)
+    /// <exception cref="ArgumentException">The URL is not an absolute http(s) URL, the model name is empty, K or an
+    /// option is out of range.</exception>
+    /// <exception cref="RemoteServerException">The server cannot be reached, refuses, or its tokenizer does not have
+    /// the tokens.</exception>
+    public static RemoteLanguageModel Connect(
+        string baseUrl,
+        string serverModel,
+        TokenSubset tokens,
+        int contextWindow,
+        RemoteModelOptions? options = null,
+        CancellationToken cancellationToken = default)
         => ConnectAsync(baseUrl, serverModel, tokens, contextWindow, options, cancellationToken).GetAwaiter().GetResult();
 
     /// <inheritdoc cref="Connect"/>
-    public static async Task<RemoteLanguageModel> ConnectAsync(string baseUrl, string serverModel, TokenSubset tokens, int contextWindow, RemoteModelOptions? options = null, CancellationToken cancellationToken = default)
+    public static async Task<RemoteLanguageModel> ConnectAsync(
+        string baseUrl,
+        string serverModel,
+        TokenSubset tokens,
+        int contextWindow,
+        RemoteModelOptions? options = null,
+        CancellationToken cancellationToken = default)
     {
         Uri root = ParseUrl(baseUrl);
         ArgumentException.ThrowIfNullOrWhiteSpace(serverModel);
@@ -126,7 +150,9 @@ public sealed partial class RemoteLanguageModel : IPrefixSharingLanguageModel, I
             };
             var (ids, pieces) = await ResolveTokensAsync(protocol, tokens, cancellationToken).ConfigureAwait(false);
             int? bos = await ResolveBosAsync(protocol, options.PrependBos, cancellationToken).ConfigureAwait(false);
-            string fingerprint = string.Create(CultureInfo.InvariantCulture, $"dialect={options.Dialect};model={serverModel};ids={string.Join(",", ids)};bos={(bos is { } b ? b.ToString(CultureInfo.InvariantCulture) : "none")}");
+            string fingerprint =
+                string.Create(CultureInfo.InvariantCulture, $"dialect={options.Dialect};model={serverModel};ids={string.Join(",", ids)};") +
+                string.Create(CultureInfo.InvariantCulture, $"bos={(bos is { } b ? b.ToString(CultureInfo.InvariantCulture) : "none")}");
             if (options.CachePath is { } path)
             {
                 cache = LogitsCache.Open(path, ids.Length, fingerprint);
@@ -141,7 +167,17 @@ public sealed partial class RemoteLanguageModel : IPrefixSharingLanguageModel, I
             string tokenList = string.Join(",", pieces);
             string idList = string.Join(",", ids);
             string bosText = bos?.ToString(CultureInfo.InvariantCulture) ?? "none";
-            Log.Connected(logger, root, options.Dialect, serverModel, ids.Length, tokenList, idList, contextWindow, bosText, key is null ? "not set" : "set");
+            Log.Connected(
+                logger,
+                root,
+                options.Dialect,
+                serverModel,
+                ids.Length,
+                tokenList,
+                idList,
+                contextWindow,
+                bosText,
+                key is null ? "not set" : "set");
             return model;
         }
         catch
@@ -159,12 +195,18 @@ public sealed partial class RemoteLanguageModel : IPrefixSharingLanguageModel, I
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         if (context.Length < 1 || context.Length > ContextWindow)
         {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The context has {context.Length} tokens; it must have between 1 and K = {ContextWindow}."), nameof(context));
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"The context has {context.Length} tokens; it must have between 1 and K = ") +
+                string.Create(CultureInfo.InvariantCulture, $"{ContextWindow}."),
+                nameof(context));
         }
 
         if (logits.Length != _ids.Length)
         {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The logits destination has length {logits.Length}; it must have length T = {_ids.Length}."), nameof(logits));
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"The logits destination has length {logits.Length}; it must have length T ") +
+                string.Create(CultureInfo.InvariantCulture, $"= {_ids.Length}."),
+                nameof(logits));
         }
 
         int[] prompt = Prompt(context);
@@ -190,7 +232,8 @@ public sealed partial class RemoteLanguageModel : IPrefixSharingLanguageModel, I
 
     /// <inheritdoc/>
     public override string ToString()
-        => string.Create(CultureInfo.InvariantCulture, $"{ServerModel} at {ServerUrl} ({Dialect}) on tokens [{string.Join(",", _pieces)}], T = {VocabularySize}, K = {ContextWindow}");
+        => string.Create(CultureInfo.InvariantCulture, $"{ServerModel} at {ServerUrl} ({Dialect}) on tokens ") +
+            string.Create(CultureInfo.InvariantCulture, $"[{string.Join(",", _pieces)}], T = {VocabularySize}, K = {ContextWindow}");
 
     /// <summary>[BOS] + the ids of the context's state tokens; checks the states.</summary>
     private int[] Prompt(ReadOnlySpan<int> context)
@@ -206,7 +249,10 @@ public sealed partial class RemoteLanguageModel : IPrefixSharingLanguageModel, I
         {
             if ((uint)context[i] >= (uint)_ids.Length)
             {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Token {context[i]} at position {i} is outside the vocabulary 0..{_ids.Length - 1}."), nameof(context));
+                throw new ArgumentException(
+                    string.Create(CultureInfo.InvariantCulture, $"Token {context[i]} at position {i} is outside the vocabulary ") +
+                    string.Create(CultureInfo.InvariantCulture, $"0..{_ids.Length - 1}."),
+                    nameof(context));
             }
 
             prompt[origin + i] = _ids[context[i]];
@@ -218,7 +264,10 @@ public sealed partial class RemoteLanguageModel : IPrefixSharingLanguageModel, I
     private static Uri ParseUrl(string baseUrl)
     {
         ArgumentNullException.ThrowIfNull(baseUrl);
-        if (!Uri.TryCreate(baseUrl.Trim(), UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || string.IsNullOrEmpty(uri.Host))
+        if (
+            !Uri.TryCreate(baseUrl.Trim(), UriKind.Absolute, out Uri? uri)
+                || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+                || string.IsNullOrEmpty(uri.Host))
         {
             throw new ArgumentException($"'{baseUrl}' is not an http:// or https:// URL of a server (e.g. http://localhost:8000).");
         }
@@ -229,7 +278,14 @@ public sealed partial class RemoteLanguageModel : IPrefixSharingLanguageModel, I
             path = path[..^3];
         }
 
-        var builder = new UriBuilder(uri) { Path = path + "/", Query = string.Empty, Fragment = string.Empty, UserName = string.Empty, Password = string.Empty };
+        var builder = new UriBuilder(uri)
+        {
+            Path = path + "/",
+            Query = string.Empty,
+            Fragment = string.Empty,
+            UserName = string.Empty,
+            Password = string.Empty,
+        };
         return builder.Uri;
     }
 
@@ -237,7 +293,8 @@ public sealed partial class RemoteLanguageModel : IPrefixSharingLanguageModel, I
     {
         if (contextWindow < 1)
         {
-            throw new ArgumentOutOfRangeException(null, string.Create(CultureInfo.InvariantCulture, $"K = {contextWindow}: the context window must be at least 1."));
+            throw new ArgumentOutOfRangeException(
+                null, string.Create(CultureInfo.InvariantCulture, $"K = {contextWindow}: the context window must be at least 1."));
         }
 
         static void Require(bool condition, string message)
@@ -248,11 +305,23 @@ public sealed partial class RemoteLanguageModel : IPrefixSharingLanguageModel, I
             }
         }
 
-        Require(options.TopLogprobs >= 1, string.Create(CultureInfo.InvariantCulture, $"TopLogprobs = {options.TopLogprobs}: ask for at least 1."));
-        Require(options.PromptsPerRequest >= 1, string.Create(CultureInfo.InvariantCulture, $"PromptsPerRequest = {options.PromptsPerRequest}: at least 1."));
-        Require(options.MaxConcurrentRequests >= 1, string.Create(CultureInfo.InvariantCulture, $"MaxConcurrentRequests = {options.MaxConcurrentRequests}: at least 1."));
-        Require(options.RequestTimeout > TimeSpan.Zero && options.RequestTimeout <= TimeSpan.FromDays(1), $"RequestTimeout = {options.RequestTimeout}: between 0 and 1 day.");
-        Require(options.MaxRetries is >= 0 and <= 100, string.Create(CultureInfo.InvariantCulture, $"MaxRetries = {options.MaxRetries}: 0 to 100."));
-        Require(options.RetryDelay >= TimeSpan.Zero && options.RetryDelay <= TimeSpan.FromHours(1), $"RetryDelay = {options.RetryDelay}: 0 to 1 hour.");
+        Require(
+            options.TopLogprobs >= 1,
+            string.Create(CultureInfo.InvariantCulture, $"TopLogprobs = {options.TopLogprobs}: ask for at least 1."));
+        Require(
+            options.PromptsPerRequest >= 1,
+            string.Create(CultureInfo.InvariantCulture, $"PromptsPerRequest = {options.PromptsPerRequest}: at least 1."));
+        Require(
+            options.MaxConcurrentRequests >= 1,
+            string.Create(CultureInfo.InvariantCulture, $"MaxConcurrentRequests = {options.MaxConcurrentRequests}: at least 1."));
+        Require(
+            options.RequestTimeout > TimeSpan.Zero && options.RequestTimeout <= TimeSpan.FromDays(1),
+            $"RequestTimeout = {options.RequestTimeout}: between 0 and 1 day.");
+        Require(
+            options.MaxRetries is >= 0 and <= 100,
+            string.Create(CultureInfo.InvariantCulture, $"MaxRetries = {options.MaxRetries}: 0 to 100."));
+        Require(
+            options.RetryDelay >= TimeSpan.Zero && options.RetryDelay <= TimeSpan.FromHours(1),
+            $"RetryDelay = {options.RetryDelay}: 0 to 1 hour.");
     }
 }

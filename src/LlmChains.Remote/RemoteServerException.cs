@@ -27,6 +27,7 @@ public sealed class RemoteServerException : Exception
     {
     }
 
-    /// <summary>The HTTP status of the last answer, or <see langword="null"/> when there was none (timeout, dropped connection) or it was 200.</summary>
+    /// <summary>The HTTP status of the last answer, or <see langword="null"/> when there was none (timeout, dropped
+    /// connection) or it was 200.</summary>
     public int? StatusCode { get; init; }
 }

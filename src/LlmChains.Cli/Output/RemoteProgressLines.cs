@@ -27,8 +27,9 @@ internal sealed class RemoteProgressLines(TextWriter error) : IProgress<Progress
 
             _first = false;
             _sinceLine.Restart();
-            error.WriteLine(string.Create(
-                CultureInfo.InvariantCulture, $"\rserver: {value.Done:N0} of {value.Total:N0} contexts ({value.Detail}), {_elapsed.Elapsed.TotalSeconds:F1} s"));
+            error.WriteLine(
+                string.Create(CultureInfo.InvariantCulture, $"\rserver: {value.Done:N0} of {value.Total:N0} contexts ({value.Detail}), ") +
+                string.Create(CultureInfo.InvariantCulture, $"{_elapsed.Elapsed.TotalSeconds:F1} s"));
             error.Flush();
         }
     }

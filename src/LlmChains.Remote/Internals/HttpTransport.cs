@@ -45,7 +45,9 @@ internal sealed class HttpTransport : IDisposable
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
             ShouldRetryAfterHeader = true,
-            ShouldHandle = args => ValueTask.FromResult(options.MaxRetries > 0 && (HttpClientResiliencePredicates.IsTransient(args.Outcome) || args.Outcome.Exception is IOException)),
+            ShouldHandle = args => ValueTask.FromResult(
+                options.MaxRetries > 0
+                    && (HttpClientResiliencePredicates.IsTransient(args.Outcome) || args.Outcome.Exception is IOException)),
             OnRetry = args =>
             {
                 Interlocked.Increment(ref _retries);
@@ -73,7 +75,8 @@ internal sealed class HttpTransport : IDisposable
     internal Uri Root => _root;
 
     /// <summary>POSTs <paramref name="request"/> to <paramref name="path"/> and returns the body of a 2xx answer.</summary>
-    internal async Task<string> PostAsync<TRequest>(string path, TRequest request, JsonTypeInfo<TRequest> type, CancellationToken cancellationToken)
+    internal async Task<string> PostAsync<TRequest>(
+        string path, TRequest request, JsonTypeInfo<TRequest> type, CancellationToken cancellationToken)
     {
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(request, type);
         var address = new Uri(_root, path);
@@ -92,7 +95,8 @@ internal sealed class HttpTransport : IDisposable
                         message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _apiKey);
                     }
 
-                    HttpResponseMessage answer = await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+                    HttpResponseMessage answer = await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, token)
+                        .ConfigureAwait(false);
                     try
                     {
                         await answer.Content.LoadIntoBufferAsync(token).ConfigureAwait(false);
@@ -109,11 +113,17 @@ internal sealed class HttpTransport : IDisposable
         }
         catch (TimeoutRejectedException e)
         {
-            throw new RemoteServerException(string.Create(CultureInfo.InvariantCulture, $"{address}: no complete answer within {_options.RequestTimeout.TotalSeconds:G4} s, {Attempts} attempt(s); raise RemoteModelOptions.RequestTimeout (--request-timeout) or lower PromptsPerRequest (--batch)."), e);
+            throw new RemoteServerException(
+                string.Create(CultureInfo.InvariantCulture, $"{address}: no complete answer within ") +
+                string.Create(CultureInfo.InvariantCulture, $"{_options.RequestTimeout.TotalSeconds:G4} s, {Attempts} attempt(s); raise ") +
+                string.Create(CultureInfo.InvariantCulture, $"RemoteModelOptions.RequestTimeout (--request-timeout) or lower ") +
+                string.Create(CultureInfo.InvariantCulture, $"PromptsPerRequest (--batch)."),
+                e);
         }
         catch (Exception e) when (e is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
         {
-            throw new RemoteServerException($"{address}: the connection failed ({e.Message}) after {Attempts} attempt(s); is the server running at {_root}?", e);
+            throw new RemoteServerException(
+                $"{address}: the connection failed ({e.Message}) after {Attempts} attempt(s); is the server running at {_root}?", e);
         }
 
         using (response)
@@ -129,7 +139,9 @@ internal sealed class HttpTransport : IDisposable
                     429 or >= 500 => string.Create(CultureInfo.InvariantCulture, $" Still failing after {Attempts} attempt(s)."),
                     _ => string.Empty,
                 };
-                throw new RemoteServerException(string.Create(CultureInfo.InvariantCulture, $"{address} answered HTTP {status} ({response.ReasonPhrase}): {ServerMessage(body)}.{hint}")) { StatusCode = status };
+                throw new RemoteServerException(
+                    string.Create(CultureInfo.InvariantCulture, $"{address} answered HTTP {status} ({response.ReasonPhrase}): ") +
+                    string.Create(CultureInfo.InvariantCulture, $"{ServerMessage(body)}.{hint}")) { StatusCode = status };
             }
 
             return body;

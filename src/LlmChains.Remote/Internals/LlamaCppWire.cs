@@ -27,7 +27,8 @@ internal sealed class LlamaCppCompletionRequest
     [JsonPropertyName("cache_prompt")] public bool CachePrompt { get; init; } = true;
 
     /// <summary>[[id, bias], …].</summary>
-    [JsonPropertyName("logit_bias")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double[][]? LogitBias { get; init; }
+    [JsonPropertyName("logit_bias")] [
+        JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double[][]? LogitBias { get; init; }
 }
 
 /// <summary>One prompt's result (the answer is an array of these for several prompts).</summary>

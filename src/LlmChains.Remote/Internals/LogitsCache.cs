@@ -68,7 +68,9 @@ internal sealed class LogitsCache : IDisposable
             file.ReadExactly(existing);
             if (!existing.AsSpan().SequenceEqual(header))
             {
-                throw new RemoteServerException($"The cache {path} was written for another server model, token subset or BOS setting (or is not a logits cache); use another --cache file for {fingerprint}.");
+                throw new RemoteServerException(
+                    $"The cache {path} was written for another server model, token subset or BOS setting (or is not a logits cache); use " +
+                    $"another --cache file for {fingerprint}.");
             }
 
             cache.ReadRecords(header.Length);

@@ -20,9 +20,11 @@ internal abstract class ServerProtocol(HttpTransport transport)
     /// banned or outweighed), so its log-probability is in the answer whatever its rank. With <paramref name="allowed"/>
     /// (vLLM) the generated token is one of those, which lets the answer's token text be checked.
     /// </summary>
-    internal abstract Task<TokenLogprobs[]> NextTokenAsync(IReadOnlyList<int[]> prompts, int top, int? forced, int[]? allowed, CancellationToken cancellationToken);
+    internal abstract Task<TokenLogprobs[]> NextTokenAsync(
+        IReadOnlyList<int[]> prompts, int top, int? forced, int[]? allowed, CancellationToken cancellationToken);
 
-    /// <summary>Entry i: the top next-token log-probabilities after prompt[0..i] (i = 0..n−1; entry 0 is null when the server gives none).</summary>
+    /// <summary>Entry i: the top next-token log-probabilities after prompt[0..i] (i = 0..n−1; entry 0 is null when the
+    /// server gives none).</summary>
     internal virtual Task<TokenLogprobs?[]> PromptAsync(int[] prompt, int top, int[]? allowed, CancellationToken cancellationToken)
         => throw new NotSupportedException("This server has no prompt log-probabilities.");
 

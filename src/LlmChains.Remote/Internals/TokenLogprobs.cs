@@ -1,6 +1,7 @@
 namespace LlmChains.Remote.Internals;
 
-/// <summary>The log-probabilities a server returned for one position: token id → log-probability (and its text when the server says it).</summary>
+/// <summary>The log-probabilities a server returned for one position: token id → log-probability (and its text when the
+/// server says it).</summary>
 internal sealed class TokenLogprobs
 {
     internal Dictionary<int, double> Values { get; } = [];

@@ -17,7 +17,8 @@ internal sealed class VllmCompletionRequest
 
     [JsonPropertyName("return_tokens_as_token_ids")] public bool ReturnTokensAsTokenIds { get; init; } = true;
 
-    [JsonPropertyName("prompt_logprobs")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? PromptLogprobs { get; init; }
+    [JsonPropertyName("prompt_logprobs")] [
+        JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? PromptLogprobs { get; init; }
 
     /// <summary>1 and −1 (0 in recent versions means the same): no truncation, whatever the model's generation_config says.</summary>
     [JsonPropertyName("top_p")] public double TopP { get; init; } = 1;
@@ -26,7 +27,8 @@ internal sealed class VllmCompletionRequest
 
     [JsonPropertyName("min_p")] public double MinP { get; init; }
 
-    [JsonPropertyName("allowed_token_ids")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int[]? AllowedTokenIds { get; init; }
+    [JsonPropertyName("allowed_token_ids")] [
+        JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int[]? AllowedTokenIds { get; init; }
 }
 
 /// <summary>vLLM's completion answer.</summary>

@@ -96,7 +96,8 @@ public sealed class ChainAnalysis
     /// </summary>
     public SampledTotalVariation? SampledDistances { get; }
 
-    /// <summary>The sampled repetition-loop rates from the uniform start, when <see cref="ChainAnalysisOptions.Sampling"/> was set; otherwise <see langword="null"/>.</summary>
+    /// <summary>The sampled repetition-loop rates from the uniform start, when
+    /// <see cref="ChainAnalysisOptions.Sampling"/> was set; otherwise <see langword="null"/>.</summary>
     public RepetitionRateEstimate? SampledRepetition { get; }
 
     /// <summary>The Shannon entropy (nats) of the unique stationary distribution, or <see langword="null"/>.</summary>

@@ -22,7 +22,9 @@ public static class ChainAnalysisJson
     public static string Serialize(IMarkovChain chain, ChainAnalysis analysis, ChainAnalysisJsonOptions? options = null)
     {
         using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (
+            var writer = new Utf8JsonWriter(
+                stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStartObject();
             WriteProperties(writer, chain, analysis, options);
@@ -32,12 +34,14 @@ public static class ChainAnalysisJson
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
-    /// <summary>Writes the analysis as properties of the object <paramref name="writer"/> is in (so that a caller can add its own).</summary>
+    /// <summary>Writes the analysis as properties of the object <paramref name="writer"/> is in (so that a caller can
+    /// add its own).</summary>
     /// <param name="writer">A writer inside an object.</param>
     /// <param name="chain">The chain that was analysed.</param>
     /// <param name="analysis">Its analysis.</param>
     /// <param name="options">Limits; default <see cref="ChainAnalysisJsonOptions.Default"/>.</param>
-    public static void WriteProperties(Utf8JsonWriter writer, IMarkovChain chain, ChainAnalysis analysis, ChainAnalysisJsonOptions? options = null)
+    public static void WriteProperties(
+        Utf8JsonWriter writer, IMarkovChain chain, ChainAnalysis analysis, ChainAnalysisJsonOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(chain);
@@ -228,7 +232,8 @@ public static class ChainAnalysisJson
         return count;
     }
 
-    private static void WriteSampled(Utf8JsonWriter w, IMarkovChain chain, SampledTotalVariation tv, RepetitionRateEstimate loops, ChainAnalysisJsonOptions options)
+    private static void WriteSampled(
+        Utf8JsonWriter w, IMarkovChain chain, SampledTotalVariation tv, RepetitionRateEstimate loops, ChainAnalysisJsonOptions options)
     {
         w.WriteStartObject("sampled");
         w.WriteNumber("trajectories", tv.Trajectories);

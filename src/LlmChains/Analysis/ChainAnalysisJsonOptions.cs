@@ -23,7 +23,8 @@ public sealed record ChainAnalysisJsonOptions
     /// <summary>At most this many sampled repetition loops are listed; default 50.</summary>
     public int SampledLoopLimit { get; init; } = 50;
 
-    /// <summary>Whether the sampled diagnostics ran because the chain was too large for the exact worst case (written as <c>sampled.automatic</c>).</summary>
+    /// <summary>Whether the sampled diagnostics ran because the chain was too large for the exact worst case (written
+    /// as <c>sampled.automatic</c>).</summary>
     public bool SamplingAutomatic { get; init; }
 
     /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> for a negative limit.</summary>

@@ -93,7 +93,8 @@ public sealed record ChainAnalysisOptions
     /// </summary>
     public int? MaxDegreeOfParallelism { get; init; }
 
-    /// <summary>The options of each stage, with <see cref="LoggerFactory"/> and <see cref="MaxDegreeOfParallelism"/> filled in where the stage's own options leave them unset.</summary>
+    /// <summary>The options of each stage, with <see cref="LoggerFactory"/> and <see cref="MaxDegreeOfParallelism"/>
+    /// filled in where the stage's own options leave them unset.</summary>
     internal (StationaryOptions Stationary, SpectrumOptions Spectrum, ConvergenceOptions Convergence, SamplingOptions? Sampling) ForStages()
     {
         var stationary = Stationary ?? StationaryOptions.Default;
@@ -102,8 +103,14 @@ public sealed record ChainAnalysisOptions
         return (
             stationary with { LoggerFactory = stationary.LoggerFactory ?? LoggerFactory },
             spectrum with { LoggerFactory = spectrum.LoggerFactory ?? LoggerFactory },
-            convergence with { LoggerFactory = convergence.LoggerFactory ?? LoggerFactory, MaxDegreeOfParallelism = convergence.MaxDegreeOfParallelism ?? MaxDegreeOfParallelism },
-            Sampling is { } sampling ? sampling with { MaxDegreeOfParallelism = sampling.MaxDegreeOfParallelism ?? MaxDegreeOfParallelism } : null);
+            convergence with
+            {
+                LoggerFactory = convergence.LoggerFactory ?? LoggerFactory,
+                MaxDegreeOfParallelism = convergence.MaxDegreeOfParallelism ?? MaxDegreeOfParallelism,
+            },
+            Sampling is { } sampling
+                ? sampling with { MaxDegreeOfParallelism = sampling.MaxDegreeOfParallelism ?? MaxDegreeOfParallelism }
+                : null);
     }
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid option, before any work (one-line message).</summary>
@@ -113,22 +120,38 @@ public sealed record ChainAnalysisOptions
         convergence.Validate();
         if (MaxDegreeOfParallelism is { } degree && degree < 1)
         {
-            throw Invalid.OutOfRange(FormattableString.Invariant($"MaxDegreeOfParallelism must be ≥ 1 (or null for every processor); got {degree}."));
+            throw Invalid.OutOfRange(
+                FormattableString.Invariant($"MaxDegreeOfParallelism must be ≥ 1 (or null for every processor); got {degree}."));
         }
         if (WorstCaseMaxStates is { } states)
         {
             if (states < 0)
             {
-                throw Invalid.OutOfRange(FormattableString.Invariant($"WorstCaseMaxStates must be ≥ 0 (or null for the memory-derived limit); got {states}."));
+                throw Invalid.OutOfRange(
+                    FormattableString.Invariant($"WorstCaseMaxStates must be ≥ 0 (or null for the memory-derived limit); got {states}."));
             }
 
             long budget = convergence.WorstCaseBudgetBytes;
             int limit = LlmChains.Analysis.Convergence.TotalVariation.MaxWorstCaseStatesFor(budget);
             if (states > limit)
             {
-                throw Invalid.OutOfRange(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"WorstCaseMaxStates = {states:N0} is more than the exact worst case can do: {states:N0} states need n² doubles, {LanguageModelChain.FormatBytes(LlmChains.Analysis.Convergence.TotalVariation.WorstCaseBytes(states))}, and the worst-case budget of {LanguageModelChain.FormatBytes(budget)} (ConvergenceOptions.WorstCaseMemoryLimitBytes{(convergence.WorstCaseMemoryLimitBytes is null ? ", default a quarter of the available memory" : string.Empty)}) allows at most {limit:N0} states. Lower WorstCaseMaxStates, leave it null, or raise the budget."));
+                throw Invalid.OutOfRange(
+                    string.Create(CultureInfo.InvariantCulture, $"WorstCaseMaxStates = {states:N0} is more than the exact worst case ") +
+                    string.Create(CultureInfo.InvariantCulture, $"can do: {states:N0} states need n² doubles, ") +
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"{LanguageModelChain.FormatBytes(LlmChains.Analysis.Convergence.TotalVariation.WorstCaseBytes(states))}, ") +
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"and the worst-case budget of {LanguageModelChain.FormatBytes(budget)} ") +
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"(ConvergenceOptions.WorstCaseMemoryLimitBytes{(convergence.WorstCaseMemoryLimitBytes is null
+                            ? ", default a quarter of the available memory"
+                            : string.Empty)}) ") +
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"allows at most {limit:N0} states. Lower WorstCaseMaxStates, leave it null, or raise the budget."));
             }
         }
 
@@ -149,12 +172,14 @@ public sealed record ChainAnalysisOptions
 
         if (StationarySolver is not null && Stationary is not null)
         {
-            throw Invalid.Argument("Both StationarySolver and Stationary are set; the options of a solver of your own are its own business: set one of them.");
+            throw Invalid.Argument(
+                "Both StationarySolver and Stationary are set; the options of a solver of your own are its own business: set one of them.");
         }
 
         if (SpectrumSolver is not null && Spectrum is not null)
         {
-            throw Invalid.Argument("Both SpectrumSolver and Spectrum are set; the options of a solver of your own are its own business: set one of them.");
+            throw Invalid.Argument(
+                "Both SpectrumSolver and Spectrum are set; the options of a solver of your own are its own business: set one of them.");
         }
 
         Stationary?.Validate();

@@ -29,7 +29,11 @@ public static class ChainAnalyzer
     /// "sampling" and "repetition" (trajectory steps, when sampling is on), "done".
     /// </param>
     /// <param name="cancellationToken">Cancels the analysis.</param>
-    public static ChainAnalysis Analyze(IMarkovChain chain, ChainAnalysisOptions? options = null, IProgress<Progress>? progress = null, CancellationToken cancellationToken = default)
+    public static ChainAnalysis Analyze(
+        IMarkovChain chain,
+        ChainAnalysisOptions? options = null,
+        IProgress<Progress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chain);
         options ??= ChainAnalysisOptions.Default;
@@ -72,7 +76,8 @@ public static class ChainAnalyzer
             {
                 // the worst-case curve covers at least DistanceSteps (periodic chains too: d(t) is computed, not only d(0))
                 var convergence = convergenceBase with { InitialSteps = Math.Max(convergenceBase.InitialSteps, options.DistanceSteps) };
-                var result = TotalVariation.AnalyzeMixing(chain, pi, options.MixingThreshold, convergence, Stage(progress, "mixing"), cancellationToken);
+                var result = TotalVariation.AnalyzeMixing(
+                    chain, pi, options.MixingThreshold, convergence, Stage(progress, "mixing"), cancellationToken);
                 distances = result.Curve;
                 mixing = result.MixingTime;
                 tMin = result.TMin;
@@ -82,9 +87,12 @@ public static class ChainAnalyzer
                 // t_mix and t_min are worst-case quantities: not computed here rather than read off the uniform start
                 var uniform = new double[chain.StateCount];
                 Array.Fill(uniform, 1.0 / chain.StateCount);
-                uniformStart = distances = TotalVariation.DistancesFrom(chain, uniform, pi, options.DistanceSteps, Stage(progress, "mixing"), cancellationToken);
-                mixing = new MixingTimeResult(double.NaN, options.MixingThreshold, options.DistanceSteps, MixingTimeStatus.TooLargeForWorstCase, false);
-                tMin = new TMinResult(double.NaN, -1, double.NaN, options.DistanceSteps, MixingTimeStatus.TooLargeForWorstCase, false, false);
+                uniformStart = distances = TotalVariation.DistancesFrom(
+                    chain, uniform, pi, options.DistanceSteps, Stage(progress, "mixing"), cancellationToken);
+                mixing = new MixingTimeResult(
+                    double.NaN, options.MixingThreshold, options.DistanceSteps, MixingTimeStatus.TooLargeForWorstCase, false);
+                tMin = new TMinResult(
+                    double.NaN, -1, double.NaN, options.DistanceSteps, MixingTimeStatus.TooLargeForWorstCase, false, false);
             }
         }
         else
@@ -98,28 +106,50 @@ public static class ChainAnalyzer
         RepetitionRateEstimate? sampledRepetition = null;
         if (samplingOptions is { } sampling)
         {
-                        sampledDistances = SampledConvergence.EstimateTotalVariation(chain, SampledStart.Uniform, null, sampling, Stage(progress, "sampling"), cancellationToken);
-            sampledRepetition = SampledConvergence.EstimateRepetition(chain, SampledStart.Uniform, sampling, Stage(progress, "repetition"), cancellationToken);
+                        sampledDistances = SampledConvergence.EstimateTotalVariation(
+                            chain, SampledStart.Uniform, null, sampling, Stage(progress, "sampling"), cancellationToken);
+            sampledRepetition = SampledConvergence.EstimateRepetition(
+                chain, SampledStart.Uniform, sampling, Stage(progress, "repetition"), cancellationToken);
         }
 
         progress?.Report(new Progress("done", 1, 1));
-        return new ChainAnalysis(structure, stationary, spectrum, epsilon, options.BoundTarget, distances, mixing, tMin, sampledDistances, sampledRepetition, uniformStart);
+        return new ChainAnalysis(
+            structure,
+            stationary,
+            spectrum,
+            epsilon,
+            options.BoundTarget,
+            distances,
+            mixing,
+            tMin,
+            sampledDistances,
+            sampledRepetition,
+            uniformStart);
     }
 
     /// <summary>A solver of the user's: one result per recurrent class, in class order, on this chain.</summary>
-    private static void CheckStationary(IStationarySolver solver, IReadOnlyList<StationaryResult>? results, IMarkovChain chain, ChainStructure structure)
+    private static void CheckStationary(
+        IStationarySolver solver, IReadOnlyList<StationaryResult>? results, IMarkovChain chain, ChainStructure structure)
     {
         var classes = structure.RecurrentClasses;
         if (results is null || results.Count != classes.Count)
         {
-            throw new InvalidOperationException(FormattableString.Invariant($"The stationary solver {solver} returned {results?.Count.ToString(CultureInfo.InvariantCulture) ?? "null"} results for a chain with {classes.Count} recurrent classes; it must return one per class, in class order."));
+            throw new InvalidOperationException(
+                FormattableString.Invariant($"The stationary solver {solver} returned ") +
+                FormattableString.Invariant($"{results?.Count.ToString(CultureInfo.InvariantCulture) ?? "null"} results for a chain ") +
+                FormattableString.Invariant($"with {classes.Count} recurrent classes; it must return one per class, in class order."));
         }
 
         for (int i = 0; i < results.Count; i++)
         {
             if (results[i] is null || results[i].StateCount != chain.StateCount || results[i].Class.Id != classes[i].Id)
             {
-                throw new InvalidOperationException(FormattableString.Invariant($"The stationary solver {solver} returned, as result {i}, {(results[i] is null ? "null" : $"a distribution of class {results[i].Class.Id} over {results[i].StateCount} states")}; expected recurrent class {classes[i].Id} over the chain's {chain.StateCount} states."));
+                throw new InvalidOperationException(
+                    FormattableString.Invariant($"The stationary solver {solver} returned, as result {i}, ") +
+                    FormattableString.Invariant($"{(results[i] is null
+                        ? "null"
+                        : $"a distribution of class {results[i].Class.Id} over {results[i].StateCount} states")}; ") +
+                    FormattableString.Invariant($"expected recurrent class {classes[i].Id} over the chain's {chain.StateCount} states."));
             }
         }
     }

@@ -4,7 +4,8 @@ namespace LlmChains.Models;
 /// An <see cref="ILanguageModel"/> that scores a whole token sequence in one pass (a transformer's forward pass with
 /// logits at every position, as in the paper's Section 5 and Liu et al.'s Hierarchy-PDF), returning only the logits of
 /// chosen candidate tokens at chosen
-/// positions. The in-context predictors of LlmChains.InContext (the language-model and Hierarchy-PDF predictors) use it automatically when the
+/// positions. The in-context predictors of LlmChains.InContext (the language-model and Hierarchy-PDF predictors) use it
+/// automatically when the
 /// model implements it, and otherwise call <see cref="ILanguageModel.GetNextTokenLogits"/> once per position.
 /// </summary>
 /// <remarks>

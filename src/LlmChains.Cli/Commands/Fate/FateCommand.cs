@@ -22,15 +22,29 @@ internal static class FateCommand
     public static Command Create(CommandContext context)
     {
         var models = new ModelOptions();
-        var temperature = new Option<double>("--temperature") { Description = "Softmax temperature τ ≥ 0; 0 = greedy", DefaultValueFactory = _ => 1.0 };
-        var matrix = new Option<string?>("--matrix") { Description = "Analyse a row-stochastic chain in MatrixMarket format instead of a model" };
+        var temperature = new Option<double>("--temperature")
+        {
+            Description = "Softmax temperature τ ≥ 0; 0 = greedy",
+            DefaultValueFactory = _ => 1.0,
+        };
+        var matrix = new Option<string?>("--matrix")
+        {
+            Description = "Analyse a row-stochastic chain in MatrixMarket format instead of a model",
+        };
         var from = new Option<string?>("--from") { Description = FateSets.FromHelp };
         var target = new Option<string?>("--target") { Description = FateSets.TargetHelp };
         var avoid = new Option<string?>("--avoid") { Description = FateSets.AvoidHelp };
         var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout" };
-        var plot = new Option<string?>("--plot") { Description = "Write a PNG: absorption probabilities per start as stacked bars, or with --target the expected hitting time per start" };
+        var plot = new Option<string?>("--plot")
+        {
+            Description = "Write a PNG: absorption probabilities per start as stacked bars, or with --target the expected hitting time " +
+                "per start",
+        };
 
-        var command = new Command("fate", "Where a prompt ends up: absorption into each recurrent class (repetition loop) and when, hitting probabilities and times of a target set, the forward committor, Kemeny's constant and mean first-passage times.");
+        var command = new Command(
+            "fate",
+            "Where a prompt ends up: absorption into each recurrent class (repetition loop) and when, hitting probabilities and times of " +
+            "a target set, the forward committor, Kemeny's constant and mean first-passage times.");
         foreach (var option in models.All)
         {
             command.Add(option);
@@ -49,7 +63,8 @@ internal static class FateCommand
             string? matrixPath = parse.GetValue(matrix);
             if (matrixPath is not null && models.AnyModelOptionGiven(parse))
             {
-                throw new CliException("--matrix analyses a given chain; it cannot be combined with --model, --vocab or --context", ExitCodes.UsageError);
+                throw new CliException(
+                    "--matrix analyses a given chain; it cannot be combined with --model, --vocab or --context", ExitCodes.UsageError);
             }
 
             string? targetText = parse.GetValue(target);
@@ -84,7 +99,10 @@ internal static class FateCommand
                 ? FateSets.ParseStates(fromText, "--from", chain)
                 : chain.StateCount <= DefaultFromLimit
                     ? [.. Enumerable.Range(0, (int)chain.StateCount).Select(s => (long)s)]
-                    : throw new CliException($"the chain has {chain.StateCount:N0} states; give the starts with --from (every state is the default only up to {DefaultFromLimit:N0})", ExitCodes.UsageError);
+                    : throw new CliException(
+                        $"the chain has {chain.StateCount:N0} states; give the starts with --from (every state is the default only up to " +
+                        $"{DefaultFromLimit:N0})",
+                        ExitCodes.UsageError);
 
             var report = Compute(chain, description, starts, targetText, avoidText, options, context);
             if (parse.GetValue(plot) is { } plotPath)
@@ -106,7 +124,8 @@ internal static class FateCommand
         return command;
     }
 
-    /// <summary>Bytes the solves may allocate besides the chain: the vectors per state, the block's CSR and predecessor lists and a GMRES basis.</summary>
+    /// <summary>Bytes the solves may allocate besides the chain: the vectors per state, the block's CSR and predecessor
+    /// lists and a GMRES basis.</summary>
     internal static double EstimateBytes(IMarkovChain chain, FateOptions options)
     {
         double n = chain.StateCount;
@@ -114,7 +133,14 @@ internal static class FateCommand
         return (n * 8 * 8) + (nnz * (4 + 8 + 4)) + (n * 8 * (options.RestartLength + 6));
     }
 
-    private static FateReport Compute(IMarkovChain chain, string description, long[] starts, string? targetText, string? avoidText, FateOptions options, CommandContext context)
+    private static FateReport Compute(
+        IMarkovChain chain,
+        string description,
+        long[] starts,
+        string? targetText,
+        string? avoidText,
+        FateOptions options,
+        CommandContext context)
     {
         using var progress = new StderrProgress<Progress>(context.Error, "fate", p => p.Fraction);
         var structure = ChainStructure.Analyze(chain);
@@ -125,7 +151,10 @@ internal static class FateCommand
         long[]? avoidStates = avoid is null ? null : Resolve(avoid, "--avoid", avoidText!, chain, structure);
         if (targetStates is not null && avoidStates is not null && targetStates.Intersect(avoidStates).Any())
         {
-            throw new CliException($"--avoid {avoidText} and --target {targetText} overlap at state {targetStates.Intersect(avoidStates).First()}; the committor needs disjoint sets", ExitCodes.UsageError);
+            throw new CliException(
+                $"--avoid {avoidText} and --target {targetText} overlap at state {targetStates.Intersect(avoidStates).First()}; the " +
+                "committor needs disjoint sets",
+                ExitCodes.UsageError);
         }
 
         var absorption = Absorption.Compute(chain, starts, options, progress);
@@ -140,18 +169,21 @@ internal static class FateCommand
         string? kemenyReason = null;
         if (structure.RecurrentClasses.Count != 1)
         {
-            kemenyReason = $"the chain has {structure.RecurrentClasses.Count} recurrent classes; Kemeny's constant and mean first-passage times need exactly one";
+            kemenyReason = $"the chain has {structure.RecurrentClasses.Count} recurrent classes; Kemeny's constant and mean " +
+                "first-passage times need exactly one";
         }
         else if (structure.RecurrentClasses[0].Size > options.MeanFirstPassageMaxStates)
         {
-            kemenyReason = $"the recurrent class has {structure.RecurrentClasses[0].Size:N0} states; the dense mean first-passage matrix is computed up to {options.MeanFirstPassageMaxStates:N0}";
+            kemenyReason = $"the recurrent class has {structure.RecurrentClasses[0].Size:N0} states; the dense mean first-passage matrix " +
+                $"is computed up to {options.MeanFirstPassageMaxStates:N0}";
         }
         else
         {
             passage = FirstPassage.MeanTimes(chain, options);
         }
 
-        return new FateReport(description, chain, structure, starts, absorption, hitting, targetStates, committor, avoidStates, passage, kemenyReason);
+        return new FateReport(
+            description, chain, structure, starts, absorption, hitting, targetStates, committor, avoidStates, passage, kemenyReason);
     }
 
     private static long[] Resolve(TargetSet set, string option, string text, IMarkovChain chain, ChainStructure structure)

@@ -18,7 +18,9 @@ internal static class FateOutput
     public static void WriteJson(FateReport r, TextWriter o)
     {
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (
+            var w = new Utf8JsonWriter(
+                stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
             w.WriteString("source", r.Description);
@@ -142,7 +144,9 @@ internal static class FateOutput
         for (int k = 0; k < r.Structure.RecurrentClasses.Count && k < TextRows; k++)
         {
             var cls = r.Structure.RecurrentClasses[k];
-            string members = cls.Size <= 8 ? string.Join(" ", r.Structure.GetStates(cls.Id).Select(Name)) : string.Create(c, $"{cls.Size:N0} states from {Name(cls.FirstState)}");
+            string members = cls.Size <= 8
+                ? string.Join(" ", r.Structure.GetStates(cls.Id).Select(Name))
+                : string.Create(c, $"{cls.Size:N0} states from {Name(cls.FirstState)}");
             o.WriteLine(string.Create(c, $"  class {k}: period {cls.Period}, {members}"));
         }
 
@@ -151,7 +155,13 @@ internal static class FateOutput
         for (int i = 0; i < r.Starts.Length && i < TextRows; i++)
         {
             var p = r.Absorption.GetProbabilities(i);
-            string where = string.Join(", ", p.Select((v, k) => (v, k)).Where(x => x.v > 0).OrderByDescending(x => x.v).Take(4).Select(x => string.Create(c, $"class {x.k}: {x.v:G6}")));
+            string where = string.Join(
+                ", ",
+                p.Select((v, k) => (v, k))
+                    .Where(x => x.v > 0)
+                    .OrderByDescending(x => x.v)
+                    .Take(4)
+                    .Select(x => string.Create(c, $"class {x.k}: {x.v:G6}")));
             o.WriteLine(string.Create(c, $"  {Name(r.Starts[i]),-12} {where}; steps {r.Absorption.ExpectedSteps[i]:G6}"));
         }
 
@@ -185,7 +195,8 @@ internal static class FateOutput
 
         o.WriteLine();
         o.WriteLine(r.Passage is { } m
-            ? string.Create(c, $"Kemeny's constant: {m.KemenyConstant:G10} (mean first-passage matrix over the {m.States.Count} states of the recurrent class in --json)")
+            ? string.Create(c, $"Kemeny's constant: {m.KemenyConstant:G10} (mean first-passage matrix over the {m.States.Count} states ") +
+                string.Create(c, $"of the recurrent class in --json)")
             : $"Kemeny's constant: not computed: {r.KemenyReason}");
     }
 
@@ -214,7 +225,10 @@ internal static class FateOutput
                 LargestBlock = Math.Max(first.LargestBlock, second.LargestBlock),
             };
 
-    private static string Describe(FateSolve s) => string.Create(CultureInfo.InvariantCulture, $"{s.Method}, {s.Unknowns:N0} unknowns in {s.Blocks:N0} blocks (largest {s.LargestBlock:N0}), {s.Products:N0} products, residual {s.Residual:E2}, {s.Status}");
+    private static string Describe(FateSolve s) =>
+        string.Create(CultureInfo.InvariantCulture, $"{s.Method}, {s.Unknowns:N0} unknowns in {s.Blocks:N0} blocks (largest ") +
+        string.Create(CultureInfo.InvariantCulture, $"{s.LargestBlock:N0}), {s.Products:N0} products, residual {s.Residual:E2}, ") +
+        string.Create(CultureInfo.InvariantCulture, $"{s.Status}");
 
     private static void Solve(Utf8JsonWriter w, string name, FateSolve s)
     {

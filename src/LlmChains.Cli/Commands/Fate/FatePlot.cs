@@ -16,7 +16,9 @@ internal static class FatePlot
         var plot = new ScottPlot.Plot();
         var palette = new ScottPlot.Palettes.Category10();
         int count = Math.Min(r.Starts.Length, MaxBars);
-        string Label(long s) => r.Chain is LanguageModelChain lm ? lm.States.Format(s, string.Empty) : s.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string Label(long s) => r.Chain is LanguageModelChain lm
+            ? lm.States.Format(s, string.Empty)
+            : s.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (r.Hitting is { } h)
         {
             var bars = new List<ScottPlot.Bar>();
@@ -44,7 +46,14 @@ internal static class FatePlot
                     double p = r.Absorption.GetProbability(i, k);
                     if (p > 0)
                     {
-                        bars.Add(new ScottPlot.Bar { Position = i, ValueBase = bottom, Value = bottom + p, FillColor = palette.GetColor(k % 10) });
+                        bars.Add(
+                            new ScottPlot.Bar
+                            {
+                                Position = i,
+                                ValueBase = bottom,
+                                Value = bottom + p,
+                                FillColor = palette.GetColor(k % 10),
+                            });
                         bottom += p;
                     }
                 }

@@ -12,11 +12,14 @@ namespace LlmChains.Cli.Commands.Fate;
 /// </summary>
 internal static class FateSets
 {
-    public const string TargetHelp = "The target set B: state indices (--matrix: 3,4), prompts (models: 0,1;1,1,0), states:I,J (indices), loop:K (every state of recurrent class K, 0-based) or ends:1,1,1 (every window ending with the tokens; models)";
+    public const string TargetHelp = "The target set B: state indices (--matrix: 3,4), prompts (models: 0,1;1,1,0), states:I,J " +
+        "(indices), loop:K (every state of recurrent class K, 0-based) or ends:1,1,1 (every window ending with the tokens; models)";
 
-    public const string AvoidHelp = "The set A of the forward committor P(hit --target before --avoid), same forms as --target; needs --target";
+    public const string AvoidHelp = "The set A of the forward committor P(hit --target before --avoid), same forms as --target; needs " +
+        "--target";
 
-    public const string FromHelp = "The starts: state indices (--matrix: 0,5) or prompts (models: 0,1;1,1,0), or states:I,J; default every state when the chain has at most 10,000";
+    public const string FromHelp = "The starts: state indices (--matrix: 0,5) or prompts (models: 0,1;1,1,0), or states:I,J; default " +
+        "every state when the chain has at most 10,000";
 
     /// <summary>Parses a target or avoid set.</summary>
     public static TargetSet ParseSet(string text, string option, IMarkovChain chain)
@@ -54,14 +57,18 @@ internal static class FateSets
             int[] tokens = Tokens(prompt, option);
             if (tokens.Length > model.ContextWindow)
             {
-                throw new CliException($"{option} {text}: the prompt {prompt} has {tokens.Length} tokens; the context window K is {model.ContextWindow} (the chain's state is the last K tokens: give at most K)", ExitCodes.UsageError);
+                throw new CliException(
+                    $"{option} {text}: the prompt {prompt} has {tokens.Length} tokens; the context window K is {model.ContextWindow} " +
+                    "(the chain's state is the last K tokens: give at most K)",
+                    ExitCodes.UsageError);
             }
 
             foreach (int token in tokens)
             {
                 if (token >= model.VocabularySize)
                 {
-                    throw new CliException($"{option} {text}: token {token} is outside the vocabulary 0..{model.VocabularySize - 1}", ExitCodes.UsageError);
+                    throw new CliException(
+                        $"{option} {text}: token {token} is outside the vocabulary 0..{model.VocabularySize - 1}", ExitCodes.UsageError);
                 }
             }
 
@@ -80,7 +87,8 @@ internal static class FateSets
             long value = Integer(items[i].Trim(), option, 0, long.MaxValue);
             if (value >= stateCount)
             {
-                throw new CliException($"{option} {text}: state {value} is outside the chain's states 0..{stateCount - 1}", ExitCodes.UsageError);
+                throw new CliException(
+                    $"{option} {text}: state {value} is outside the chain's states 0..{stateCount - 1}", ExitCodes.UsageError);
             }
 
             result[i] = value;
@@ -93,7 +101,8 @@ internal static class FateSets
     {
         if (text.Trim().Length == 0)
         {
-            throw new CliException($"{option}: an empty prompt or pattern; give tokens separated by commas, e.g. 0,1,1", ExitCodes.UsageError);
+            throw new CliException(
+                $"{option}: an empty prompt or pattern; give tokens separated by commas, e.g. 0,1,1", ExitCodes.UsageError);
         }
 
         return [.. text.Split(',').Select(t => (int)Integer(t.Trim(), option, 0, int.MaxValue))];
@@ -108,7 +117,8 @@ internal static class FateSets
     {
         if (chain is not LanguageModelChain)
         {
-            throw new CliException($"{option} {form}…: a token pattern needs a model's chain; a MatrixMarket chain has no tokens", ExitCodes.UsageError);
+            throw new CliException(
+                $"{option} {form}…: a token pattern needs a model's chain; a MatrixMarket chain has no tokens", ExitCodes.UsageError);
         }
     }
 }

@@ -134,7 +134,8 @@ internal static class IclCommand
             if (remote.Given(parse).FirstOrDefault() is { } remoteOption
                 && !predictorSpecs.Any(p => p.Contains("openai:", StringComparison.OrdinalIgnoreCase)))
             {
-                throw new CliException($"{remoteOption.Name} applies to --predictor openai:URL; no predictor here is served", ExitCodes.UsageError);
+                throw new CliException(
+                    $"{remoteOption.Name} applies to --predictor openai:URL; no predictor here is served", ExitCodes.UsageError);
             }
 
             var predictors = IclPredictorSpec.Create(

@@ -20,7 +20,12 @@ internal static class IclPredictorSpec
     /// <param name="remote">--server-model and the connection options of openai: predictors.</param>
     /// <param name="length">N, the longest trajectory: the context window of a served model.</param>
     public static IReadOnlyList<IInContextPredictor> Create(
-        IReadOnlyList<string> specs, int stateCount, GeneratedChain? fixedChain, double bayesAlpha, RemoteSettings? remote = null, int length = 1000)
+        IReadOnlyList<string> specs,
+        int stateCount,
+        GeneratedChain? fixedChain,
+        double bayesAlpha,
+        RemoteSettings? remote = null,
+        int length = 1000)
     {
         var items = specs.SelectMany(s => SplitTopLevel(s)).ToList();
         if (items.Count == 0)
@@ -31,7 +36,8 @@ internal static class IclPredictorSpec
         return items.Select(item => One(item, stateCount, fixedChain, bayesAlpha, remote, length)).ToArray();
     }
 
-    private static IInContextPredictor One(string spec, int d, GeneratedChain? fixedChain, double bayesAlpha, RemoteSettings? remote, int length)
+    private static IInContextPredictor One(
+        string spec, int d, GeneratedChain? fixedChain, double bayesAlpha, RemoteSettings? remote, int length)
     {
         int colon = spec.IndexOf(':', StringComparison.Ordinal);
         string kind = (colon < 0 ? spec : spec[..colon]).Trim().ToLowerInvariant();
@@ -63,7 +69,8 @@ internal static class IclPredictorSpec
             case "openai" when !string.IsNullOrEmpty(argument):
                 if (d > 10)
                 {
-                    throw new CliException($"--predictor {spec}: a served model reads the states as the digit tokens 0..9, so d ≤ 10; the chain has d = {d}");
+                    throw new CliException(
+                        $"--predictor {spec}: a served model reads the states as the digit tokens 0..9, so d ≤ 10; the chain has d = {d}");
                 }
 
                 // The whole trajectory is one prompt scored in one request (vLLM prompt_logprobs): K is the longest trajectory.

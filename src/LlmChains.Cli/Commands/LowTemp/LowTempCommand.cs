@@ -26,12 +26,31 @@ internal static class LowTempCommand
     public static Command Create(CommandContext context)
     {
         var models = new ModelOptions();
-        var matrix = new Option<string?>("--matrix") { Description = "Analyse a chain given by its resistances: MatrixMarket coordinate file, entry (i, j) = r(i → j) ≥ 0 (an explicit 0 is a greedy edge, an absent entry no edge)" };
-        var temperature = new Option<double?>("--temperature") { Description = "Also print the first-order predictions at this τ > 0: π_τ(L_j)/π_τ(L*) ≈ exp(−(γ_j − γ*)/τ) and E[exit time] ≈ exp(ρ_j/τ)" };
-        var maxLoops = new Option<int>("--max-loops") { Description = "Refuse chains with more zero-resistance loops than this (1 to 100000)", DefaultValueFactory = _ => LowTemperatureOptions.Default.MaxLoops };
+        var matrix = new Option<string?>("--matrix")
+        {
+            Description = "Analyse a chain given by its resistances: MatrixMarket coordinate file, entry (i, j) = r(i → j) ≥ 0 (an " +
+                "explicit 0 is a greedy edge, an absent entry no edge)",
+        };
+        var temperature = new Option<double?>("--temperature")
+        {
+            Description = "Also print the first-order predictions at this τ > 0: π_τ(L_j)/π_τ(L*) ≈ exp(−(γ_j − γ*)/τ) and E[exit time] " +
+                "≈ exp(ρ_j/τ)",
+        };
+        var maxLoops = new Option<int>("--max-loops")
+        {
+            Description = "Refuse chains with more zero-resistance loops than this (1 to 100000)",
+            DefaultValueFactory = _ => LowTemperatureOptions.Default.MaxLoops,
+        };
         var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout" };
-        var plot = new Option<string?>("--plot") { Description = "Write −τ·log π_τ(L_j) against τ (exact, GTH, for chains up to 4,096 states) with the predicted limits γ_j − γ* to this PNG file" };
-        var command = new Command("lowtemp", "The τ → 0 limit of temperature sampling: the repetition loops, their resistances, stochastic potentials γ and radii ρ, and the stochastically stable loops that carry the stationary mass as τ → 0. With no model options: the paper's toy example.");
+        var plot = new Option<string?>("--plot")
+        {
+            Description = "Write −τ·log π_τ(L_j) against τ (exact, GTH, for chains up to 4,096 states) with the predicted limits γ_j − " +
+                "γ* to this PNG file",
+        };
+        var command = new Command(
+            "lowtemp",
+            "The τ → 0 limit of temperature sampling: the repetition loops, their resistances, stochastic potentials γ and radii ρ, and " +
+            "the stochastically stable loops that carry the stationary mass as τ → 0. With no model options: the paper's toy example.");
         // --precision is not offered: the resistances are always float32 (logit gaps), whatever the chain's storage.
         foreach (var option in models.All.Where(o => !ReferenceEquals(o, models.Precision)))
         {
@@ -48,12 +67,16 @@ internal static class LowTempCommand
             string? matrixPath = parse.GetValue(matrix);
             if (matrixPath is not null && models.AnyModelOptionGiven(parse))
             {
-                throw new CliException("--matrix analyses a given chain; it cannot be combined with --model, --vocab or --context", ExitCodes.UsageError);
+                throw new CliException(
+                    "--matrix analyses a given chain; it cannot be combined with --model, --vocab or --context", ExitCodes.UsageError);
             }
 
             if (parse.GetValue(temperature) is { } tau && !(tau > 0 && double.IsFinite(tau)))
             {
-                throw new CliException($"--temperature {tau.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}: the predictions need a temperature τ > 0", ExitCodes.UsageError);
+                throw new CliException(
+                    $"--temperature {tau.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}: the predictions need a " +
+                    "temperature τ > 0",
+                    ExitCodes.UsageError);
             }
 
             int loops = parse.GetValue(maxLoops);
@@ -94,7 +117,8 @@ internal static class LowTempCommand
         return command;
     }
 
-    private static LowTempReport AnalyzeModel(ModelOptions models, ParseResult parse, LowTemperatureOptions options, MemoryBudget budget, CommandContext context)
+    private static LowTempReport AnalyzeModel(
+        ModelOptions models, ParseResult parse, LowTemperatureOptions options, MemoryBudget budget, CommandContext context)
     {
         var decoding = models.Decoding(parse, 1.0);
         var (model, description) = models.CreateModel(parse, budget, (t, k) => RequireFits(t, k, options, budget));
@@ -152,7 +176,10 @@ internal static class LowTempCommand
     private static void RequireFits(int vocabularySize, int contextWindow, LowTemperatureOptions options, MemoryBudget budget)
     {
         double bytes = LowTemperatureAnalysis.EstimateMemoryBytes(vocabularySize, contextWindow, options);
-        budget.Require(bytes, $"the low-temperature analysis of T = {vocabularySize}, K = {contextWindow} ({Math.Pow(vocabularySize, contextWindow):G4} full-length states)");
+        budget.Require(
+            bytes,
+            $"the low-temperature analysis of T = {vocabularySize}, K = {contextWindow} ({Math.Pow(vocabularySize, contextWindow):G4} " +
+            "full-length states)");
     }
 
     /// <summary>The stages weighted roughly by their cost: logits 20%, loops 5%, resistances 70%, potentials 5%.</summary>

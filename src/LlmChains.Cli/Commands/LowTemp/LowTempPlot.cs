@@ -68,13 +68,16 @@ internal static class LowTempPlot
         {
             var color = palette.GetColor(j);
             var loop = r.Loops[j];
-            string name = report.LoopText(loop) is { } text ? "\"" + (text.Length > 12 ? text[..11] + "…" : text) + "\"" : "loop " + j.ToString(CultureInfo.InvariantCulture);
+            string name = report.LoopText(loop) is { } text
+                ? "\"" + (text.Length > 12 ? text[..11] + "…" : text) + "\""
+                : "loop " + j.ToString(CultureInfo.InvariantCulture);
             if (report.Curves is { } curves)
             {
                 var drawn = curves.Where(p => p.MinusTauLogMass[j] is not null).ToArray();
                 if (drawn.Length > 0)
                 {
-                    var line = plot.Add.Scatter(drawn.Select(p => p.Temperature).ToArray(), drawn.Select(p => p.MinusTauLogMass[j]!.Value).ToArray());
+                    var line = plot.Add.Scatter(
+                        drawn.Select(p => p.Temperature).ToArray(), drawn.Select(p => p.MinusTauLogMass[j]!.Value).ToArray());
                     line.Color = color;
                     line.LineWidth = 2;
                     line.LegendText = string.Create(CultureInfo.InvariantCulture, $"{name}: exact −τ·log π_τ");
@@ -88,13 +91,16 @@ internal static class LowTempPlot
                 h.Color = color;
                 h.LinePattern = ScottPlot.LinePattern.Dashed;
                 h.LineWidth = 1.5f;
-                h.LegendText = string.Create(CultureInfo.InvariantCulture, $"{name}: γ − γ* = {limit:G4}{(loop.IsStable ? " (stable)" : string.Empty)}");
+                h.LegendText = string.Create(CultureInfo.InvariantCulture, $"{name}: γ − γ* = ") +
+                    string.Create(CultureInfo.InvariantCulture, $"{limit:G4}{(loop.IsStable ? " (stable)" : string.Empty)}");
             }
         }
 
         plot.Axes.Bottom.Label.Text = "temperature τ";
         plot.Axes.Left.Label.Text = "−τ·log π_τ(loop)  (→ γ − γ* as τ → 0)";
-        string note = report.Curves is null ? string.Create(CultureInfo.InvariantCulture, $" (exact curves only up to {LowTempCommand.MaxExactStates:N0} states)") : string.Empty;
+        string note = report.Curves is null
+            ? string.Create(CultureInfo.InvariantCulture, $" (exact curves only up to {LowTempCommand.MaxExactStates:N0} states)")
+            : string.Empty;
         plot.Title(Wrap(report.Description, 70) + note);
         plot.Axes.SetLimitsX(0, (report.Curves?.Max(p => p.Temperature) ?? 1) * 1.05);
         plot.ShowLegend(ScottPlot.Alignment.UpperLeft);

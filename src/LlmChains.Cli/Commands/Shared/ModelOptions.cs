@@ -48,7 +48,8 @@ internal sealed class ModelOptions
     /// <summary>The options of an openai:URL model.</summary>
     public RemoteOptions Remote { get; } = new();
 
-    public IEnumerable<Option> All => [Model, Vocabulary, Context, TopK, TopP, MinP, Seed, LogitScale, Precision, Tokens, Threads, .. Remote.All];
+    public IEnumerable<Option> All =>
+        [Model, Vocabulary, Context, TopK, TopP, MinP, Seed, LogitScale, Precision, Tokens, Threads, .. Remote.All];
 
     /// <summary>Whether the user chose a model (otherwise the paper's toy example is used).</summary>
     public bool IsDefaultModel(ParseResult parse) => parse.GetValue(Model) is null;
@@ -133,7 +134,8 @@ internal sealed class ModelOptions
 
         if (parse.GetResult(Tokens) is { Implicit: false } && kind is not ("gguf" or "openai"))
         {
-            throw new CliException($"{Tokens.Name} applies to --model gguf:FILE or openai:URL; the model here is {here}", ExitCodes.UsageError);
+            throw new CliException(
+                $"{Tokens.Name} applies to --model gguf:FILE or openai:URL; the model here is {here}", ExitCodes.UsageError);
         }
 
         if (kind != "openai" && Remote.Given(parse).FirstOrDefault() is { } remote)

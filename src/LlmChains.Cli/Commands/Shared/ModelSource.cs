@@ -8,9 +8,11 @@ namespace LlmChains.Cli.Commands.Shared;
 /// <summary>Turns the <c>--model</c> specification and its size options into a model and a one-line description.</summary>
 internal static class ModelSource
 {
-    public const string Help = "parity | uniform | random | ngram:FILE | table:FILE.npy | gguf:FILE | openai:URL (a vLLM or llama.cpp server; with --server-model) (default: the paper's toy n-gram model on the 40-digit parity sequence)";
+    public const string Help = "parity | uniform | random | ngram:FILE | table:FILE.npy | gguf:FILE | openai:URL (a vLLM or llama.cpp " +
+        "server; with --server-model) (default: the paper's toy n-gram model on the 40-digit parity sequence)";
 
-    /// <summary>The model of <paramref name="spec"/> (--model) with --vocab, --context, --seed, --logit-scale, --tokens and --threads.</summary>
+    /// <summary>The model of <paramref name="spec"/> (--model) with --vocab, --context, --seed, --logit-scale, --tokens
+    /// and --threads.</summary>
     /// <param name="spec">--model, or null for the paper's toy example.</param>
     /// <param name="vocabulary">--vocab.</param>
     /// <param name="context">--context.</param>
@@ -18,9 +20,20 @@ internal static class ModelSource
     /// <param name="logitScale">--logit-scale of the random model.</param>
     /// <param name="subsetTokens">--tokens of a GGUF model.</param>
     /// <param name="threads">--threads of a GGUF model.</param>
-    /// <param name="requireFits">Called with (T, K) before a model is created, or before its chain is built when T is known only from the model (table:); throws when the chain would not fit.</param>
+    /// <param name="requireFits">Called with (T, K) before a model is created, or before its chain is built when T is
+    /// known only from the model (table:); throws when the chain would not fit.</param>
     /// <param name="remote">--server-model and the connection options of an openai: model.</param>
-    public static (ILanguageModel Model, string Description) Create(string? spec, int? vocabulary, int? context, int seed, double logitScale, string? subsetTokens, int? threads, Action<int, int> requireFits, RemoteSettings? remote = null)
+    public static (ILanguageModel Model, string Description) Create(
+        string? spec,
+        int? vocabulary,
+        int? context,
+        int seed,
+        double logitScale,
+        string? subsetTokens,
+        int? threads,
+        Action<int,
+        int> requireFits,
+        RemoteSettings? remote = null)
     {
         if (context is < 1)
         {
@@ -29,7 +42,10 @@ internal static class ModelSource
 
         if (threads is { } n && (n < 1 || n > LlamaSharpModelOptions.MaxThreads))
         {
-            throw new CliException($"--threads {n}: give 1 to {LlamaSharpModelOptions.MaxThreads} threads ({LlamaSharpModelOptions.ThreadsPerProcessor} per processor, {Environment.ProcessorCount} processors)", ExitCodes.UsageError);
+            throw new CliException(
+                $"--threads {n}: give 1 to {LlamaSharpModelOptions.MaxThreads} threads ({LlamaSharpModelOptions.ThreadsPerProcessor} per " +
+                $"processor, {Environment.ProcessorCount} processors)",
+                ExitCodes.UsageError);
         }
 
         if (vocabulary is < 1)
@@ -51,7 +67,10 @@ internal static class ModelSource
                 toy = new NGramModel(NGramModel.PaperToySequence.ToArray(), 2, k);
             }
 
-            return (toy, Invariant($"the paper's toy example: n-gram model (α = 1) trained on the 40-digit parity sequence x_t = (x_t−1 + x_t−2 + x_t−3) mod 2, {toy.ExampleCount} examples of length {toy.ContextWindow}"));
+            return (
+                toy,
+                Invariant($"the paper's toy example: n-gram model (α = 1) trained on the 40-digit parity sequence x_t = (x_t−1 + x_t−2 ") +
+                Invariant($"+ x_t−3) mod 2, {toy.ExampleCount} examples of length {toy.ContextWindow}"));
         }
 
         int colon = spec.IndexOf(':', StringComparison.Ordinal);
@@ -67,7 +86,8 @@ internal static class ModelSource
 
                 requireFits(2, context ?? 3);
                 var parity = new ParityModel(context ?? 3);
-                return (parity, Invariant($"parity model (logit ±1 for the parity of the last K tokens), T = 2, K = {parity.ContextWindow}"));
+                return (
+                    parity, Invariant($"parity model (logit ±1 for the parity of the last K tokens), T = 2, K = {parity.ContextWindow}"));
             case "uniform" when argument is null:
                 requireFits(vocabulary ?? 2, context ?? 3);
                 var uniform = new UniformModel(vocabulary ?? 2, context ?? 3);
@@ -75,13 +95,18 @@ internal static class ModelSource
             case "random" when argument is null:
                 requireFits(vocabulary ?? 2, context ?? 3);
                 var random = new RandomLogitsModel(vocabulary ?? 2, context ?? 3, logitScale, seed);
-                return (random, Invariant($"random logits N(0, {logitScale:G4}²), seed {seed}, T = {random.VocabularySize}, K = {random.ContextWindow}"));
+                return (
+                    random,
+                    Invariant($"random logits N(0, {logitScale:G4}²), seed {seed}, T = {random.VocabularySize}, K = ") +
+                    Invariant($"{random.ContextWindow}"));
             case "ngram" when !string.IsNullOrEmpty(argument):
                 var tokens = ReadTokens(argument, vocabulary);
                 int t = vocabulary ?? Math.Max(2, tokens.Max() + 1);
                 requireFits(t, context ?? 3);
                 var ngram = new NGramModel(tokens, t, context ?? 3);
-                return (ngram, Invariant($"n-gram model (α = 1) trained on {tokens.Length} tokens of {argument}, T = {t}, K = {ngram.ContextWindow}"));
+                return (
+                    ngram,
+                    Invariant($"n-gram model (α = 1) trained on {tokens.Length} tokens of {argument}, T = {t}, K = {ngram.ContextWindow}"));
             case "table" when !string.IsNullOrEmpty(argument):
                 RequireFile(argument);
                 var table = TabularModel.FromNpy(argument, context);
@@ -92,7 +117,10 @@ internal static class ModelSource
 
                 requireFits(table.VocabularySize, table.ContextWindow);
 
-                return (table, Invariant($"logit table {argument} ({(table.IsSinglePrecision ? "float32" : "float64")}), T = {table.VocabularySize}, K = {table.ContextWindow}"));
+                return (
+                    table,
+                    Invariant($"logit table {argument} ({(table.IsSinglePrecision ? "float32" : "float64")}), T = ") +
+                    Invariant($"{table.VocabularySize}, K = {table.ContextWindow}"));
             case "gguf" when !string.IsNullOrEmpty(argument):
                 RequireFile(argument);
                 var subset = TokenSubset.Parse(subsetTokens ?? "0,1");
@@ -103,7 +131,11 @@ internal static class ModelSource
 
                 requireFits(subset.Count, context ?? 3);
                 var gguf = LlamaSharpLanguageModel.Load(argument, subset, context ?? 3, new LlamaSharpModelOptions { Threads = threads });
-                return (gguf, Invariant($"GGUF model {argument} ({gguf.File.Architecture}, {gguf.ModelVocabularySize} tokens) on the sub-vocabulary [{string.Join(" ", gguf.TokenPieces)}], T = {gguf.VocabularySize}, K = {gguf.ContextWindow}, {gguf.Threads} threads"));
+                return (
+                    gguf,
+                    Invariant($"GGUF model {argument} ({gguf.File.Architecture}, {gguf.ModelVocabularySize} tokens) on the ") +
+                    Invariant($"sub-vocabulary [{string.Join(" ", gguf.TokenPieces)}], T = {gguf.VocabularySize}, K = ") +
+                    Invariant($"{gguf.ContextWindow}, {gguf.Threads} threads"));
             case "openai" when !string.IsNullOrEmpty(argument):
                 var states = TokenSubset.Parse(subsetTokens ?? "0,1");
                 if (vocabulary is { } rv && rv != states.Count)
@@ -113,7 +145,11 @@ internal static class ModelSource
 
                 requireFits(states.Count, context ?? 3);
                 var served = ConnectRemote(argument, states, context ?? 3, remote, "--model");
-                return (served, Invariant($"served model {served.ServerModel} at {served.ServerUrl} ({served.Dialect}) on the sub-vocabulary [{string.Join(" ", served.TokenPieces)}] (ids {string.Join(",", served.TokenIds)}), T = {served.VocabularySize}, K = {served.ContextWindow}"));
+                return (
+                    served,
+                    Invariant($"served model {served.ServerModel} at {served.ServerUrl} ({served.Dialect}) on the sub-vocabulary ") +
+                    Invariant($"[{string.Join(" ", served.TokenPieces)}] (ids {string.Join(",", served.TokenIds)}), T = ") +
+                    Invariant($"{served.VocabularySize}, K = {served.ContextWindow}"));
             default:
                 throw new CliException($"--model '{spec}' is not one of {Help}", ExitCodes.UsageError);
         }
@@ -144,7 +180,9 @@ internal static class ModelSource
         bool multiDigit = lines.Any(l => l.Words.Any(w => w.Length > 1));
         if (!separated && multiDigit && vocabulary is null && lines.Count > 1)
         {
-            throw new CliException($"{path}: {lines.Count} lines of one multi-digit word each could be one token a line or one digit a token; give --vocab (≤ 10 reads digits, > 10 one token a line) or separate the tokens with spaces or commas");
+            throw new CliException(
+                $"{path}: {lines.Count} lines of one multi-digit word each could be one token a line or one digit a token; give --vocab " +
+                "(≤ 10 reads digits, > 10 one token a line) or separate the tokens with spaces or commas");
         }
 
         bool digitwise = !separated && (vocabulary ?? 10) <= 10;
@@ -187,7 +225,8 @@ internal static class ModelSource
     /// <param name="contextWindow">K.</param>
     /// <param name="remote">--server-model and the connection options.</param>
     /// <param name="option">The option that named the model, for messages.</param>
-    internal static RemoteLanguageModel ConnectRemote(string url, TokenSubset tokens, int contextWindow, RemoteSettings? remote, string option)
+    internal static RemoteLanguageModel ConnectRemote(
+        string url, TokenSubset tokens, int contextWindow, RemoteSettings? remote, string option)
     {
         if (remote?.ServerModel is not { Length: > 0 } name)
         {

@@ -23,7 +23,9 @@ public static partial class ConvergenceBound
     /// <param name="chain">A chain of at most <see cref="TotalVariation.DefaultMaxWorstCaseStates"/> states.</param>
     /// <param name="cancellationToken">Cancels the pair loop.</param>
     /// <returns>δ(Q) in [0, 1].</returns>
-    /// <exception cref="ArgumentException">The chain has more than <see cref="TotalVariation.DefaultMaxWorstCaseStates"/> states (the message gives the bytes and the limit).</exception>
+    /// <exception cref="ArgumentException">The chain has more than
+    /// <see cref="TotalVariation.DefaultMaxWorstCaseStates"/> states (the message gives the bytes and the
+    /// limit).</exception>
     public static double Dobrushin(IMarkovChain chain, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chain);

@@ -36,7 +36,8 @@ public static partial class ConvergenceBound
     /// <param name="options">Parallelism and logging; default <see cref="ConvergenceOptions.Default"/>.</param>
     /// <param name="cancellationToken">Cancels between passes (<see cref="OperationCanceledException"/>).</param>
     /// <returns>ε, ln ε and a minimising pair (i, j) as state indices of V_K^*.</returns>
-    public static EpsilonResult Epsilon(LanguageModelChain chain, ConvergenceOptions? options = null, CancellationToken cancellationToken = default)
+    public static EpsilonResult Epsilon(
+        LanguageModelChain chain, ConvergenceOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chain);
         options ??= ConvergenceOptions.Default;
@@ -69,7 +70,11 @@ public static partial class ConvergenceBound
     /// An option is invalid, the table of T^{K+1} log-probabilities does not fit in one array or in memory (nothing is
     /// allocated), or the model returned a NaN or +∞ logit, or only −∞ logits, for some context (named in the message).
     /// </exception>
-    public static EpsilonResult EpsilonFromModel(ILanguageModel model, DecodingOptions? decoding = null, ConvergenceOptions? options = null, CancellationToken cancellationToken = default)
+    public static EpsilonResult EpsilonFromModel(
+        ILanguageModel model,
+        DecodingOptions? decoding = null,
+        ConvergenceOptions? options = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         decoding ??= DecodingOptions.Default;
@@ -84,7 +89,12 @@ public static partial class ConvergenceBound
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         if (entries > Array.MaxLength || (entries * sizeof(double)) + (windows * 24.0) > available)
         {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The ε program for T = {t}, K = {k} keeps {entries:N0} log-probabilities ({entries * 8 / (1 << 20):N1} MiB) plus {windows * 24.0 / (1 << 20):N1} MiB of vectors; more than one array or the {available / (1 << 20):N0} MiB available."), nameof(model));
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"The ε program for T = {t}, K = {k} keeps {entries:N0} log-probabilities ") +
+                string.Create(CultureInfo.InvariantCulture, $"({entries * 8 / (1 << 20):N1} MiB) plus {windows * 24.0 / (1 << 20):N1} ") +
+                string.Create(CultureInfo.InvariantCulture, $"MiB of vectors; more than one array or the {available / (1 << 20):N0} MiB ") +
+                string.Create(CultureInfo.InvariantCulture, $"available."),
+                nameof(model));
         }
 
         int parallelism = ConvergenceGuard.Parallelism(options.MaxDegreeOfParallelism);
@@ -100,7 +110,9 @@ public static partial class ConvergenceBound
     {
         var (logEpsilon, from, to) = EpsilonDynamicProgram.Run(source, t, k, parallelism, cancellationToken);
         var (product, logProduct) = EpsilonDynamicProgram.PathProduct(source, t, k, from, to);
-        Debug.Assert(logProduct == logEpsilon || (double.IsNegativeInfinity(logProduct) && double.IsNegativeInfinity(logEpsilon)), "the path's log-product is the program's value");
+        Debug.Assert(
+            logProduct == logEpsilon || (double.IsNegativeInfinity(logProduct) && double.IsNegativeInfinity(logEpsilon)),
+            "the path's log-product is the program's value");
         double epsilon = product > 0 ? product : (double.IsNegativeInfinity(logEpsilon) ? 0 : Math.Exp(logEpsilon));
         return new EpsilonResult(epsilon, logEpsilon, t, k, offset + from, offset + to);
     }
@@ -117,7 +129,8 @@ public static partial class ConvergenceBound
     }
 
     /// <summary>log f_τ(w)_x for the full-length windows w, in parallel over windows.</summary>
-    private static double[] LogProbabilities(ILanguageModel model, StateSpace states, DecodingOptions decoding, int parallelism, CancellationToken cancellationToken)
+    private static double[] LogProbabilities(
+        ILanguageModel model, StateSpace states, DecodingOptions decoding, int parallelism, CancellationToken cancellationToken)
     {
         int t = states.VocabularySize;
         int k = states.ContextWindow;
@@ -151,7 +164,8 @@ public static partial class ConvergenceBound
                             ModelCalls.GetLogits(model, buffers.Context, buffers.Logits, offset + w);
                         }
 
-                        WriteLogProbabilities(buffers.Logits, buffers.Probabilities, decoding, logs.AsSpan(checked((int)(w * t)), t), states, offset + w);
+                        WriteLogProbabilities(
+                            buffers.Logits, buffers.Probabilities, decoding, logs.AsSpan(checked((int)(w * t)), t), states, offset + w);
                     }
 
                     return buffers;
@@ -167,7 +181,8 @@ public static partial class ConvergenceBound
         return logs;
     }
 
-    private static void WriteLogProbabilities(double[] logits, double[] probabilities, DecodingOptions decoding, Span<double> destination, StateSpace states, long state)
+    private static void WriteLogProbabilities(
+        double[] logits, double[] probabilities, DecodingOptions decoding, Span<double> destination, StateSpace states, long state)
     {
         double max = double.NegativeInfinity;
         for (int x = 0; x < logits.Length; x++)
@@ -175,7 +190,12 @@ public static partial class ConvergenceBound
             double z = logits[x];
             if (double.IsNaN(z) || double.IsPositiveInfinity(z))
             {
-                throw Invalid.Argument(string.Create(CultureInfo.InvariantCulture, $"The model's logits at state {state} (context [{string.Join(",", states.Unrank(state))}]) are invalid: the logit of token {x} is {(double.IsNaN(z) ? ModelCalls.UnwrittenNote : "+∞; logits must be finite or −∞")}."));
+                throw Invalid.Argument(
+                    string.Create(CultureInfo.InvariantCulture, $"The model's logits at state {state} (context ") +
+                    string.Create(CultureInfo.InvariantCulture, $"[{string.Join(",", states.Unrank(state))}]) are invalid: the logit of ") +
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"token {x} is {(double.IsNaN(z) ? ModelCalls.UnwrittenNote : "+∞; logits must be finite or −∞")}."));
             }
 
             max = Math.Max(max, z);
@@ -183,7 +203,9 @@ public static partial class ConvergenceBound
 
         if (double.IsNegativeInfinity(max))
         {
-            throw Invalid.Argument(string.Create(CultureInfo.InvariantCulture, $"The model's logits at state {state} (context [{string.Join(",", states.Unrank(state))}]) are all −∞."));
+            throw Invalid.Argument(
+                string.Create(CultureInfo.InvariantCulture, $"The model's logits at state {state} (context ") +
+                string.Create(CultureInfo.InvariantCulture, $"[{string.Join(",", states.Unrank(state))}]) are all −∞."));
         }
 
         if (!decoding.KeepsEveryToken)

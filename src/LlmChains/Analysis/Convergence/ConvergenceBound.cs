@@ -61,7 +61,8 @@ public static partial class ConvergenceBound
     /// <param name="contextWindow">K ≥ 1.</param>
     /// <returns>The first n.</returns>
     /// <exception cref="ArgumentException">target outside (0, 1), ε outside (0, 1], or K &lt; 1.</exception>
-    /// <exception cref="OverflowException">n exceeds <see cref="long.MaxValue"/> (the message gives log10 n; use <see cref="Log10FirstStepBelow(double, double, int)"/>).</exception>
+    /// <exception cref="OverflowException">n exceeds <see cref="long.MaxValue"/> (the message gives log10 n; use
+    /// <see cref="Log10FirstStepBelow(double, double, int)"/>).</exception>
     public static long FirstStepBelow(double target, double epsilon, int contextWindow)
     {
         if (TryFirstStepBelow(target, epsilon, contextWindow, out long steps))
@@ -69,7 +70,11 @@ public static partial class ConvergenceBound
             return steps;
         }
 
-        throw new OverflowException(string.Create(CultureInfo.InvariantCulture, $"The first n with (1 − 2ε)^(⌊n/K⌋−1) ≤ {target:R} for ε = {epsilon:R}, K = {contextWindow} is about 10^{Log10FirstStepBelow(target, epsilon, contextWindow):F2}, beyond a 64-bit integer."));
+        throw new OverflowException(
+            string.Create(CultureInfo.InvariantCulture, $"The first n with (1 − 2ε)^(⌊n/K⌋−1) ≤ {target:R} for ε = {epsilon:R}, K = ") +
+            string.Create(CultureInfo.InvariantCulture, $"{contextWindow} is about ") +
+            string.Create(CultureInfo.InvariantCulture, $"10^{Log10FirstStepBelow(target, epsilon, contextWindow):F2}, beyond a 64-bit ") +
+            string.Create(CultureInfo.InvariantCulture, $"integer."));
     }
 
     /// <summary>As <see cref="FirstStepBelow(double, double, int)"/>, returning false instead of overflowing.</summary>
@@ -183,7 +188,10 @@ public static partial class ConvergenceBound
     {
         if (!epsilon.IsPositive)
         {
-            throw new ArgumentException("ε = 0: some K-step path has probability 0 (truncated decoding, or an underflowed probability), so Prop. 3.4 gives no decay.", nameof(epsilon));
+            throw new ArgumentException(
+                "ε = 0: some K-step path has probability 0 (truncated decoding, or an underflowed probability), so Prop. 3.4 gives no " +
+                "decay.",
+                nameof(epsilon));
         }
 
         if (epsilon.Epsilon > 0)

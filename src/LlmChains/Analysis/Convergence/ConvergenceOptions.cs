@@ -3,7 +3,8 @@ using Microsoft.Extensions.Logging;
 
 namespace LlmChains.Analysis.Convergence;
 
-/// <summary>Options of the worst-case convergence analyses of <see cref="TotalVariation"/> and of <see cref="ConvergenceBound.Epsilon"/>.</summary>
+/// <summary>Options of the worst-case convergence analyses of <see cref="TotalVariation"/> and of
+/// <see cref="ConvergenceBound.Epsilon"/>.</summary>
 public sealed record ConvergenceOptions
 {
     /// <summary>The default options.</summary>
@@ -49,7 +50,8 @@ public sealed record ConvergenceOptions
     /// </summary>
     public int MaxWorstCaseStates => TotalVariation.MaxWorstCaseStatesFor(WorstCaseBudgetBytes);
 
-    /// <summary>The budget in bytes: <see cref="WorstCaseMemoryLimitBytes"/> or <see cref="TotalVariation.DefaultWorstCaseMemoryBytes"/>.</summary>
+    /// <summary>The budget in bytes: <see cref="WorstCaseMemoryLimitBytes"/> or
+    /// <see cref="TotalVariation.DefaultWorstCaseMemoryBytes"/>.</summary>
     internal long WorstCaseBudgetBytes => WorstCaseMemoryLimitBytes ?? TotalVariation.DefaultWorstCaseMemoryBytes;
 
     /// <summary>Logger factory for start/finish messages; <see langword="null"/> (default) logs nothing.</summary>
@@ -60,7 +62,8 @@ public sealed record ConvergenceOptions
     {
         if (MaxDegreeOfParallelism is { } degree && degree < 1)
         {
-            throw Invalid.OutOfRange(FormattableString.Invariant($"MaxDegreeOfParallelism must be ≥ 1 (or null for every processor); got {degree}."));
+            throw Invalid.OutOfRange(
+                FormattableString.Invariant($"MaxDegreeOfParallelism must be ≥ 1 (or null for every processor); got {degree}."));
         }
 
         if (InitialSteps < 1)
@@ -80,7 +83,9 @@ public sealed record ConvergenceOptions
 
         if (WorstCaseMemoryLimitBytes is { } budget && budget < 0)
         {
-            throw Invalid.OutOfRange(FormattableString.Invariant($"WorstCaseMemoryLimitBytes must be ≥ 0 (or null for a quarter of the available memory); got {budget}."));
+            throw Invalid.OutOfRange(
+                FormattableString.Invariant($"WorstCaseMemoryLimitBytes must be ≥ 0 (or null for a quarter of the available memory); ") +
+                FormattableString.Invariant($"got {budget}."));
         }
     }
 }

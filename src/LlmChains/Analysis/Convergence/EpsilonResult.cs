@@ -15,6 +15,7 @@ public sealed record EpsilonResult(double Epsilon, double LogEpsilon, int Vocabu
     /// <summary>log10 ε (−∞ when ε = 0).</summary>
     public double Log10Epsilon => LogEpsilon / Math.Log(10);
 
-    /// <summary>Whether ε &gt; 0, so that Prop. 3.4's bound (1 − 2ε)^{⌊n/K⌋−1} decays. False under truncation that removes a token on some path.</summary>
+    /// <summary>Whether ε &gt; 0, so that Prop. 3.4's bound (1 − 2ε)^{⌊n/K⌋−1} decays. False under truncation that
+    /// removes a token on some path.</summary>
     public bool IsPositive => LogEpsilon > double.NegativeInfinity;
 }

@@ -4,7 +4,8 @@ namespace LlmChains.Analysis.Convergence;
 
 /// <summary>
 /// A sample mean of <see cref="Count"/> independent values with its Student-t confidence interval
-/// mean ± t_{m−1, 1−α/2}·s/√m (s the sample standard deviation), cut at 0 below for non-negative values (entry times); the interval is NaN when m &lt; 2.
+/// mean ± t_{m−1, 1−α/2}·s/√m (s the sample standard deviation), cut at 0 below for non-negative values (entry times);
+/// the interval is NaN when m &lt; 2.
 /// </summary>
 /// <param name="Mean">The sample mean.</param>
 /// <param name="Lower">The lower limit, NaN when <see cref="Count"/> &lt; 2.</param>

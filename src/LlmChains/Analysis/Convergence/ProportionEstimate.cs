@@ -28,17 +28,24 @@ public readonly record struct ProportionEstimate(int Successes, int Trials, doub
     {
         if (trials < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(trials), trials, string.Create(CultureInfo.InvariantCulture, $"trials must be ≥ 1; got {trials}."));
+            throw new ArgumentOutOfRangeException(
+                nameof(trials), trials, string.Create(CultureInfo.InvariantCulture, $"trials must be ≥ 1; got {trials}."));
         }
 
         if (successes < 0 || successes > trials)
         {
-            throw new ArgumentOutOfRangeException(nameof(successes), successes, string.Create(CultureInfo.InvariantCulture, $"successes must lie in 0..{trials}; got {successes}."));
+            throw new ArgumentOutOfRangeException(
+                nameof(successes),
+                successes,
+                string.Create(CultureInfo.InvariantCulture, $"successes must lie in 0..{trials}; got {successes}."));
         }
 
         if (!(confidence > 0 && confidence < 1))
         {
-            throw new ArgumentOutOfRangeException(nameof(confidence), confidence, string.Create(CultureInfo.InvariantCulture, $"confidence must lie in (0, 1); got {confidence:R}."));
+            throw new ArgumentOutOfRangeException(
+                nameof(confidence),
+                confidence,
+                string.Create(CultureInfo.InvariantCulture, $"confidence must lie in (0, 1); got {confidence:R}."));
         }
 
         double alpha = 1 - confidence;
@@ -52,5 +59,6 @@ public readonly record struct ProportionEstimate(int Successes, int Trials, doub
     public bool Covers(double p) => p >= Lower && p <= Upper;
 
     /// <inheritdoc/>
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Estimate:G4} [{Lower:G4}, {Upper:G4}] ({Successes}/{Trials})");
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"{Estimate:G4} [{Lower:G4}, {Upper:G4}] ({Successes}/{Trials})");
 }

@@ -19,4 +19,5 @@ namespace LlmChains.Analysis.Convergence;
 /// The number of states (transient ones included) from which the chain enters this class with probability 1:
 /// states that can reach it and no other recurrent class.
 /// </param>
-public sealed record RepetitionLoop(int ClassId, IReadOnlyList<long> States, IReadOnlyList<int> Tokens, bool IsCycle, int Period, long BasinSize);
+public sealed record RepetitionLoop(
+    int ClassId, IReadOnlyList<long> States, IReadOnlyList<int> Tokens, bool IsCycle, int Period, long BasinSize);

@@ -15,19 +15,24 @@ public static class RepetitionLoops
     /// <param name="structure">Its structure, or <see langword="null"/> to compute it.</param>
     /// <param name="maxLoops">At most this many loops are described (largest basins first); default 100.</param>
     /// <param name="cancellationToken">Cancels the search.</param>
-    public static IReadOnlyList<RepetitionLoop> Find(LanguageModelChain chain, ChainStructure? structure = null, int maxLoops = 100, CancellationToken cancellationToken = default)
+    public static IReadOnlyList<RepetitionLoop> Find(
+        LanguageModelChain chain, ChainStructure? structure = null, int maxLoops = 100, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chain);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLoops, 1);
         if (chain.StateCount > int.MaxValue)
         {
-            throw new ArgumentException($"The chain has {chain.StateCount} states; loops are found for at most {int.MaxValue}.", nameof(chain));
+            throw new ArgumentException(
+                $"The chain has {chain.StateCount} states; loops are found for at most {int.MaxValue}.", nameof(chain));
         }
 
         structure ??= ChainStructure.Analyze(chain, cancellationToken);
         var recurrent = structure.RecurrentClasses;
         var basins = BasinSizes(chain, structure, cancellationToken);
-        var order = Enumerable.Range(0, recurrent.Count).OrderByDescending(i => basins[i]).ThenBy(i => recurrent[i].FirstState).Take(maxLoops);
+        var order = Enumerable.Range(0, recurrent.Count)
+            .OrderByDescending(i => basins[i])
+            .ThenBy(i => recurrent[i].FirstState)
+            .Take(maxLoops);
         var loops = new List<RepetitionLoop>();
         var columns = new long[chain.VocabularySize];
         var probabilities = new double[chain.VocabularySize];
@@ -57,7 +62,8 @@ public static class RepetitionLoops
         return loops;
     }
 
-    /// <summary>For each recurrent class (in <see cref="ChainStructure.RecurrentClasses"/> order), the states that reach it and no other.</summary>
+    /// <summary>For each recurrent class (in <see cref="ChainStructure.RecurrentClasses"/> order), the states that
+    /// reach it and no other.</summary>
     private static long[] BasinSizes(LanguageModelChain chain, ChainStructure structure, CancellationToken cancellationToken)
     {
         int n = (int)chain.StateCount;

@@ -24,7 +24,13 @@ public sealed class RepetitionRateEstimate
     private readonly ProportionEstimate[] _inLoop;
     private readonly int[] _entryCounts;
 
-    internal RepetitionRateEstimate(SampledStart start, SamplingOptions options, int[] inLoopCounts, int[] entryCounts, MeanEstimate? meanEntry, IReadOnlyList<SampledLoop> loops)
+    internal RepetitionRateEstimate(
+        SampledStart start,
+        SamplingOptions options,
+        int[] inLoopCounts,
+        int[] entryCounts,
+        MeanEstimate? meanEntry,
+        IReadOnlyList<SampledLoop> loops)
     {
         Start = start;
         Trajectories = options.Trajectories;
@@ -36,7 +42,9 @@ public sealed class RepetitionRateEstimate
         _inLoop = new ProportionEstimate[inLoopCounts.Length];
         for (int t = 0; t < inLoopCounts.Length; t++)
         {
-            _inLoop[t] = t > 0 && inLoopCounts[t] == inLoopCounts[t - 1] ? _inLoop[t - 1] : ProportionEstimate.ClopperPearson(inLoopCounts[t], Trajectories, Confidence);
+            _inLoop[t] = t > 0 && inLoopCounts[t] == inLoopCounts[t - 1]
+                ? _inLoop[t - 1]
+                : ProportionEstimate.ClopperPearson(inLoopCounts[t], Trajectories, Confidence);
         }
 
         Entered = ProportionEstimate.ClopperPearson(entryCounts.Sum(), Trajectories, Confidence);
@@ -75,7 +83,8 @@ public sealed class RepetitionRateEstimate
     /// <summary>The fraction of trajectories seen in a loop at some t ≤ H.</summary>
     public ProportionEstimate Entered { get; }
 
-    /// <summary>For e = 0..H, the number of trajectories whose first loop seen was entered at time e (those never seen in a loop are not counted).</summary>
+    /// <summary>For e = 0..H, the number of trajectories whose first loop seen was entered at time e (those never seen
+    /// in a loop are not counted).</summary>
     public IReadOnlyList<int> EntryTimeCounts => _entryCounts;
 
     /// <summary>

@@ -42,8 +42,10 @@ public static class SampledConvergence
     /// </remarks>
     /// <param name="chain">The chain (any size).</param>
     /// <param name="start">μ, the law of X_0.</param>
-    /// <param name="reference">ν, the law of Y_0; <see langword="null"/> for <paramref name="start"/> after <see cref="SamplingOptions.BurnIn"/> steps.</param>
-    /// <param name="options">Trajectories, horizon, confidence, seed; <see langword="null"/> for <see cref="SamplingOptions.Default"/>.</param>
+    /// <param name="reference">ν, the law of Y_0; <see langword="null"/> for <paramref name="start"/> after
+    /// <see cref="SamplingOptions.BurnIn"/> steps.</param>
+    /// <param name="options">Trajectories, horizon, confidence, seed; <see langword="null"/> for
+    /// <see cref="SamplingOptions.Default"/>.</param>
     /// <param name="progress">Receives throttled progress in trajectories.</param>
     /// <param name="cancellationToken">Cancels between trajectories (<see cref="OperationCanceledException"/>).</param>
     /// <returns>The estimated tail P(T &gt; t) with pointwise intervals and a simultaneous band, and the lower bound.</returns>
@@ -67,15 +69,18 @@ public static class SampledConvergence
     /// (the chain is never built, so |V_K^*| may be far beyond memory). States are indexed as in <see cref="StateSpace"/>.
     /// With a float64 <see cref="LanguageModelChain"/> of the same model and decoding the results are identical.
     /// </summary>
-    /// <param name="model">The model (called from several threads unless <see cref="SamplingOptions.MaxDegreeOfParallelism"/> is 1).</param>
+    /// <param name="model">The model (called from several threads unless
+    /// <see cref="SamplingOptions.MaxDegreeOfParallelism"/> is 1).</param>
     /// <param name="decoding">Temperature and truncation.</param>
     /// <param name="start">μ, over the indices of V_K^*.</param>
-    /// <param name="reference">ν; <see langword="null"/> for <paramref name="start"/> after <see cref="SamplingOptions.BurnIn"/> steps.</param>
+    /// <param name="reference">ν; <see langword="null"/> for <paramref name="start"/> after
+    /// <see cref="SamplingOptions.BurnIn"/> steps.</param>
     /// <param name="options">Options; <see langword="null"/> for the defaults.</param>
     /// <param name="progress">Receives throttled progress in trajectories.</param>
     /// <param name="cancellationToken">Cancels between trajectories.</param>
     /// <returns>The estimated tail P(T &gt; t).</returns>
-    /// <exception cref="ArgumentException">Invalid options or decoding, a start state outside V_K^*, or |V_K^*| beyond a 64-bit index.</exception>
+    /// <exception cref="ArgumentException">Invalid options or decoding, a start state outside V_K^*, or |V_K^*| beyond
+    /// a 64-bit index.</exception>
     public static SampledTotalVariation EstimateTotalVariationFromModel(
         ILanguageModel model,
         DecodingOptions decoding,
@@ -122,7 +127,8 @@ public static class SampledConvergence
     /// <param name="progress">Receives throttled progress in trajectories.</param>
     /// <param name="cancellationToken">Cancels between trajectories.</param>
     /// <returns>The repetition statistics.</returns>
-    /// <exception cref="ArgumentException">Invalid options or decoding, a start state outside V_K^*, or |V_K^*| beyond a 64-bit index.</exception>
+    /// <exception cref="ArgumentException">Invalid options or decoding, a start state outside V_K^*, or |V_K^*| beyond
+    /// a 64-bit index.</exception>
     public static RepetitionRateEstimate EstimateRepetitionFromModel(
         ILanguageModel model,
         DecodingOptions decoding,
@@ -140,7 +146,13 @@ public static class SampledConvergence
         return new ModelSamplingKernel(model, decoding, new StateSpace(model.VocabularySize, model.ContextWindow));
     }
 
-    private static SampledTotalVariation Couple(SamplingKernel kernel, SampledStart start, SampledStart? reference, SamplingOptions? options, IProgress<Progress>? progress, CancellationToken cancellationToken)
+    private static SampledTotalVariation Couple(
+        SamplingKernel kernel,
+        SampledStart start,
+        SampledStart? reference,
+        SamplingOptions? options,
+        IProgress<Progress>? progress,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(start);
         options ??= SamplingOptions.Default;
@@ -206,7 +218,16 @@ public static class SampledConvergence
             times[i] = x == y ? t : horizon + 1;
         }
 
-        TrajectoryRunner.Run(0, selection, trajectories, options.MaxDegreeOfParallelism, () => new CouplingWorker(kernel, horizon), Pair, _ => { }, progress, cancellationToken);
+        TrajectoryRunner.Run(
+            0,
+            selection,
+            trajectories,
+            options.MaxDegreeOfParallelism,
+            () => new CouplingWorker(kernel, horizon),
+            Pair,
+            _ => { },
+            progress,
+            cancellationToken);
         inEvent = new bool[excess.Length];
         var eventBins = new int[horizon + 1];
         for (int t = 0; t <= horizon; t++)
@@ -263,10 +284,16 @@ public static class SampledConvergence
                 : SampledSeparation.From(eventBins[t], above[t], below[t], trajectories - selection, options.Confidence);
         }
 
-        return new SampledTotalVariation(start, reference, options, kernel.LabelsAreTokens, uncoupled, projection, bins, selection, separation);
+        return new SampledTotalVariation(
+            start, reference, options, kernel.LabelsAreTokens, uncoupled, projection, bins, selection, separation);
     }
 
-    private static RepetitionRateEstimate Repeat(SamplingKernel kernel, SampledStart start, SamplingOptions? options, IProgress<Progress>? progress, CancellationToken cancellationToken)
+    private static RepetitionRateEstimate Repeat(
+        SamplingKernel kernel,
+        SampledStart start,
+        SamplingOptions? options,
+        IProgress<Progress>? progress,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(start);
         options ??= SamplingOptions.Default;
@@ -327,7 +354,8 @@ public static class SampledConvergence
 
             if (entered >= 2)
             {
-                double half = MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, entered - 1, 0.5 + (options.Confidence / 2)) * Math.Sqrt(squares / (entered - 1) / entered);
+                double half = MathNet.Numerics.Distributions.StudentT.InvCDF(
+                    0, 1, entered - 1, 0.5 + (options.Confidence / 2)) * Math.Sqrt(squares / (entered - 1) / entered);
                 meanEntry = new MeanEstimate(mean, Math.Max(0, mean - half), mean + half, entered); // entry times are ≥ 0
             }
             else
@@ -339,7 +367,8 @@ public static class SampledConvergence
         return new RepetitionRateEstimate(start, options, inLoop, entryCounts, meanEntry, GroupLoops(finalLoops, options));
     }
 
-    /// <summary>Counts the loops of the trajectories at the horizon, most frequent first, ties in lexicographic order of the states.</summary>
+    /// <summary>Counts the loops of the trajectories at the horizon, most frequent first, ties in lexicographic order
+    /// of the states.</summary>
     private static SampledLoop[] GroupLoops(long[]?[] finalLoops, SamplingOptions options)
     {
         var counts = new Dictionary<string, (long[] States, int Count)>(StringComparer.Ordinal);
@@ -357,7 +386,9 @@ public static class SampledConvergence
         return [.. counts.Values
             .OrderByDescending(v => v.Count)
             .ThenBy(v => v.States, LexicographicComparer.Instance)
-            .Select(v => new SampledLoop(v.States, v.States.Length, ProportionEstimate.ClopperPearson(v.Count, options.Trajectories, options.Confidence)))];
+            .Select(
+                v => new SampledLoop(
+                    v.States, v.States.Length, ProportionEstimate.ClopperPearson(v.Count, options.Trajectories, options.Confidence)))];
     }
 
     /// <summary>One worker of the coupling: its walker and its counts of the second half.</summary>

@@ -1,6 +1,7 @@
 namespace LlmChains.Analysis.Convergence;
 
-/// <summary>A repetition loop seen in simulated trajectories: the block of states repeated, and how often trajectories were in it at the horizon.</summary>
+/// <summary>A repetition loop seen in simulated trajectories: the block of states repeated, and how often trajectories
+/// were in it at the horizon.</summary>
 /// <param name="States">
 /// One period of states, rotated to start at the lexicographically smallest rotation (so the same cycle always has the same
 /// key); for a model's chain the tokens it emits are the last token of each state.

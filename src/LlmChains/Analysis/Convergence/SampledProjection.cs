@@ -87,7 +87,8 @@ public sealed class SampledProjection
 
     /// <summary>A user-supplied statistic with values in 0..<paramref name="binCount"/> − 1.</summary>
     /// <param name="binCount">The number of bins, ≥ 1.</param>
-    /// <param name="map">f; called from several threads at once unless <see cref="SamplingOptions.MaxDegreeOfParallelism"/> is 1, so it must be thread-safe and deterministic.</param>
+    /// <param name="map">f; called from several threads at once unless
+    /// <see cref="SamplingOptions.MaxDegreeOfParallelism"/> is 1, so it must be thread-safe and deterministic.</param>
     /// <param name="description">What f is, for reports (e.g. "the last token's class").</param>
     public static SampledProjection Custom(int binCount, Func<long, int> map, string description)
     {
@@ -100,11 +101,14 @@ public sealed class SampledProjection
     /// <summary>m for <see cref="LastTokens"/>, otherwise <see langword="null"/>.</summary>
     public int? TokenCount => _kind == ProjectionKind.LastTokens ? _count : null;
 
-    /// <summary>A readable description, e.g. "the last 2 tokens and whether the window is full", "the state", "64 blocks of contiguous states".</summary>
+    /// <summary>A readable description, e.g. "the last 2 tokens and whether the window is full", "the state", "64
+    /// blocks of contiguous states".</summary>
     public override string ToString() => _kind switch
     {
         ProjectionKind.States => "the state",
-        ProjectionKind.LastTokens => _count == 1 ? "the last token and whether the window is full" : string.Create(CultureInfo.InvariantCulture, $"the last {_count} tokens and whether the window is full"),
+        ProjectionKind.LastTokens => _count == 1
+            ? "the last token and whether the window is full"
+            : string.Create(CultureInfo.InvariantCulture, $"the last {_count} tokens and whether the window is full"),
         ProjectionKind.StateBlocks => string.Create(CultureInfo.InvariantCulture, $"{_count:N0} blocks of contiguous states"),
         ProjectionKind.HashedStates => string.Create(CultureInfo.InvariantCulture, $"the state hashed into {_count:N0} buckets"),
         _ => _description!,
@@ -129,10 +133,15 @@ public sealed class SampledProjection
     {
         Projector projector = _kind switch
         {
-            ProjectionKind.States => stateCount <= int.MaxValue ? new StateProjector(stateCount) : throw TooMany(stateCount, steps, parameter),
+            ProjectionKind.States => stateCount <= int.MaxValue
+                ? new StateProjector(stateCount)
+                : throw TooMany(stateCount, steps, parameter),
             ProjectionKind.LastTokens => states is not null
                 ? new TokenProjector(states, Math.Min(_count, states.ContextWindow))
-                : throw new ArgumentException("The projection LastTokens needs a model's chain (a LanguageModelChain or …FromModel); use States, StateBlocks or Custom for another chain.", parameter),
+                : throw new ArgumentException(
+                    "The projection LastTokens needs a model's chain (a LanguageModelChain or …FromModel); use States, StateBlocks or " +
+                    "Custom for another chain.",
+                    parameter),
             ProjectionKind.StateBlocks => new BlockProjector(stateCount, _count),
             ProjectionKind.HashedStates => new HashProjector(_count, states),
             _ => new CustomProjector(_count, _map!),
@@ -146,7 +155,9 @@ public sealed class SampledProjection
     }
 
     private static ArgumentException TooMany(long bins, int steps, string parameter) => new(
-        string.Create(CultureInfo.InvariantCulture, $"The projection has {bins:N0} bins; counted at {steps + 1:N0} times that exceeds {MaxCounts:N0} counts. Choose a coarser projection (LastTokens(1), StateBlocks) or fewer steps."),
+        string.Create(CultureInfo.InvariantCulture, $"The projection has {bins:N0} bins; counted at {steps + 1:N0} times that exceeds ") +
+        string.Create(CultureInfo.InvariantCulture, $"{MaxCounts:N0} counts. Choose a coarser projection (LastTokens(1), StateBlocks) ") +
+        string.Create(CultureInfo.InvariantCulture, $"or fewer steps."),
         parameter);
 
     /// <summary>f bound to a chain.</summary>
@@ -187,7 +198,11 @@ public sealed class SampledProjection
             _fullBins = _indexing.Offset(m);
             _partialBins = _indexing.Offset(m + 1);
             long bins = _partialBins + (m < states.ContextWindow ? _modulus : 0);
-            Bins = bins <= int.MaxValue ? (int)bins : throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The last {m} tokens have more than {int.MaxValue:N0} values; choose fewer tokens."));
+            Bins = bins <= int.MaxValue
+                ? (int)bins
+                : throw new ArgumentException(
+                    string.Create(CultureInfo.InvariantCulture, $"The last {m} tokens have more than {int.MaxValue:N0} values; choose ") +
+                    string.Create(CultureInfo.InvariantCulture, $"fewer tokens."));
         }
 
         internal override int Bins { get; }
@@ -257,7 +272,10 @@ public sealed class SampledProjection
         internal override int Map(long state)
         {
             int bin = map(state);
-            return (uint)bin < (uint)bins ? bin : throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"The projection maps state {state} to {bin}, outside 0..{bins - 1}."));
+            return (uint)bin < (uint)bins
+                ? bin
+                : throw new InvalidOperationException(
+                    string.Create(CultureInfo.InvariantCulture, $"The projection maps state {state} to {bin}, outside 0..{bins - 1}."));
         }
     }
 }

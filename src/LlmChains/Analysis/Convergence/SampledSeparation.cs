@@ -18,17 +18,21 @@ namespace LlmChains.Analysis.Convergence;
 /// </param>
 public readonly record struct SampledSeparation(int EventBins, int Above, int Below, int Trials, double Lower)
 {
-    /// <summary>(k₊ − k₋)/N₂: an unbiased estimate of P(f(X_t) ∈ A) − P(f(Y_t) ∈ A), itself ≤ TV(μQ^t, νQ^t) (it may be negative).</summary>
+    /// <summary>(k₊ − k₋)/N₂: an unbiased estimate of P(f(X_t) ∈ A) − P(f(Y_t) ∈ A), itself ≤ TV(μQ^t, νQ^t) (it may be
+    /// negative).</summary>
     public double Estimate => (double)(Above - Below) / Trials;
 
     /// <inheritdoc/>
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Estimate:G4} (≥ {Lower:G4}; {Above}−{Below} of {Trials}, |A| = {EventBins})");
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"{Estimate:G4} (≥ {Lower:G4}; {Above}−{Below} of {Trials}, |A| = {EventBins})");
 
     /// <summary>Computes the limit from the counts at level 1 − α = <paramref name="confidence"/>.</summary>
     internal static SampledSeparation From(int eventBins, int above, int below, int trials, double confidence)
     {
         double sided = 1 - ((1 - confidence) / 2); // two-sided at 1 − α/2: each side misses with probability ≤ α/4
-        double lower = ProportionEstimate.ClopperPearson(above, trials, sided).Lower - ProportionEstimate.ClopperPearson(below, trials, sided).Upper;
+        double lower = ProportionEstimate.ClopperPearson(above, trials, sided)
+            .Lower - ProportionEstimate.ClopperPearson(below, trials, sided)
+            .Upper;
         return new SampledSeparation(eventBins, above, below, trials, Math.Max(0, lower));
     }
 }

@@ -55,7 +55,8 @@ public sealed class SampledStart
     }
 
     /// <summary>The uniform law over the states <paramref name="first"/>..<paramref name="first"/> + <paramref name="count"/> − 1
-    /// (for a model's chain, the full-length states are <see cref="StateSpace.FullLengthOffset"/> and <see cref="StateSpace.FullLengthStateCount"/>).</summary>
+    /// (for a model's chain, the full-length states are <see cref="StateSpace.FullLengthOffset"/> and
+    /// <see cref="StateSpace.FullLengthStateCount"/>).</summary>
     /// <param name="first">The first state, ≥ 0.</param>
     /// <param name="count">The number of states, ≥ 1.</param>
     public static SampledStart UniformRange(long first, long count)
@@ -64,7 +65,10 @@ public sealed class SampledStart
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         if (first > long.MaxValue - count)
         {
-            throw new ArgumentOutOfRangeException(nameof(count), count, string.Create(CultureInfo.InvariantCulture, $"The range {first} + {count} overflows a 64-bit index."));
+            throw new ArgumentOutOfRangeException(
+                nameof(count),
+                count,
+                string.Create(CultureInfo.InvariantCulture, $"The range {first} + {count} overflows a 64-bit index."));
         }
 
         return new SampledStart(first, count, null, null, 0);
@@ -85,7 +89,10 @@ public sealed class SampledStart
         {
             if (copy[i] < 0)
             {
-                throw new ArgumentOutOfRangeException(nameof(states), copy[i], string.Create(CultureInfo.InvariantCulture, $"states[{i}] = {copy[i]}; a state index is ≥ 0."));
+                throw new ArgumentOutOfRangeException(
+                    nameof(states),
+                    copy[i],
+                    string.Create(CultureInfo.InvariantCulture, $"states[{i}] = {copy[i]}; a state index is ≥ 0."));
             }
         }
 
@@ -102,7 +109,9 @@ public sealed class SampledStart
             return this;
         }
 
-        return _base is not null ? new SampledStart(0, 0, null, _base, checked(_burnIn + steps)) : new SampledStart(0, 0, null, this, steps);
+        return _base is not null
+            ? new SampledStart(0, 0, null, _base, checked(_burnIn + steps))
+            : new SampledStart(0, 0, null, this, steps);
     }
 
     /// <summary>The burn-in B (0 for a law without one).</summary>
@@ -124,7 +133,9 @@ public sealed class SampledStart
 
         if (_states is not null)
         {
-            return _states.Length == 1 ? string.Create(CultureInfo.InvariantCulture, $"state {_states[0]}") : string.Create(CultureInfo.InvariantCulture, $"uniform over {_states.Length:N0} listed states");
+            return _states.Length == 1
+                ? string.Create(CultureInfo.InvariantCulture, $"state {_states[0]}")
+                : string.Create(CultureInfo.InvariantCulture, $"uniform over {_states.Length:N0} listed states");
         }
 
         return _count switch
@@ -145,14 +156,20 @@ public sealed class SampledStart
             {
                 if (states[i] >= stateCount)
                 {
-                    throw new ArgumentOutOfRangeException(name, states[i], string.Create(CultureInfo.InvariantCulture, $"Start state {states[i]} is outside 0..{stateCount - 1}."));
+                    throw new ArgumentOutOfRangeException(
+                        name,
+                        states[i],
+                        string.Create(CultureInfo.InvariantCulture, $"Start state {states[i]} is outside 0..{stateCount - 1}."));
                 }
             }
         }
         else if (initial._count > 0 && initial._first + initial._count > stateCount)
         {
-            string what = initial._count == 1 ? string.Create(CultureInfo.InvariantCulture, $"Start state {initial._first}") : string.Create(CultureInfo.InvariantCulture, $"Start range {initial._first}..{initial._first + initial._count - 1}");
-            throw new ArgumentOutOfRangeException(name, initial._first, string.Create(CultureInfo.InvariantCulture, $"{what} is outside 0..{stateCount - 1}."));
+            string what = initial._count == 1
+                ? string.Create(CultureInfo.InvariantCulture, $"Start state {initial._first}")
+                : string.Create(CultureInfo.InvariantCulture, $"Start range {initial._first}..{initial._first + initial._count - 1}");
+            throw new ArgumentOutOfRangeException(
+                name, initial._first, string.Create(CultureInfo.InvariantCulture, $"{what} is outside 0..{stateCount - 1}."));
         }
     }
 

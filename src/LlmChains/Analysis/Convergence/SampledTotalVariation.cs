@@ -40,7 +40,16 @@ public sealed class SampledTotalVariation
 
     private readonly SampledSeparation[] _separation;
 
-    internal SampledTotalVariation(SampledStart start, SampledStart reference, SamplingOptions options, bool labelsAreTokens, int[] uncoupled, SampledProjection projection, int projectionBins, int selectionPairs, SampledSeparation[] separation)
+    internal SampledTotalVariation(
+        SampledStart start,
+        SampledStart reference,
+        SamplingOptions options,
+        bool labelsAreTokens,
+        int[] uncoupled,
+        SampledProjection projection,
+        int projectionBins,
+        int selectionPairs,
+        SampledSeparation[] separation)
     {
         Projection = projection;
         ProjectionBins = projectionBins;
@@ -56,7 +65,9 @@ public sealed class SampledTotalVariation
         _tail = new ProportionEstimate[uncoupled.Length];
         for (int t = 0; t < uncoupled.Length; t++)
         {
-            _tail[t] = t > 0 && uncoupled[t] == uncoupled[t - 1] ? _tail[t - 1] : ProportionEstimate.ClopperPearson(uncoupled[t], Trajectories, Confidence);
+            _tail[t] = t > 0 && uncoupled[t] == uncoupled[t - 1]
+                ? _tail[t - 1]
+                : ProportionEstimate.ClopperPearson(uncoupled[t], Trajectories, Confidence);
         }
 
         SimultaneousHalfWidth = Math.Sqrt(Math.Log(2 / (1 - Confidence)) / (2.0 * Trajectories));
@@ -102,7 +113,8 @@ public sealed class SampledTotalVariation
     /// <summary>The DKW half-width √(ln(2/α)/(2N)) of a band around the estimates that holds for every t at once.</summary>
     public double SimultaneousHalfWidth { get; }
 
-    /// <summary>The statistic f whose bins the separating events are made of (the automatic choice when <see cref="SamplingOptions.Projection"/> was <see langword="null"/>).</summary>
+    /// <summary>The statistic f whose bins the separating events are made of (the automatic choice when
+    /// <see cref="SamplingOptions.Projection"/> was <see langword="null"/>).</summary>
     public SampledProjection Projection { get; }
 
     /// <summary>The number of bins of <see cref="Projection"/> on this chain.</summary>
@@ -118,7 +130,8 @@ public sealed class SampledTotalVariation
     /// <param name="t">0..<see cref="Steps"/>.</param>
     public double LowerLimit(int t) => _separation[t].Lower;
 
-    /// <summary>The upper confidence limit of TV(μQ^t, νQ^t) at <paramref name="t"/>: that of P(T &gt; t) (misses with probability ≤ α/2).</summary>
+    /// <summary>The upper confidence limit of TV(μQ^t, νQ^t) at <paramref name="t"/>: that of P(T &gt; t) (misses with
+    /// probability ≤ α/2).</summary>
     /// <param name="t">0..<see cref="Steps"/>.</param>
     public double UpperLimit(int t) => _tail[t].Upper;
 

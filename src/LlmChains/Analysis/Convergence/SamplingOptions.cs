@@ -64,7 +64,8 @@ public sealed record SamplingOptions
     {
         if (Trajectories < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(Trajectories), Trajectories, Text($"Trajectories must be ≥ 1; got {Trajectories}."));
+            throw new ArgumentOutOfRangeException(
+                nameof(Trajectories), Trajectories, Text($"Trajectories must be ≥ 1; got {Trajectories}."));
         }
 
         if (Steps < 0)
@@ -74,7 +75,8 @@ public sealed record SamplingOptions
 
         if (!(Confidence > 0 && Confidence < 1))
         {
-            throw new ArgumentOutOfRangeException(nameof(Confidence), Confidence, Text($"Confidence must lie in (0, 1); got {Confidence:R}."));
+            throw new ArgumentOutOfRangeException(
+                nameof(Confidence), Confidence, Text($"Confidence must lie in (0, 1); got {Confidence:R}."));
         }
 
         if (BurnIn < 0)
@@ -84,17 +86,20 @@ public sealed record SamplingOptions
 
         if (MaxLoopPeriod < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxLoopPeriod), MaxLoopPeriod, Text($"MaxLoopPeriod must be ≥ 1; got {MaxLoopPeriod}."));
+            throw new ArgumentOutOfRangeException(
+                nameof(MaxLoopPeriod), MaxLoopPeriod, Text($"MaxLoopPeriod must be ≥ 1; got {MaxLoopPeriod}."));
         }
 
         if (MinLoopRepeats < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(MinLoopRepeats), MinLoopRepeats, Text($"MinLoopRepeats must be ≥ 1; got {MinLoopRepeats}."));
+            throw new ArgumentOutOfRangeException(
+                nameof(MinLoopRepeats), MinLoopRepeats, Text($"MinLoopRepeats must be ≥ 1; got {MinLoopRepeats}."));
         }
 
         if (MaxDegreeOfParallelism is { } degree && degree < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), degree, Text($"MaxDegreeOfParallelism must be ≥ 1; got {degree}."));
+            throw new ArgumentOutOfRangeException(
+                nameof(MaxDegreeOfParallelism), degree, Text($"MaxDegreeOfParallelism must be ≥ 1; got {degree}."));
         }
     }
 

@@ -16,7 +16,8 @@ public sealed record TemperaturePoint(double Temperature, ChainAnalysis Analysis
     /// <summary>The second largest eigenvalue modulus at τ (NaN without spectrum).</summary>
     public double Slem => Analysis.Spectrum?.Slem ?? double.NaN;
 
-    /// <summary>t_mix(1/4) at τ (+∞ when not mixing, NaN above the worst-case limit: <see cref="MixingTimeStatus.TooLargeForWorstCase"/>).</summary>
+    /// <summary>t_mix(1/4) at τ (+∞ when not mixing, NaN above the worst-case limit:
+    /// <see cref="MixingTimeStatus.TooLargeForWorstCase"/>).</summary>
     public double MixingTime => Analysis.MixingTime?.Value ?? double.PositiveInfinity;
 
     /// <summary>The entropy (nats) of the stationary distribution at τ (NaN when it is not unique).</summary>

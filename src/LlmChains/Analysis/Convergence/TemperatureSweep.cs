@@ -14,7 +14,8 @@ public static class TemperatureSweep
     /// <summary>Runs the sweep, in the order of <paramref name="temperatures"/>.</summary>
     /// <param name="model">The model.</param>
     /// <param name="temperatures">The temperatures, each finite and &gt; 0 (0 = greedy is allowed too).</param>
-    /// <param name="truncation">Top-k, top-p and min-p applied at every τ (its temperature is ignored); <see langword="null"/> for none.</param>
+    /// <param name="truncation">Top-k, top-p and min-p applied at every τ (its temperature is ignored);
+    /// <see langword="null"/> for none.</param>
     /// <param name="options">Analysis options; default <see cref="ChainAnalysisOptions.Default"/>.</param>
     /// <param name="chainOptions">Chain build options (precision, parallelism).</param>
     /// <param name="progress">Receives stage "temperature" with the temperatures done and their count, the last τ in the detail.</param>
@@ -66,7 +67,11 @@ public static class TemperatureSweep
             var analysis = ChainAnalyzer.Analyze(chain, pointOptions, null, cancellationToken);
             previous = analysis.Stationary?.Distribution;
             points.Add(new TemperaturePoint(temperatures[i], analysis));
-            progress?.Report(new Progress("temperature", i + 1, temperatures.Count) { Detail = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"τ = {temperatures[i]:R}") });
+            progress?.Report(
+                new Progress("temperature", i + 1, temperatures.Count)
+                {
+                    Detail = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"τ = {temperatures[i]:R}"),
+                });
         }
 
         return points;

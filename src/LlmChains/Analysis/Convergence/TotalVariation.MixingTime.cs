@@ -30,7 +30,8 @@ public static partial class TotalVariation
         ConvergenceGuard.CheckOpenUnit(epsilon, nameof(epsilon));
         if (curve.IsErgodicUnichain == false)
         {
-            return new MixingTimeResult(double.PositiveInfinity, epsilon, curve.Steps, MixingTimeStatus.NotErgodicUnichain, curve.IsWorstCase);
+            return new MixingTimeResult(
+                double.PositiveInfinity, epsilon, curve.Steps, MixingTimeStatus.NotErgodicUnichain, curve.IsWorstCase);
         }
 
         ReadOnlySpan<double> d = curve.Span;
@@ -42,7 +43,8 @@ public static partial class TotalVariation
             }
         }
 
-        return new MixingTimeResult(double.PositiveInfinity, epsilon, curve.Steps, MixingTimeStatus.NotReachedWithinHorizon, curve.IsWorstCase);
+        return new MixingTimeResult(
+            double.PositiveInfinity, epsilon, curve.Steps, MixingTimeStatus.NotReachedWithinHorizon, curve.IsWorstCase);
     }
 
     /// <summary>
@@ -65,7 +67,14 @@ public static partial class TotalVariation
         ArgumentNullException.ThrowIfNull(curve);
         if (curve.IsErgodicUnichain == false)
         {
-            return new TMinResult(double.PositiveInfinity, -1, double.NaN, curve.Steps, MixingTimeStatus.NotErgodicUnichain, IsCertified: true, curve.IsWorstCase);
+            return new TMinResult(
+                double.PositiveInfinity,
+                -1,
+                double.NaN,
+                curve.Steps,
+                MixingTimeStatus.NotErgodicUnichain,
+                IsCertified: true,
+                curve.IsWorstCase);
         }
 
         ReadOnlySpan<double> d = curve.Span;
@@ -88,7 +97,14 @@ public static partial class TotalVariation
 
         if (at < 0)
         {
-            return new TMinResult(double.PositiveInfinity, -1, double.NaN, curve.Steps, MixingTimeStatus.NotReachedWithinHorizon, IsCertified: false, curve.IsWorstCase);
+            return new TMinResult(
+                double.PositiveInfinity,
+                -1,
+                double.NaN,
+                curve.Steps,
+                MixingTimeStatus.NotReachedWithinHorizon,
+                IsCertified: false,
+                curve.IsWorstCase);
         }
 
         bool certified = best <= 4.0 * ((double)curve.Steps + 1);
@@ -125,15 +141,18 @@ public static partial class TotalVariation
     /// by the stopping rule of <see cref="TMin"/> that horizon certifies it. Within
     /// <see cref="ConvergenceOptions.ResidentMemoryLimitBytes"/> horizons are extended without recomputing.</para>
     /// </remarks>
-    /// <param name="chain">A chain of at most <see cref="ConvergenceOptions.MaxWorstCaseStates"/> states (n² doubles within <see cref="ConvergenceOptions.WorstCaseMemoryLimitBytes"/>).</param>
-    /// <param name="stationary">π, the stationary distribution: finite, ≥ 0, summing to 1 (within 1e−6), length n; for an ergodic chain ‖πQ − π‖₁ ≤ 1e−6 is checked.</param>
+    /// <param name="chain">A chain of at most <see cref="ConvergenceOptions.MaxWorstCaseStates"/> states (n² doubles
+    /// within <see cref="ConvergenceOptions.WorstCaseMemoryLimitBytes"/>).</param>
+    /// <param name="stationary">π, the stationary distribution: finite, ≥ 0, summing to 1 (within 1e−6), length n; for
+    /// an ergodic chain ‖πQ − π‖₁ ≤ 1e−6 is checked.</param>
     /// <param name="epsilon">ε of t_mix(ε) in (0, 1); default 1/4.</param>
     /// <param name="options">Horizons, memory, parallelism and logging; default <see cref="ConvergenceOptions.Default"/>.</param>
     /// <param name="progress">Receives throttled progress of each horizon's run.</param>
     /// <param name="cancellationToken">Cancels between steps.</param>
     /// <returns>The curve, t_mix(ε), t_min and the structure.</returns>
     /// <exception cref="ArgumentException">
-    /// The chain is too large (the message gives its n² doubles in bytes, the budget and the limit in states), ε or an option is invalid, or π is not a distribution or not stationary for an ergodic
+    /// The chain is too large (the message gives its n² doubles in bytes, the budget and the limit in states), ε or an
+    /// option is invalid, or π is not a distribution or not stationary for an ergodic
     /// chain (‖πQ − π‖₁ &gt; 1e−6: d(t) would level off above 0 and the horizon would run to the cap).
     /// </exception>
     public static MixingAnalysis AnalyzeMixing(
@@ -162,7 +181,12 @@ public static partial class TotalVariation
             }
 
             // d(t) is well defined (it does not tend to 0): compute it over the first horizon, as for an ergodic chain
-            var nonErgodic = new BatchedPropagation(chain, stationary, ConvergenceGuard.Parallelism(options.MaxDegreeOfParallelism), options.ResidentMemoryLimitBytes, cancellationToken);
+            var nonErgodic = new BatchedPropagation(
+                chain,
+                stationary,
+                ConvergenceGuard.Parallelism(options.MaxDegreeOfParallelism),
+                options.ResidentMemoryLimitBytes,
+                cancellationToken);
             Run(nonErgodic, Math.Min(options.InitialSteps, options.MaxSteps), options, progress, cancellationToken);
             curve = new TotalVariationCurve(nonErgodic.Distances, TotalVariationStart.WorstCase, false, nonErgodic.Maximizers, null);
             var (status, floor) = NonErgodicFloor(structure);
@@ -171,7 +195,8 @@ public static partial class TotalVariation
 
         CheckStationary(chain, stationary);
         long budget = options.ResidentMemoryLimitBytes;
-        var engine = new BatchedPropagation(chain, stationary, ConvergenceGuard.Parallelism(options.MaxDegreeOfParallelism), budget, cancellationToken);
+        var engine = new BatchedPropagation(
+            chain, stationary, ConvergenceGuard.Parallelism(options.MaxDegreeOfParallelism), budget, cancellationToken);
         int horizon = Math.Min(options.InitialSteps, options.MaxSteps);
         while (true)
         {
@@ -216,7 +241,8 @@ public static partial class TotalVariation
             ? (MixingTimeStatus.Periodic, 1 - (1.0 / structure.RecurrentClasses[0].Period))
             : (MixingTimeStatus.NotErgodicUnichain, 0.5);
 
-    /// <summary>t_mix(ε) of a chain that is not an ergodic unichain: +∞ (final) below the floor of d(t), else read from the curve.</summary>
+    /// <summary>t_mix(ε) of a chain that is not an ergodic unichain: +∞ (final) below the floor of d(t), else read from
+    /// the curve.</summary>
     private static MixingTimeResult NonErgodicMixingTime(TotalVariationCurve curve, double epsilon, MixingTimeStatus status, double floor)
     {
         if (epsilon < floor)
@@ -236,7 +262,8 @@ public static partial class TotalVariation
         return new MixingTimeResult(double.PositiveInfinity, epsilon, curve.Steps, MixingTimeStatus.NotReachedWithinHorizon, true);
     }
 
-    /// <summary>t_min of a chain that is not an ergodic unichain: +∞, certified, since d(t) ≥ ½ for every t and every term needs d(t) &lt; ½.</summary>
+    /// <summary>t_min of a chain that is not an ergodic unichain: +∞, certified, since d(t) ≥ ½ for every t and every
+    /// term needs d(t) &lt; ½.</summary>
     private static TMinResult NonErgodicTMin(TotalVariationCurve curve, MixingTimeStatus status) =>
         new(double.PositiveInfinity, -1, double.NaN, curve.Steps, status, IsCertified: true, IsWorstCase: true);
 
@@ -248,7 +275,10 @@ public static partial class TotalVariation
         double residual = 2 * VectorKernels.TotalVariation(next, stationary);
         if (!(residual <= StationaryResidualLimit))
         {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"stationary is not stationary for this chain: ‖πQ − π‖₁ = {residual:G3} > {StationaryResidualLimit:G1}; d(t) would not fall below about half of that."), nameof(stationary));
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"stationary is not stationary for this chain: ‖πQ − π‖₁ = {residual:G3} > ") +
+                string.Create(CultureInfo.InvariantCulture, $"{StationaryResidualLimit:G1}; d(t) would not fall below about half of that."),
+                nameof(stationary));
         }
     }
 

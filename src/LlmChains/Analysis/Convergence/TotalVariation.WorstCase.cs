@@ -33,7 +33,8 @@ public static partial class TotalVariation
     /// <param name="cancellationToken">Cancels between steps (<see cref="OperationCanceledException"/>).</param>
     /// <returns>The worst-case curve, with the maximising start of each t.</returns>
     /// <exception cref="ArgumentException">
-    /// The chain has more than <see cref="ConvergenceOptions.MaxWorstCaseStates"/> states (the message gives n² doubles in bytes, the budget and the limit), π is invalid,
+    /// The chain has more than <see cref="ConvergenceOptions.MaxWorstCaseStates"/> states (the message gives n² doubles
+    /// in bytes, the budget and the limit), π is invalid,
     /// <paramref name="steps"/> &lt; 0, or an option is invalid.
     /// </exception>
     public static TotalVariationCurve WorstCaseDistances(
@@ -51,17 +52,25 @@ public static partial class TotalVariation
         ConvergenceGuard.CheckWorstCaseSize(chain.StateCount, "the worst-case d(t)", options);
         ConvergenceGuard.CheckDistribution(stationary, chain.StateCount, nameof(stationary));
         var structure = ChainStructure.Analyze(chain, cancellationToken);
-        var engine = new BatchedPropagation(chain, stationary, ConvergenceGuard.Parallelism(options.MaxDegreeOfParallelism), residentBudgetBytes: 0, cancellationToken);
+        var engine = new BatchedPropagation(
+            chain, stationary, ConvergenceGuard.Parallelism(options.MaxDegreeOfParallelism), residentBudgetBytes: 0, cancellationToken);
         Run(engine, steps, options, progress, cancellationToken);
-        return new TotalVariationCurve(engine.Distances, TotalVariationStart.WorstCase, structure.IsErgodicUnichain, engine.Maximizers, null);
+        return new TotalVariationCurve(
+            engine.Distances, TotalVariationStart.WorstCase, structure.IsErgodicUnichain, engine.Maximizers, null);
     }
 
-    private static void Run(BatchedPropagation engine, int steps, ConvergenceOptions options, IProgress<Progress>? progress, CancellationToken cancellationToken)
+    private static void Run(
+        BatchedPropagation engine,
+        int steps,
+        ConvergenceOptions options,
+        IProgress<Progress>? progress,
+        CancellationToken cancellationToken)
     {
         var logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger(typeof(TotalVariation));
         if (logger.IsEnabled(LogLevel.Information))
         {
-            ConvergenceLog.WorstCaseStarted(logger, engine.StateCount, steps, engine.BlockCount, BatchedPropagation.Width, engine.IsResident);
+            ConvergenceLog.WorstCaseStarted(
+                logger, engine.StateCount, steps, engine.BlockCount, BatchedPropagation.Width, engine.IsResident);
         }
 
         var clock = Stopwatch.StartNew();

@@ -32,7 +32,8 @@ public static partial class TotalVariation
     /// </summary>
     /// <remarks>
     /// What <see cref="AnalyzeMixing"/> allocates besides: a copy of the rows and its transpose (about 24 bytes per
-    /// non-zero; none for a <see cref="SparseMarkovChain"/>, whose cached transpose is used), two blocks of n × 16 doubles per thread and O(n) vectors. It keeps all n² doubles between horizon
+    /// non-zero; none for a <see cref="SparseMarkovChain"/>, whose cached transpose is used), two blocks of n × 16
+    /// doubles per thread and O(n) vectors. It keeps all n² doubles between horizon
     /// extensions only within <see cref="ConvergenceOptions.ResidentMemoryLimitBytes"/>; above that it recomputes a longer
     /// horizon from t = 0 in blocks (at most about twice the work) instead. The n² figure is therefore the working set of
     /// the computation (and a measure of its cost: every step touches all n² entries), not always its resident peak.
@@ -77,7 +78,8 @@ public static partial class TotalVariation
     /// </summary>
     public static long DefaultWorstCaseMemoryBytes => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4;
 
-    /// <summary>The largest chain the exact worst case accepts with the default budget: <see cref="MaxWorstCaseStatesFor"/>(<see cref="DefaultWorstCaseMemoryBytes"/>).</summary>
+    /// <summary>The largest chain the exact worst case accepts with the default budget:
+    /// <see cref="MaxWorstCaseStatesFor"/>(<see cref="DefaultWorstCaseMemoryBytes"/>).</summary>
     public static int DefaultMaxWorstCaseStates => MaxWorstCaseStatesFor(DefaultWorstCaseMemoryBytes);
 
     /// <summary>The default threshold ε = 1/4 of t_mix(ε).</summary>
@@ -97,7 +99,9 @@ public static partial class TotalVariation
     {
         if (p.Length != q.Length)
         {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"p has length {p.Length} and q has length {q.Length}; they must be equal."), nameof(q));
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"p has length {p.Length} and q has length {q.Length}; they must be equal."),
+                nameof(q));
         }
 
         return VectorKernels.TotalVariation(p, q);
@@ -114,7 +118,8 @@ public static partial class TotalVariation
     /// <param name="progress">Receives throttled progress in steps.</param>
     /// <param name="cancellationToken">Cancels between steps (<see cref="OperationCanceledException"/>).</param>
     /// <returns>The curve (<see cref="TotalVariationStart.Distribution"/>), non-increasing in t when π is stationary.</returns>
-    /// <exception cref="ArgumentException">A vector has the wrong length, a negative, NaN or infinite entry, or does not sum to 1; <paramref name="steps"/> &lt; 0; or the vectors do not fit in memory.</exception>
+    /// <exception cref="ArgumentException">A vector has the wrong length, a negative, NaN or infinite entry, or does
+    /// not sum to 1; <paramref name="steps"/> &lt; 0; or the vectors do not fit in memory.</exception>
     public static TotalVariationCurve DistancesFrom(
         IMarkovChain chain,
         ReadOnlySpan<double> start,
@@ -134,7 +139,8 @@ public static partial class TotalVariation
         return new TotalVariationCurve(distances, TotalVariationStart.Distribution, KnownErgodicity(chain), null, null);
     }
 
-    /// <summary>TV(δ_x Q^t, π) for t = 0..<paramref name="steps"/> from the single state x = <paramref name="state"/> (any chain size).</summary>
+    /// <summary>TV(δ_x Q^t, π) for t = 0..<paramref name="steps"/> from the single state x = <paramref name="state"/>
+    /// (any chain size).</summary>
     /// <param name="chain">The chain.</param>
     /// <param name="state">The start state x, 0..n−1.</param>
     /// <param name="stationary">π: finite, ≥ 0, summing to 1 (within 1e−6), length n.</param>
@@ -142,7 +148,8 @@ public static partial class TotalVariation
     /// <param name="progress">Receives throttled progress in steps.</param>
     /// <param name="cancellationToken">Cancels between steps.</param>
     /// <returns>The curve (<see cref="TotalVariationStart.State"/>), non-increasing in t when π is stationary.</returns>
-    /// <exception cref="ArgumentException"><paramref name="state"/> is out of range, π is invalid, or <paramref name="steps"/> &lt; 0.</exception>
+    /// <exception cref="ArgumentException"><paramref name="state"/> is out of range, π is invalid, or
+    /// <paramref name="steps"/> &lt; 0.</exception>
     public static TotalVariationCurve DistancesFromState(
         IMarkovChain chain,
         long state,
@@ -154,7 +161,10 @@ public static partial class TotalVariation
         ArgumentNullException.ThrowIfNull(chain);
         if ((ulong)state >= (ulong)chain.StateCount)
         {
-            throw new ArgumentOutOfRangeException(nameof(state), state, string.Create(CultureInfo.InvariantCulture, $"State index {state} is outside 0..{chain.StateCount - 1}."));
+            throw new ArgumentOutOfRangeException(
+                nameof(state),
+                state,
+                string.Create(CultureInfo.InvariantCulture, $"State index {state} is outside 0..{chain.StateCount - 1}."));
         }
 
         ConvergenceGuard.CheckSteps(steps);
@@ -178,8 +188,10 @@ public static partial class TotalVariation
     /// <param name="steps">The horizon, ≥ 0.</param>
     /// <param name="progress">Receives throttled progress in steps.</param>
     /// <param name="cancellationToken">Cancels between steps.</param>
-    /// <returns>The curve (<see cref="TotalVariationStart.State"/>, with <see cref="TotalVariationCurve.StartState"/> the prompt's state).</returns>
-    /// <exception cref="ArgumentException">The prompt is empty or has a token outside 0..T−1, π is invalid, or <paramref name="steps"/> &lt; 0.</exception>
+    /// <returns>The curve (<see cref="TotalVariationStart.State"/>, with <see cref="TotalVariationCurve.StartState"/>
+    /// the prompt's state).</returns>
+    /// <exception cref="ArgumentException">The prompt is empty or has a token outside 0..T−1, π is invalid, or
+    /// <paramref name="steps"/> &lt; 0.</exception>
     public static TotalVariationCurve DistancesFromPrompt(
         LanguageModelChain chain,
         ReadOnlySpan<int> prompt,
@@ -206,7 +218,9 @@ public static partial class TotalVariation
         {
             if ((uint)prompt[i] >= (uint)t)
             {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"prompt[{i}] = {prompt[i]} is outside the vocabulary 0..{t - 1}."), nameof(prompt));
+                throw new ArgumentException(
+                    string.Create(CultureInfo.InvariantCulture, $"prompt[{i}] = {prompt[i]} is outside the vocabulary 0..{t - 1}."),
+                    nameof(prompt));
             }
         }
 
@@ -215,7 +229,13 @@ public static partial class TotalVariation
     }
 
     /// <summary>Steps x in place (with one more buffer) and returns TV(x_t, π) for t = 0..steps.</summary>
-    private static double[] Follow(IMarkovChain chain, double[] x, ReadOnlySpan<double> stationary, int steps, IProgress<Progress>? progress, CancellationToken cancellationToken)
+    private static double[] Follow(
+        IMarkovChain chain,
+        double[] x,
+        ReadOnlySpan<double> stationary,
+        int steps,
+        IProgress<Progress>? progress,
+        CancellationToken cancellationToken)
     {
         var distances = new double[steps + 1];
         distances[0] = VectorKernels.TotalVariation(x, stationary);
@@ -241,7 +261,8 @@ public static partial class TotalVariation
         return distances;
     }
 
-    /// <summary>Ergodicity when it is cheap to know: Prop. 3.3 for untruncated model chains, a graph search up to <see cref="DefaultMaxWorstCaseStates"/> states; otherwise unknown.</summary>
+    /// <summary>Ergodicity when it is cheap to know: Prop. 3.3 for untruncated model chains, a graph search up to
+    /// <see cref="DefaultMaxWorstCaseStates"/> states; otherwise unknown.</summary>
     private static bool? KnownErgodicity(IMarkovChain chain)
     {
         if (chain is IChainFacts { KnownErgodic: true })
@@ -258,14 +279,21 @@ public static partial class TotalVariation
         long n = chain.StateCount;
         if (n > Array.MaxLength)
         {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The chain has {n:N0} states; a vector holds at most {Array.MaxLength:N0} entries."), nameof(chain));
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"The chain has {n:N0} states; a vector holds at most {Array.MaxLength:N0} ") +
+                string.Create(CultureInfo.InvariantCulture, $"entries."),
+                nameof(chain));
         }
 
         double bytes = 2.0 * n * sizeof(double);
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         if (bytes > available)
         {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Following one start on {n:N0} states needs two vectors, {bytes / (1 << 20):F1} MiB, more than the {available / (1 << 20):N0} MiB available."), nameof(chain));
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"Following one start on {n:N0} states needs two vectors, ") +
+                string.Create(CultureInfo.InvariantCulture, $"{bytes / (1 << 20):F1} MiB, more than the {available / (1 << 20):N0} MiB ") +
+                string.Create(CultureInfo.InvariantCulture, $"available."),
+                nameof(chain));
         }
     }
 }

@@ -14,7 +14,8 @@ public sealed class TotalVariationCurve
     private readonly double[] _distances;
     private readonly long[]? _maximizers;
 
-    /// <summary>Wraps a curve computed elsewhere (for example by simulation) so that <see cref="TotalVariation.MixingTime"/> and <see cref="TotalVariation.TMin"/> apply to it.</summary>
+    /// <summary>Wraps a curve computed elsewhere (for example by simulation) so that
+    /// <see cref="TotalVariation.MixingTime"/> and <see cref="TotalVariation.TMin"/> apply to it.</summary>
     /// <param name="distances">d(0..steps), each in [0, 1] (within 1e−12) and not NaN; copied.</param>
     /// <param name="start">What the values measure.</param>
     /// <param name="isErgodicUnichain">Whether the chain is known to be an ergodic unichain, <see langword="null"/> when unknown.</param>
@@ -32,7 +33,9 @@ public sealed class TotalVariationCurve
             double d = distances[t];
             if (!(d >= -1e-12 && d <= 1 + 1e-12))
             {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"distances[{t}] = {d:R}; a total variation lies in [0, 1]."), nameof(distances));
+                throw new ArgumentException(
+                    string.Create(CultureInfo.InvariantCulture, $"distances[{t}] = {d:R}; a total variation lies in [0, 1]."),
+                    nameof(distances));
             }
         }
 
@@ -41,7 +44,8 @@ public sealed class TotalVariationCurve
         IsErgodicUnichain = isErgodicUnichain;
     }
 
-    internal TotalVariationCurve(double[] distances, TotalVariationStart start, bool? isErgodicUnichain, long[]? maximizers, long? startState)
+    internal TotalVariationCurve(
+        double[] distances, TotalVariationStart start, bool? isErgodicUnichain, long[]? maximizers, long? startState)
     {
         _distances = distances;
         Start = start;
@@ -75,7 +79,8 @@ public sealed class TotalVariationCurve
     /// <summary>For a worst-case curve, the smallest start state attaining d(t) for each t; otherwise <see langword="null"/>.</summary>
     public IReadOnlyList<long>? MaximizingStates => _maximizers;
 
-    /// <summary>The start state for <see cref="TotalVariationStart.State"/> curves (for a prompt: its state), else <see langword="null"/>.</summary>
+    /// <summary>The start state for <see cref="TotalVariationStart.State"/> curves (for a prompt: its state), else
+    /// <see langword="null"/>.</summary>
     public long? StartState { get; }
 
     /// <summary>A copy of d(0..Steps).</summary>

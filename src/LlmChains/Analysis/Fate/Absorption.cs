@@ -25,7 +25,12 @@ public static class Absorption
     /// <param name="progress">Progress of the solves (stage "absorption …").</param>
     /// <param name="cancellationToken">Cancels the computation.</param>
     /// <returns>The probabilities per start and class, and the expected steps per start.</returns>
-    public static AbsorptionResult Compute(IMarkovChain chain, IReadOnlyList<long>? starts = null, FateOptions? options = null, IProgress<Progress>? progress = null, CancellationToken cancellationToken = default)
+    public static AbsorptionResult Compute(
+        IMarkovChain chain,
+        IReadOnlyList<long>? starts = null,
+        FateOptions? options = null,
+        IProgress<Progress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         var problem = new FateProblem(chain, options, typeof(Absorption).FullName!);
         long[] from = StartStates.Resolve(chain.StateCount, starts);
@@ -61,8 +66,16 @@ public static class Absorption
         var constants = new double[boundary.Count];
         constants[^1] = 1;
 
-        var (blockValues, probabilitySolve) = HarmonicSolver.Solve(problem, unknown, boundary.GetRange(0, probabilityColumns), constants[..probabilityColumns], "absorption probabilities", progress, cancellationToken);
-        var (stepValues, stepsSolve) = HarmonicSolver.Solve(problem, unknown, [boundary[^1]], [1.0], "absorption times", progress, cancellationToken);
+        var (blockValues, probabilitySolve) = HarmonicSolver.Solve(
+            problem,
+            unknown,
+            boundary.GetRange(0, probabilityColumns),
+            constants[..probabilityColumns],
+            "absorption probabilities",
+            progress,
+            cancellationToken);
+        var (stepValues, stepsSolve) = HarmonicSolver.Solve(
+            problem, unknown, [boundary[^1]], [1.0], "absorption times", progress, cancellationToken);
 
         var probabilities = new double[from.Length][];
         for (int i = 0; i < from.Length; i++)

@@ -11,7 +11,13 @@ public sealed class AbsorptionResult
     private readonly double[][] _probabilities;
     private readonly double[] _steps;
 
-    internal AbsorptionResult(IReadOnlyList<CommunicatingClass> classes, long[] starts, double[][] probabilities, double[] steps, FateSolve probabilitySolve, FateSolve stepsSolve)
+    internal AbsorptionResult(
+        IReadOnlyList<CommunicatingClass> classes,
+        long[] starts,
+        double[][] probabilities,
+        double[] steps,
+        FateSolve probabilitySolve,
+        FateSolve stepsSolve)
     {
         Classes = classes;
         Starts = Array.AsReadOnly(starts);
@@ -27,7 +33,8 @@ public sealed class AbsorptionResult
     /// <summary>The starts, in the order of the rows.</summary>
     public IReadOnlyList<long> Starts { get; }
 
-    /// <summary>P(the chain started at <see cref="Starts"/>[<paramref name="start"/>] ends in <see cref="Classes"/>[<paramref name="recurrentClass"/>]).</summary>
+    /// <summary>P(the chain started at <see cref="Starts"/>[<paramref name="start"/>] ends in
+    /// <see cref="Classes"/>[<paramref name="recurrentClass"/>]).</summary>
     /// <param name="start">Row: an index into <see cref="Starts"/>.</param>
     /// <param name="recurrentClass">Column: an index into <see cref="Classes"/>.</param>
     /// <returns>The probability.</returns>
@@ -38,10 +45,12 @@ public sealed class AbsorptionResult
     /// <returns>A copy of the row.</returns>
     public double[] GetProbabilities(int start) => (double[])_probabilities[start].Clone();
 
-    /// <summary>E[steps until a recurrent class is entered] per start (t = (I − Q_TT)^{-1}·𝟙 on transient starts, 0 on recurrent ones).</summary>
+    /// <summary>E[steps until a recurrent class is entered] per start (t = (I − Q_TT)^{-1}·𝟙 on transient starts, 0 on
+    /// recurrent ones).</summary>
     public IReadOnlyList<double> ExpectedSteps => _steps;
 
-    /// <summary>How the absorption probabilities B = (I − Q_TT)^{-1}·R were solved (structural when there is one recurrent class).</summary>
+    /// <summary>How the absorption probabilities B = (I − Q_TT)^{-1}·R were solved (structural when there is one
+    /// recurrent class).</summary>
     public FateSolve ProbabilitySolve { get; }
 
     /// <summary>How the expected steps were solved.</summary>

@@ -20,7 +20,13 @@ public static class Committor
     /// <param name="cancellationToken">Cancels the computation.</param>
     /// <returns>q⁺ per state.</returns>
     /// <exception cref="ArgumentException">A or B is empty or out of range, or they overlap.</exception>
-    public static CommittorResult Forward(IMarkovChain chain, TargetSet avoid, TargetSet target, FateOptions? options = null, IProgress<Progress>? progress = null, CancellationToken cancellationToken = default)
+    public static CommittorResult Forward(
+        IMarkovChain chain,
+        TargetSet avoid,
+        TargetSet target,
+        FateOptions? options = null,
+        IProgress<Progress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(avoid);
         ArgumentNullException.ThrowIfNull(target);
@@ -30,7 +36,10 @@ public static class Committor
         long overlap = a.Intersect(b).DefaultIfEmpty(-1).First();
         if (overlap >= 0)
         {
-            throw new ArgumentException($"The sets A ({avoid.Description}) and B ({target.Description}) overlap at state {overlap}; the committor needs disjoint sets.", nameof(target));
+            throw new ArgumentException(
+                $"The sets A ({avoid.Description}) and B ({target.Description}) overlap at state {overlap}; the committor needs disjoint " +
+                "sets.",
+                nameof(target));
         }
 
         int n = problem.BlockCount;

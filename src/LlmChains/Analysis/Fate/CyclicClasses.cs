@@ -8,7 +8,8 @@ namespace LlmChains.Analysis.Fate;
 /// </summary>
 public static class CyclicClasses
 {
-    /// <summary>The cyclic classes of recurrent class <paramref name="recurrentClass"/>, in cyclic order (one class when aperiodic).</summary>
+    /// <summary>The cyclic classes of recurrent class <paramref name="recurrentClass"/>, in cyclic order (one class
+    /// when aperiodic).</summary>
     /// <param name="structure">The chain's classification.</param>
     /// <param name="recurrentClass">An index into <see cref="ChainStructure.RecurrentClasses"/>.</param>
     /// <returns>The states of each cyclic class, ascending.</returns>

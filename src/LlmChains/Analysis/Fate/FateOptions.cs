@@ -48,7 +48,8 @@ public sealed record FateOptions
     /// <summary>Threads of the parallel kernels (null: every processor).</summary>
     public int? MaxDegreeOfParallelism { get; init; }
 
-    /// <summary>Where start/finish (Information), per-cycle residuals (Debug) and non-convergence (Warning) go; null logs nothing.</summary>
+    /// <summary>Where start/finish (Information), per-cycle residuals (Debug) and non-convergence (Warning) go; null
+    /// logs nothing.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 
     /// <summary>Checks every value; throws <see cref="ArgumentOutOfRangeException"/> naming the first bad one.</summary>
@@ -56,12 +57,16 @@ public sealed record FateOptions
     {
         if (ExactMaxStates < 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(ExactMaxStates), ExactMaxStates, $"ExactMaxStates must be ≥ 0; got {ExactMaxStates}.");
+            throw new ArgumentOutOfRangeException(
+                nameof(ExactMaxStates), ExactMaxStates, $"ExactMaxStates must be ≥ 0; got {ExactMaxStates}.");
         }
 
         if (!(Tolerance > 0) || double.IsInfinity(Tolerance))
         {
-            throw new ArgumentOutOfRangeException(nameof(Tolerance), Tolerance, string.Create(CultureInfo.InvariantCulture, $"Tolerance must be finite and > 0; got {Tolerance}."));
+            throw new ArgumentOutOfRangeException(
+                nameof(Tolerance),
+                Tolerance,
+                string.Create(CultureInfo.InvariantCulture, $"Tolerance must be finite and > 0; got {Tolerance}."));
         }
 
         if (MaxProducts < 1)
@@ -76,17 +81,22 @@ public sealed record FateOptions
 
         if (PreconditionerDegree < 1 || PreconditionerDegree > 64)
         {
-            throw new ArgumentOutOfRangeException(nameof(PreconditionerDegree), PreconditionerDegree, $"PreconditionerDegree must lie in 1..64; got {PreconditionerDegree}.");
+            throw new ArgumentOutOfRangeException(
+                nameof(PreconditionerDegree), PreconditionerDegree, $"PreconditionerDegree must lie in 1..64; got {PreconditionerDegree}.");
         }
 
         if (MeanFirstPassageMaxStates < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(MeanFirstPassageMaxStates), MeanFirstPassageMaxStates, $"MeanFirstPassageMaxStates must be ≥ 1; got {MeanFirstPassageMaxStates}.");
+            throw new ArgumentOutOfRangeException(
+                nameof(MeanFirstPassageMaxStates),
+                MeanFirstPassageMaxStates,
+                $"MeanFirstPassageMaxStates must be ≥ 1; got {MeanFirstPassageMaxStates}.");
         }
 
         if (MaxDegreeOfParallelism is { } degree && degree < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), degree, $"MaxDegreeOfParallelism must be ≥ 1 (or null for every processor); got {degree}.");
+            throw new ArgumentOutOfRangeException(
+                nameof(MaxDegreeOfParallelism), degree, $"MaxDegreeOfParallelism must be ≥ 1 (or null for every processor); got {degree}.");
         }
     }
 }

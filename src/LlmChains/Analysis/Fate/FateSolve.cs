@@ -26,7 +26,8 @@ public readonly record struct FateSolve(FateMethod Method, long Unknowns, int Sy
     /// </summary>
     public long Blocks { get; init; }
 
-    /// <summary>The size of the largest block (1 when the unknowns have no cycles, as under greedy decoding); the method is Krylov when it exceeds <see cref="FateOptions.ExactMaxStates"/>.</summary>
+    /// <summary>The size of the largest block (1 when the unknowns have no cycles, as under greedy decoding); the
+    /// method is Krylov when it exceeds <see cref="FateOptions.ExactMaxStates"/>.</summary>
     public long LargestBlock { get; init; }
 
     /// <summary>No system was needed.</summary>

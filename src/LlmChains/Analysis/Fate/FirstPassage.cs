@@ -24,7 +24,8 @@ public static class FirstPassage
     /// <param name="cancellationToken">Cancels the computation.</param>
     /// <returns>The matrix over the class's states.</returns>
     /// <exception cref="ArgumentException">The chain has several recurrent classes, or the class is larger than the limit.</exception>
-    public static MeanFirstPassageResult MeanTimes(IMarkovChain chain, FateOptions? options = null, CancellationToken cancellationToken = default)
+    public static MeanFirstPassageResult MeanTimes(
+        IMarkovChain chain, FateOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chain);
         options ??= FateOptions.Default;
@@ -33,13 +34,23 @@ public static class FirstPassage
         var classes = structure.RecurrentClasses;
         if (classes.Count != 1)
         {
-            throw new ArgumentException($"Mean first-passage times and Kemeny's constant need a chain with one recurrent class; this chain has {classes.Count} (states {string.Join("; ", classes.Take(4).Select(c => $"{c.Size} from {c.FirstState}"))}{(classes.Count > 4 ? "; …" : string.Empty)}), so a passage between two of them never happens. Use Absorption for where each start ends up.", nameof(chain));
+            throw new ArgumentException(
+                $"Mean first-passage times and Kemeny's constant need a chain with one recurrent class; this chain has {classes.Count} " +
+                "(states " +
+                $"{string.Join("; ", classes.Take(4).Select(c => $"{c.Size} from {c.FirstState}"))}" +
+                $"{(classes.Count > 4 ? "; …" : string.Empty)}), so a passage between two of them never happens. Use Absorption " +
+                "for where each start ends up.",
+                nameof(chain));
         }
 
         var cls = classes[0];
         if (cls.Size > options.MeanFirstPassageMaxStates)
         {
-            throw new ArgumentException($"The recurrent class has {cls.Size} states; the dense mean first-passage matrix is limited to FateOptions.MeanFirstPassageMaxStates = {options.MeanFirstPassageMaxStates} ({StateReduction.BytesFor(cls.Size) * 2:N0} bytes would be needed). Use Hitting for the times to one target.", nameof(chain));
+            throw new ArgumentException(
+                $"The recurrent class has {cls.Size} states; the dense mean first-passage matrix is limited to " +
+                $"FateOptions.MeanFirstPassageMaxStates = {options.MeanFirstPassageMaxStates} " +
+                $"({StateReduction.BytesFor(cls.Size) * 2:N0} bytes would be needed). Use Hitting for the times to one target.",
+                nameof(chain));
         }
 
         long[] states = structure.GetStates(cls.Id);

@@ -25,7 +25,13 @@ public static class Hitting
     /// <param name="progress">Progress of the solves (stage "hitting …").</param>
     /// <param name="cancellationToken">Cancels the computation.</param>
     /// <returns>The probabilities, times and outcomes per start.</returns>
-    public static HittingResult Compute(IMarkovChain chain, TargetSet target, IReadOnlyList<long>? starts = null, FateOptions? options = null, IProgress<Progress>? progress = null, CancellationToken cancellationToken = default)
+    public static HittingResult Compute(
+        IMarkovChain chain,
+        TargetSet target,
+        IReadOnlyList<long>? starts = null,
+        FateOptions? options = null,
+        IProgress<Progress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(target);
         var problem = new FateProblem(chain, options, typeof(Hitting).FullName!);
@@ -58,7 +64,13 @@ public static class Hitting
         var timeBoundary = new double[n];
         for (int s = 0; s < n; s++)
         {
-            var outcome = inB[s] ? HittingOutcome.InTarget : !reachB[s] ? HittingOutcome.Unreachable : reachZero[s] ? HittingOutcome.Possible : HittingOutcome.Certain;
+            var outcome = inB[s]
+                ? HittingOutcome.InTarget
+                : !reachB[s]
+                ? HittingOutcome.Unreachable
+                : reachZero[s]
+                ? HittingOutcome.Possible
+                : HittingOutcome.Certain;
             outcomes[offset + s] = outcome;
             probabilityUnknown[s] = outcome == HittingOutcome.Possible;
             timeUnknown[s] = outcome == HittingOutcome.Certain;
@@ -66,8 +78,10 @@ public static class Hitting
             timeBoundary[s] = outcome == HittingOutcome.InTarget ? 0 : double.PositiveInfinity;
         }
 
-        var (pValues, probabilitySolve) = HarmonicSolver.Solve(problem, probabilityUnknown, [probabilityBoundary], [0.0], "hitting probabilities", progress, cancellationToken);
-        var (kValues, stepsSolve) = HarmonicSolver.Solve(problem, timeUnknown, [timeBoundary], [1.0], "hitting times", progress, cancellationToken);
+        var (pValues, probabilitySolve) = HarmonicSolver.Solve(
+            problem, probabilityUnknown, [probabilityBoundary], [0.0], "hitting probabilities", progress, cancellationToken);
+        var (kValues, stepsSolve) = HarmonicSolver.Solve(
+            problem, timeUnknown, [timeBoundary], [1.0], "hitting times", progress, cancellationToken);
         double[] probabilities = PromptTree.Widen(problem, pValues[0]);
         double[] steps = PromptTree.Widen(problem, kValues[0]);
         if (shortInB is not null)

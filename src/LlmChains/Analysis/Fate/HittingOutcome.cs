@@ -9,7 +9,8 @@ public enum HittingOutcome
     /// <summary>Every path from the start reaches the target: probability 1, finite expected time.</summary>
     Certain = 1,
 
-    /// <summary>The target can be reached, but the chain can also enter states from which it cannot: probability in (0, 1), expected time infinite.</summary>
+    /// <summary>The target can be reached, but the chain can also enter states from which it cannot: probability in (0,
+    /// 1), expected time infinite.</summary>
     Possible = 2,
 
     /// <summary>No path leads from the start to the target: probability 0, expected time infinite.</summary>

@@ -9,7 +9,15 @@ public sealed class HittingResult
     private readonly double[] _steps;
     private readonly HittingOutcome[] _outcomes;
 
-    internal HittingResult(string target, long targetSize, long[] starts, double[] probabilities, double[] steps, HittingOutcome[] outcomes, FateSolve probabilitySolve, FateSolve stepsSolve)
+    internal HittingResult(
+        string target,
+        long targetSize,
+        long[] starts,
+        double[] probabilities,
+        double[] steps,
+        HittingOutcome[] outcomes,
+        FateSolve probabilitySolve,
+        FateSolve stepsSolve)
     {
         Target = target;
         TargetSize = targetSize;
@@ -33,7 +41,8 @@ public sealed class HittingResult
     /// <summary>P(the target is ever hit) per start.</summary>
     public IReadOnlyList<double> Probabilities => _probabilities;
 
-    /// <summary>E[steps until the target is first hit] per start: 0 in the target, +∞ where the probability is below 1 (see <see cref="Outcomes"/>).</summary>
+    /// <summary>E[steps until the target is first hit] per start: 0 in the target, +∞ where the probability is below 1
+    /// (see <see cref="Outcomes"/>).</summary>
     public IReadOnlyList<double> ExpectedSteps => _steps;
 
     /// <summary>Why each start's time is finite or not (decided from the graph, exactly).</summary>
@@ -50,7 +59,8 @@ public sealed class HittingResult
     /// <returns>The reason, or null.</returns>
     public string? GetReason(int start) => _outcomes[start] switch
     {
-        HittingOutcome.Possible => "the chain can enter states from which the target is unreachable, so the probability is below 1 and the expected time infinite",
+        HittingOutcome.Possible =>
+            "the chain can enter states from which the target is unreachable, so the probability is below 1 and the expected time infinite",
         HittingOutcome.Unreachable => "the target cannot be reached from this start",
         _ => null,
     };

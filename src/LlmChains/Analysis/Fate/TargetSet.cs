@@ -34,14 +34,17 @@ public sealed class TargetSet
     {
         ArgumentNullException.ThrowIfNull(states);
         long[] copy = [.. states];
-        string text = copy.Length <= 8 ? string.Join(", ", copy.Select(s => s.ToString(CultureInfo.InvariantCulture))) : $"{copy.Length} states";
+        string text = copy.Length <= 8
+            ? string.Join(", ", copy.Select(s => s.ToString(CultureInfo.InvariantCulture)))
+            : $"{copy.Length} states";
         return new TargetSet($"states {text}", false, (chain, _) =>
         {
             foreach (long s in copy)
             {
                 if (s < 0 || s >= chain.StateCount)
                 {
-                    throw new ArgumentOutOfRangeException(nameof(states), s, $"State {s} is outside the chain's states 0..{chain.StateCount - 1}.");
+                    throw new ArgumentOutOfRangeException(
+                        nameof(states), s, $"State {s} is outside the chain's states 0..{chain.StateCount - 1}.");
                 }
             }
 
@@ -78,7 +81,10 @@ public sealed class TargetSet
             var classes = structure!.RecurrentClasses;
             if (index >= classes.Count)
             {
-                throw new ArgumentOutOfRangeException(nameof(index), index, $"Recurrent class {index} does not exist; the chain has {classes.Count} recurrent class(es), 0..{classes.Count - 1}.");
+                throw new ArgumentOutOfRangeException(
+                    nameof(index),
+                    index,
+                    $"Recurrent class {index} does not exist; the chain has {classes.Count} recurrent class(es), 0..{classes.Count - 1}.");
             }
 
             return structure.GetStates(classes[index].Id);
@@ -107,7 +113,8 @@ public sealed class TargetSet
             int k = space.ContextWindow;
             if (pattern.Length > k)
             {
-                throw new ArgumentOutOfRangeException(nameof(tokens), pattern.Length, $"The pattern has {pattern.Length} tokens; the context window K is {k}.");
+                throw new ArgumentOutOfRangeException(
+                    nameof(tokens), pattern.Length, $"The pattern has {pattern.Length} tokens; the context window K is {k}.");
             }
 
             long code = 0;
@@ -160,5 +167,6 @@ public sealed class TargetSet
     }
 
     private static LanguageModelChain RequireModel(IMarkovChain chain, string what) =>
-        chain as LanguageModelChain ?? throw new ArgumentException($"{what} needs a model's chain (LanguageModelChain); this chain has no tokens.");
+        chain as LanguageModelChain
+            ?? throw new ArgumentException($"{what} needs a model's chain (LanguageModelChain); this chain has no tokens.");
 }

@@ -47,8 +47,15 @@ public static class LowTemperatureAnalysis
     /// <param name="progress">Progress, stages "logits", "loops", "resistances", "potentials".</param>
     /// <param name="cancellationToken">Cancels the analysis.</param>
     /// <returns>The loops (states are chain indices of <see cref="StateSpace"/>), resistances, potentials and the stable set.</returns>
-    /// <exception cref="ArgumentException">Top-p or min-p given; a logit is NaN or +∞, or a row is all −∞ (the message names the state); the T^K full-length states exceed <see cref="int.MaxValue"/>; more than <see cref="LowTemperatureOptions.MaxLoops"/> loops.</exception>
-    public static LowTemperatureResult Analyze(ILanguageModel model, DecodingOptions? decoding = null, LowTemperatureOptions? options = null, IProgress<Progress>? progress = null, CancellationToken cancellationToken = default)
+    /// <exception cref="ArgumentException">Top-p or min-p given; a logit is NaN or +∞, or a row is all −∞ (the message
+    /// names the state); the T^K full-length states exceed <see cref="int.MaxValue"/>; more than
+    /// <see cref="LowTemperatureOptions.MaxLoops"/> loops.</exception>
+    public static LowTemperatureResult Analyze(
+        ILanguageModel model,
+        DecodingOptions? decoding = null,
+        LowTemperatureOptions? options = null,
+        IProgress<Progress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         decoding ??= DecodingOptions.Default;
@@ -58,7 +65,10 @@ public static class LowTemperatureAnalysis
         var space = new StateSpace(model.VocabularySize, model.ContextWindow);
         if (space.FullLengthStateCount > int.MaxValue / Math.Max(1, space.VocabularySize))
         {
-            throw Invalid.Argument(string.Create(CultureInfo.InvariantCulture, $"The model has T^K = {space.FullLengthStateCount:N0} full-length states of {space.VocabularySize} resistances each; the low-temperature analysis handles at most {int.MaxValue:N0} resistances."));
+            throw Invalid.Argument(
+                string.Create(CultureInfo.InvariantCulture, $"The model has T^K = {space.FullLengthStateCount:N0} full-length states of ") +
+                string.Create(CultureInfo.InvariantCulture, $"{space.VocabularySize} resistances each; the low-temperature analysis ") +
+                string.Create(CultureInfo.InvariantCulture, $"handles at most {int.MaxValue:N0} resistances."));
         }
 
         var logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger(typeof(LowTemperatureAnalysis));
@@ -87,7 +97,11 @@ public static class LowTemperatureAnalysis
     /// <param name="cancellationToken">Cancels the analysis.</param>
     /// <returns>The loops, resistances, potentials and the stable set.</returns>
     /// <exception cref="ArgumentException">More than <see cref="LowTemperatureOptions.MaxLoops"/> loops.</exception>
-    public static LowTemperatureResult Analyze(ResistanceMatrix resistances, LowTemperatureOptions? options = null, IProgress<Progress>? progress = null, CancellationToken cancellationToken = default)
+    public static LowTemperatureResult Analyze(
+        ResistanceMatrix resistances,
+        LowTemperatureOptions? options = null,
+        IProgress<Progress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(resistances);
         options ??= LowTemperatureOptions.Default;
@@ -95,7 +109,8 @@ public static class LowTemperatureAnalysis
         var logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger(typeof(LowTemperatureAnalysis));
         var clock = Stopwatch.StartNew();
         Log.StartedMatrix(logger, resistances.StateCount);
-        var result = Solve(new MatrixResistanceGraph(resistances), 0, resistances.StateCount, null, null, options, progress, cancellationToken);
+        var result = Solve(
+            new MatrixResistanceGraph(resistances), 0, resistances.StateCount, null, null, options, progress, cancellationToken);
         Log.Finished(logger, result.LoopCount, result.Stable.Count, clock.Elapsed.TotalSeconds);
         return result;
     }
@@ -122,24 +137,49 @@ public static class LowTemperatureAnalysis
     {
         if (decoding.TopP is { } p && p < 1)
         {
-            throw Invalid.Argument($"TopP is {Invalid.Format(p)}, which cannot be analysed at low temperature: the nucleus shrinks to the argmax as τ → 0, so the limit is greedy decoding with no perturbation (every loop is absorbing; see RepetitionLoops on the greedy chain). Leave top-p out (top-k is handled exactly).");
+            throw Invalid.Argument(
+                $"TopP is {Invalid.Format(p)}, which cannot be analysed at low temperature: the nucleus shrinks to the argmax as τ → 0, " +
+                "so the limit is greedy decoding with no perturbation (every loop is absorbing; see RepetitionLoops on the greedy " +
+                "chain). Leave top-p out (top-k is handled exactly).");
         }
 
         if (decoding.MinP is { } minP && minP > 0)
         {
-            throw Invalid.Argument($"MinP is {Invalid.Format(minP)}, which cannot be analysed at low temperature: the kept set shrinks to the argmax as τ → 0, so the limit is greedy decoding with no perturbation (every loop is absorbing; see RepetitionLoops on the greedy chain). Leave min-p out (top-k is handled exactly).");
+            throw Invalid.Argument(
+                $"MinP is {Invalid.Format(minP)}, which cannot be analysed at low temperature: the kept set shrinks to the argmax as τ → " +
+                "0, so the limit is greedy decoding with no perturbation (every loop is absorbing; see RepetitionLoops on the greedy " +
+                "chain). Leave min-p out (top-k is handled exactly).");
         }
     }
 
-    private static LowTemperatureResult Solve(ResistanceGraph graph, long offset, long stateCount, Func<ZeroLoopSet, long[], long>? addTransient, Func<long[], int[]>? tokens, LowTemperatureOptions options, IProgress<Progress>? progress, CancellationToken cancellationToken)
+    private static LowTemperatureResult Solve(
+        ResistanceGraph graph,
+        long offset,
+        long stateCount,
+        Func<ZeroLoopSet,
+        long[],
+        long>? addTransient,
+        Func<long[],
+        int[]>? tokens,
+        LowTemperatureOptions options,
+        IProgress<Progress>? progress,
+        CancellationToken cancellationToken)
     {
         progress?.Report(new Progress("loops", 0, graph.StateCount));
         var zero = ZeroLoops.Find(graph, cancellationToken);
         int m = zero.Loops.Length;
-        progress?.Report(new Progress("loops", graph.StateCount, graph.StateCount) { Detail = string.Create(CultureInfo.InvariantCulture, $"{m} loops") });
+        progress?.Report(
+            new Progress("loops", graph.StateCount, graph.StateCount)
+            {
+                Detail = string.Create(CultureInfo.InvariantCulture, $"{m} loops"),
+            });
         if (m > options.MaxLoops)
         {
-            throw Invalid.Argument(string.Create(CultureInfo.InvariantCulture, $"MaxLoops is {options.MaxLoops:N0}, but the zero-resistance chain has {m:N0} loops: the analysis needs one shortest-path search per loop and {LanguageModelChain.FormatBytes(8.0 * m * m)} per m×m matrix. Raise MaxLoops (at most 100,000) if that is affordable."));
+            throw Invalid.Argument(
+                string.Create(CultureInfo.InvariantCulture, $"MaxLoops is {options.MaxLoops:N0}, but the zero-resistance chain has ") +
+                string.Create(CultureInfo.InvariantCulture, $"{m:N0} loops: the analysis needs one shortest-path search per loop and ") +
+                string.Create(CultureInfo.InvariantCulture, $"{LanguageModelChain.FormatBytes(8.0 * m * m)} per m×m matrix. Raise ") +
+                string.Create(CultureInfo.InvariantCulture, $"MaxLoops (at most 100,000) if that is affordable."));
         }
 
         var basins = new long[m];
@@ -187,7 +227,16 @@ public static class LowTemperatureAnalysis
             };
         }
 
-        return new LowTemperatureResult(stateCount, loops, resistance, loopGraph.ClosedClassCount, zero.HasTies, several, loopGraph.Coradius, loopGraph.ModifiedCoradius, loopGraph.StableSetRadius);
+        return new LowTemperatureResult(
+            stateCount,
+            loops,
+            resistance,
+            loopGraph.ClosedClassCount,
+            zero.HasTies,
+            several,
+            loopGraph.Coradius,
+            loopGraph.ModifiedCoradius,
+            loopGraph.StableSetRadius);
     }
 
     /// <summary>The stationary distribution of a loop's class in the zero-resistance chain, in the loop's state order (GTH).</summary>

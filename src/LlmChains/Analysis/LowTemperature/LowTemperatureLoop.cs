@@ -9,10 +9,12 @@ public sealed record LowTemperatureLoop
     /// <summary>The loop's index j (loops are ordered by their smallest state).</summary>
     public required int Index { get; init; }
 
-    /// <summary>The loop's states (0-based chain indices): in the order the chain visits them for a cycle, starting at the smallest; ascending otherwise.</summary>
+    /// <summary>The loop's states (0-based chain indices): in the order the chain visits them for a cycle, starting at
+    /// the smallest; ascending otherwise.</summary>
     public required IReadOnlyList<long> States { get; init; }
 
-    /// <summary>For a language model, the token each state emits (its last token), in <see cref="States"/> order: the text repeated forever; <see langword="null"/> for a resistance matrix.</summary>
+    /// <summary>For a language model, the token each state emits (its last token), in <see cref="States"/> order: the
+    /// text repeated forever; <see langword="null"/> for a resistance matrix.</summary>
     public IReadOnlyList<int>? Tokens { get; init; }
 
     /// <summary>The period of the loop's class in the zero-resistance chain (the cycle length for a cycle).</summary>
@@ -21,7 +23,8 @@ public sealed record LowTemperatureLoop
     /// <summary>Whether every state of the loop has exactly one zero-resistance edge (a deterministic cycle).</summary>
     public required bool IsCycle { get; init; }
 
-    /// <summary>The number of states, transient ones included, whose zero-resistance paths lead to this loop and no other (its basin of attraction).</summary>
+    /// <summary>The number of states, transient ones included, whose zero-resistance paths lead to this loop and no
+    /// other (its basin of attraction).</summary>
     public required long BasinSize { get; init; }
 
     /// <summary>
@@ -37,10 +40,12 @@ public sealed record LowTemperatureLoop
     /// </summary>
     public required double Radius { get; init; }
 
-    /// <summary>Whether the loop is stochastically stable: of least potential in its closed class (ties within <see cref="LowTemperatureOptions.TieTolerance"/> all count).</summary>
+    /// <summary>Whether the loop is stochastically stable: of least potential in its closed class (ties within
+    /// <see cref="LowTemperatureOptions.TieTolerance"/> all count).</summary>
     public required bool IsStable { get; init; }
 
-    /// <summary>The closed class of the loop graph the loop belongs to (index among closed classes), or <see langword="null"/> when it is transient at every τ &gt; 0.</summary>
+    /// <summary>The closed class of the loop graph the loop belongs to (index among closed classes), or
+    /// <see langword="null"/> when it is transient at every τ &gt; 0.</summary>
     public int? ClosedClass { get; init; }
 
     /// <summary>

@@ -46,7 +46,9 @@ public sealed record LowTemperatureOptions
 
         if (MaxDegreeOfParallelism is < 1)
         {
-            throw Invalid.OutOfRange(FormattableString.Invariant($"MaxDegreeOfParallelism must be ≥ 1 (or null for every processor); got {MaxDegreeOfParallelism}."));
+            throw Invalid.OutOfRange(
+                FormattableString.Invariant($"MaxDegreeOfParallelism must be ≥ 1 (or null for every processor); got ") +
+                FormattableString.Invariant($"{MaxDegreeOfParallelism}."));
         }
     }
 

@@ -13,7 +13,16 @@ public sealed class LowTemperatureResult
 {
     private readonly double[,] _resistance;
 
-    internal LowTemperatureResult(long stateCount, IReadOnlyList<LowTemperatureLoop> loops, double[,] resistance, int closedClassCount, bool hasTies, long unresolvedStateCount, double coradius, double modifiedCoradius, double stableSetRadius)
+    internal LowTemperatureResult(
+        long stateCount,
+        IReadOnlyList<LowTemperatureLoop> loops,
+        double[,] resistance,
+        int closedClassCount,
+        bool hasTies,
+        long unresolvedStateCount,
+        double coradius,
+        double modifiedCoradius,
+        double stableSetRadius)
     {
         StateCount = stateCount;
         Loops = loops;
@@ -67,13 +76,16 @@ public sealed class LowTemperatureResult
     /// </summary>
     public double ModifiedCoradius { get; }
 
-    /// <summary>The radius of the stable set as a whole: the least R(i → j) from a stable loop i to an unstable loop j (+∞ if none).</summary>
+    /// <summary>The radius of the stable set as a whole: the least R(i → j) from a stable loop i to an unstable loop j
+    /// (+∞ if none).</summary>
     public double StableSetRadius { get; }
 
     /// <summary>The number of loops m.</summary>
     public int LoopCount => Loops.Count;
 
-    /// <summary>R(from → to): the least total resistance of a path from a state of loop <paramref name="from"/> to a state of loop <paramref name="to"/> (paths may pass through other loops); 0 on the diagonal; +∞ where unreachable.</summary>
+    /// <summary>R(from → to): the least total resistance of a path from a state of loop <paramref name="from"/> to a
+    /// state of loop <paramref name="to"/> (paths may pass through other loops); 0 on the diagonal; +∞ where
+    /// unreachable.</summary>
     /// <param name="from">A loop index.</param>
     /// <param name="to">A loop index.</param>
     /// <returns>The resistance.</returns>
@@ -106,7 +118,8 @@ public sealed class LowTemperatureResult
         return Math.Exp(-(l.Potential - best) / temperature);
     }
 
-    /// <summary>The first-order prediction E[exit time of loop j] ≈ exp(ρ_j/τ) (exact in the exponent: τ·log E[T] → ρ_j); +∞ when the loop cannot be left.</summary>
+    /// <summary>The first-order prediction E[exit time of loop j] ≈ exp(ρ_j/τ) (exact in the exponent: τ·log E[T] →
+    /// ρ_j); +∞ when the loop cannot be left.</summary>
     /// <param name="loop">A loop index.</param>
     /// <param name="temperature">τ &gt; 0.</param>
     /// <returns>The predicted expected exit time, in steps.</returns>
@@ -121,7 +134,8 @@ public sealed class LowTemperatureResult
     {
         if (loop < 0 || loop >= Loops.Count)
         {
-            throw Invalid.OutOfRange(string.Create(CultureInfo.InvariantCulture, $"{name} must be a loop index in 0..{Loops.Count - 1}; got {loop}."));
+            throw Invalid.OutOfRange(
+                string.Create(CultureInfo.InvariantCulture, $"{name} must be a loop index in 0..{Loops.Count - 1}; got {loop}."));
         }
     }
 

@@ -13,7 +13,8 @@ namespace LlmChains.Analysis.LowTemperature;
 /// absent entry is no edge at any τ.
 /// </summary>
 /// <remarks>
-/// <para>This is the input of <see cref="LowTemperatureAnalysis.Analyze(ResistanceMatrix, LowTemperatureOptions?, IProgress{Progress}?, CancellationToken)"/>
+/// <para>This is the input of
+/// <see cref="LowTemperatureAnalysis.Analyze(ResistanceMatrix, LowTemperatureOptions?, IProgress{Progress}?, CancellationToken)"/>
 /// for chains that are not language models. It is not an <see cref="IMarkovChain"/> (its rows are costs, not
 /// probabilities); <see cref="AtTemperature"/> gives the chain at a temperature.</para>
 /// <para>Each row is normalised on input so that its smallest resistance is 0 (r(i, ·) − min_k r(i, k)): the
@@ -71,7 +72,9 @@ public sealed class ResistanceMatrix
         int count = (int)(_rowPointers[state + 1] - start);
         if (targets.Length < count || resistances.Length < count)
         {
-            throw Invalid.Argument(string.Create(CultureInfo.InvariantCulture, $"The destinations hold {Math.Min(targets.Length, resistances.Length)} entries but state {state} has {count} edges."));
+            throw Invalid.Argument(
+                string.Create(CultureInfo.InvariantCulture, $"The destinations hold {Math.Min(targets.Length, resistances.Length)} ") +
+                string.Create(CultureInfo.InvariantCulture, $"entries but state {state} has {count} edges."));
         }
 
         for (int e = 0; e < count; e++)
@@ -125,13 +128,15 @@ public sealed class ResistanceMatrix
     /// <param name="stateCount">n ≥ 1 (at most <see cref="int.MaxValue"/> − 1).</param>
     /// <param name="edges">The edges (from, to, r) with 0-based states and r finite and ≥ 0; each (from, to) at most once.</param>
     /// <returns>The matrix, each row shifted so that its minimum is 0.</returns>
-    /// <exception cref="ArgumentException">A state out of range, a negative, NaN or infinite resistance, a duplicate edge, or a state without edges.</exception>
+    /// <exception cref="ArgumentException">A state out of range, a negative, NaN or infinite resistance, a duplicate
+    /// edge, or a state without edges.</exception>
     public static ResistanceMatrix FromEdges(long stateCount, IEnumerable<(long From, long To, double Resistance)> edges)
     {
         ArgumentNullException.ThrowIfNull(edges);
         if (stateCount < 1 || stateCount >= int.MaxValue)
         {
-            throw Invalid.OutOfRange(string.Create(CultureInfo.InvariantCulture, $"stateCount must lie in 1..{int.MaxValue - 1}; got {stateCount}."));
+            throw Invalid.OutOfRange(
+                string.Create(CultureInfo.InvariantCulture, $"stateCount must lie in 1..{int.MaxValue - 1}; got {stateCount}."));
         }
 
         var list = new List<(long From, long To, double Resistance)>();
@@ -158,7 +163,9 @@ public sealed class ResistanceMatrix
         int n = resistances.GetLength(0);
         if (n != resistances.GetLength(1) || n == 0)
         {
-            throw Invalid.Argument(string.Create(CultureInfo.InvariantCulture, $"resistances must be a non-empty square array; got {n}×{resistances.GetLength(1)}."));
+            throw Invalid.Argument(
+                string.Create(CultureInfo.InvariantCulture, $"resistances must be a non-empty square array; got ") +
+                string.Create(CultureInfo.InvariantCulture, $"{n}×{resistances.GetLength(1)}."));
         }
 
         var edges = new List<(long, long, double)>();
@@ -194,7 +201,8 @@ public sealed class ResistanceMatrix
         return ReadMatrixMarket(reader, path);
     }
 
-    /// <summary>Reads a resistance matrix in MatrixMarket coordinate format from a reader (see <see cref="ReadMatrixMarket(string)"/>).</summary>
+    /// <summary>Reads a resistance matrix in MatrixMarket coordinate format from a reader (see
+    /// <see cref="ReadMatrixMarket(string)"/>).</summary>
     /// <param name="reader">The text.</param>
     /// <param name="sourceName">The name used in error messages.</param>
     /// <returns>The matrix, each row shifted so that its minimum is 0.</returns>
@@ -215,7 +223,8 @@ public sealed class ResistanceMatrix
 
         if (!(r >= 0) || double.IsInfinity(r))
         {
-            return string.Create(CultureInfo.InvariantCulture, $"Edge ({from}, {to}) has resistance {Invalid.Format(r)}; resistances must be finite and ≥ 0 (leave an edge out for 'no edge').");
+            return string.Create(CultureInfo.InvariantCulture, $"Edge ({from}, {to}) has resistance {Invalid.Format(r)}; resistances ") +
+                string.Create(CultureInfo.InvariantCulture, $"must be finite and ≥ 0 (leave an edge out for 'no edge').");
         }
 
         return null;
@@ -234,7 +243,8 @@ public sealed class ResistanceMatrix
             var (from, to, r) = edges[e];
             if (e > 0 && edges[e - 1].From == from && edges[e - 1].To == to)
             {
-                string message = string.Create(CultureInfo.InvariantCulture, $"{prefix}edge ({from}, {to}) is given twice; each resistance must be given once.");
+                string message = string.Create(CultureInfo.InvariantCulture, $"{prefix}edge ({from}, {to}) is given twice; each ") +
+                    string.Create(CultureInfo.InvariantCulture, $"resistance must be given once.");
                 throw source is null ? Invalid.Argument(message) : new InvalidDataException(message);
             }
 
@@ -250,7 +260,8 @@ public sealed class ResistanceMatrix
             int end = (int)rowPointers[i + 1];
             if (start == end)
             {
-                string message = string.Create(CultureInfo.InvariantCulture, $"{prefix}state {i} has no edges; every state needs at least one (a self-loop of resistance 0 makes it absorbing).");
+                string message = string.Create(CultureInfo.InvariantCulture, $"{prefix}state {i} has no edges; every state needs at ") +
+                    string.Create(CultureInfo.InvariantCulture, $"least one (a self-loop of resistance 0 makes it absorbing).");
                 throw source is null ? Invalid.Argument(message) : new InvalidDataException(message);
             }
 

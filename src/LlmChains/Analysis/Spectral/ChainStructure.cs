@@ -155,7 +155,8 @@ public sealed class ChainStructure
 
         if (chain.StateCount > int.MaxValue)
         {
-            throw new ArgumentException($"The chain has {chain.StateCount} states; the graph search handles at most {int.MaxValue}.", nameof(chain));
+            throw new ArgumentException(
+                $"The chain has {chain.StateCount} states; the graph search handles at most {int.MaxValue}.", nameof(chain));
         }
 
         var graph = StronglyConnectedComponents.Find(chain, cancellationToken);

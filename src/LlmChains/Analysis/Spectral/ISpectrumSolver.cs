@@ -14,6 +14,7 @@ public interface ISpectrumSolver
     /// <param name="chain">The chain.</param>
     /// <param name="progress">Receives the solver's progress (stage "spectrum"), or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the computation.</param>
-    /// <returns>The eigenvalues, largest modulus first, and the SLEM; a solver of your own builds the result with <see cref="SpectrumResult.FromEigenvalues"/>.</returns>
+    /// <returns>The eigenvalues, largest modulus first, and the SLEM; a solver of your own builds the result with
+    /// <see cref="SpectrumResult.FromEigenvalues"/>.</returns>
     SpectrumResult Compute(IMarkovChain chain, IProgress<Progress>? progress = null, CancellationToken cancellationToken = default);
 }

@@ -19,5 +19,6 @@ public interface IStationarySolver
     /// As many results as <paramref name="structure"/> has recurrent classes, the i-th on the i-th class. A solver of
     /// your own builds them with <see cref="StationaryResult.FromDistribution"/>, which measures the residual itself.
     /// </returns>
-    IReadOnlyList<StationaryResult> ComputeAll(IMarkovChain chain, ChainStructure structure, IProgress<Progress>? progress = null, CancellationToken cancellationToken = default);
+    IReadOnlyList<StationaryResult> ComputeAll(
+        IMarkovChain chain, ChainStructure structure, IProgress<Progress>? progress = null, CancellationToken cancellationToken = default);
 }

@@ -13,8 +13,10 @@ public static partial class Spectrum
     /// <summary>Seconds between two progress reports.</summary>
     private const double ProgressInterval = 0.05;
 
-    /// <summary>The Count eigenvalues of largest modulus by Krylov–Schur on the deflated operator (the chain is an ergodic unichain).</summary>
-    private static SpectrumResult Arnoldi(IMarkovChain target, SpectrumOptions options, ILogger logger, IProgress<Progress>? progress, CancellationToken cancellationToken)
+    /// <summary>The Count eigenvalues of largest modulus by Krylov–Schur on the deflated operator (the chain is an
+    /// ergodic unichain).</summary>
+    private static SpectrumResult Arnoldi(
+        IMarkovChain target, SpectrumOptions options, ILogger logger, IProgress<Progress>? progress, CancellationToken cancellationToken)
     {
         int size = (int)target.StateCount;
         int wanted = Math.Max(1, options.Count - 1);
@@ -24,14 +26,23 @@ public static partial class Spectrum
         if (bytes > available)
         {
             throw new ArgumentException(
-                $"The Krylov basis for {size} states and KrylovDimension {dimension} needs {bytes:N0} bytes ({bytes / 1048576.0:F0} MiB); {available:N0} bytes are available. Lower KrylovDimension.",
+                $"The Krylov basis for {size} states and KrylovDimension {dimension} needs {bytes:N0} bytes ({bytes / 1048576.0:F0} " +
+                $"MiB); {available:N0} bytes are available. Lower KrylovDimension.",
                 nameof(options));
         }
 
         var throttle = Stopwatch.StartNew();
         void OnRestart(KrylovSchurStatus status)
         {
-            SpectrumLog.Restart(logger, status.Restarts, status.Products, status.Degree, status.ConvergedCount, status.Wanted, status.LargestModulus, status.LargestResidual);
+            SpectrumLog.Restart(
+                logger,
+                status.Restarts,
+                status.Products,
+                status.Degree,
+                status.ConvergedCount,
+                status.Wanted,
+                status.LargestModulus,
+                status.LargestResidual);
             if (progress is not null && throttle.Elapsed.TotalSeconds >= ProgressInterval)
             {
                 progress.Report(Searching(status.Restarts, status.Products, status.ConvergedCount, status.Wanted, status.LargestModulus));
@@ -39,7 +50,8 @@ public static partial class Spectrum
             }
         }
 
-        var solver = new KrylovSchur(target, wanted, dimension, options.Tolerance, options.MaxRestarts, options.Seed, OnRestart, cancellationToken);
+        var solver = new KrylovSchur(
+            target, wanted, dimension, options.Tolerance, options.MaxRestarts, options.Seed, OnRestart, cancellationToken);
         KrylovSchurResult run = solver.Run();
 
         // The SLEM is the largest modulus of the deflated operator; its error: κ·r for it and its neighbours.
@@ -96,7 +108,8 @@ public static partial class Spectrum
         return Math.Abs(last.Imaginary) > 1e-8 * scale && Complex.Abs(values[next] - Complex.Conjugate(last)) <= 1e-8 * scale;
     }
 
-    /// <summary>The Krylov method's progress: products so far (no total: it stops at a tolerance), restarts, converged eigenvalues, SLEM.</summary>
+    /// <summary>The Krylov method's progress: products so far (no total: it stops at a tolerance), restarts, converged
+    /// eigenvalues, SLEM.</summary>
     private static Progress Searching(int restarts, long products, int converged, int wanted, double slem) => new("spectrum", products, 0)
     {
         Detail = string.Create(CultureInfo.InvariantCulture, $"restart {restarts}, {converged}/{wanted} converged, SLEM ≈ {slem:G6}"),

@@ -94,11 +94,13 @@ public static partial class Spectrum
         }
 
         var indices = Enumerable.Range(0, all.Length).Where(i => i != padding).ToArray();
-        return new DenseSpectrum(indices.Select(i => all[i]).ToList(), indices, all, evd.EigenVectors, evd.IsSymmetric, Math.Sqrt(frobenius));
+        return new DenseSpectrum(
+            indices.Select(i => all[i]).ToList(), indices, all, evd.EigenVectors, evd.IsSymmetric, Math.Sqrt(frobenius));
     }
 
     /// <summary>A dense EVD: the eigenvalues kept (Values[j] = MathNet's eigenvalue Indices[j]) and what condition numbers need.</summary>
-    private sealed class DenseSpectrum(List<Complex> values, int[] indices, Complex[] all, Matrix<double> vectors, bool symmetric, double frobeniusNorm)
+    private sealed class DenseSpectrum(
+        List<Complex> values, int[] indices, Complex[] all, Matrix<double> vectors, bool symmetric, double frobeniusNorm)
     {
         public List<Complex> Values { get; } = values;
 

@@ -38,10 +38,13 @@ public static partial class Spectrum
     /// time 1/(1 − SLEM), with error estimates.
     /// </summary>
     /// <param name="chain">The chain (row-stochastic, at most <see cref="int.MaxValue"/> states in the analysed block).</param>
-    /// <param name="options">Count, tolerance, Krylov settings, dense limit, seed and logging; default <see cref="SpectrumOptions.Default"/>.</param>
+    /// <param name="options">Count, tolerance, Krylov settings, dense limit, seed and logging; default
+    /// <see cref="SpectrumOptions.Default"/>.</param>
     /// <param name="progress">Receives throttled progress of the Krylov method.</param>
-    /// <param name="cancellationToken">Cancels the computation (<see cref="OperationCanceledException"/>); checked before every step of the chain. The dense eigen-decomposition itself is not interruptible.</param>
-    /// <returns>The spectrum; a Krylov method that runs out of restarts returns its estimates with <see cref="SpectrumResult.Converged"/> false.</returns>
+    /// <param name="cancellationToken">Cancels the computation (<see cref="OperationCanceledException"/>); checked
+    /// before every step of the chain. The dense eigen-decomposition itself is not interruptible.</param>
+    /// <returns>The spectrum; a Krylov method that runs out of restarts returns its estimates with
+    /// <see cref="SpectrumResult.Converged"/> false.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="chain"/> is null.</exception>
     /// <exception cref="ArgumentException">
     /// An option is out of range (Count ≤ 0, Tolerance not in (0, 1), KrylovDimension ≤ Count, MaxRestarts &lt; 0,
@@ -74,7 +77,8 @@ public static partial class Spectrum
 
         if (target.StateCount > int.MaxValue)
         {
-            throw new ArgumentException($"The chain has {target.StateCount} states to analyse; vectors hold at most {int.MaxValue}.", nameof(chain));
+            throw new ArgumentException(
+                $"The chain has {target.StateCount} states to analyse; vectors hold at most {int.MaxValue}.", nameof(chain));
         }
 
         int size = (int)target.StateCount;
@@ -82,7 +86,8 @@ public static partial class Spectrum
         if (everyEigenvalue && size > Math.Max(options.DenseMaxStates, DenseHardLimit))
         {
             throw new ArgumentException(
-                $"Count = {options.Count} asks for every eigenvalue of a chain with {size} states to analyse; that needs a dense eigen-decomposition, done for at most {DenseHardLimit} states. Ask for fewer eigenvalues.",
+                $"Count = {options.Count} asks for every eigenvalue of a chain with {size} states to analyse; that needs a dense " +
+                $"eigen-decomposition, done for at most {DenseHardLimit} states. Ask for fewer eigenvalues.",
                 nameof(options));
         }
 
@@ -110,7 +115,15 @@ public static partial class Spectrum
             result = Arnoldi(target, options, logger, progress, cancellationToken);
         }
 
-        SpectrumLog.Finished(logger, result.Method, result.Slem, result.SlemErrorBound, result.SpectralGap, result.MatrixVectorProducts, result.Restarts, clock.Elapsed.TotalSeconds);
+        SpectrumLog.Finished(
+            logger,
+            result.Method,
+            result.Slem,
+            result.SlemErrorBound,
+            result.SpectralGap,
+            result.MatrixVectorProducts,
+            result.Restarts,
+            clock.Elapsed.TotalSeconds);
         return result;
     }
 
@@ -128,7 +141,8 @@ public static partial class Spectrum
 
         if (options.KrylovDimension is { } dimension && dimension <= options.Count)
         {
-            throw new ArgumentException($"SpectrumOptions.KrylovDimension must be > Count = {options.Count}; got {dimension}.", nameof(options));
+            throw new ArgumentException(
+                $"SpectrumOptions.KrylovDimension must be > Count = {options.Count}; got {dimension}.", nameof(options));
         }
 
         if (options.MaxRestarts < 0)
@@ -143,7 +157,13 @@ public static partial class Spectrum
     }
 
     /// <summary>SLEM = 1 from the class structure: several recurrent classes (1 repeated) or a periodic one (roots of unity).</summary>
-    private static SpectrumResult Structural(IMarkovChain target, ChainStructure structure, SpectrumOptions options, long transientZeros, string method, CancellationToken cancellationToken)
+    private static SpectrumResult Structural(
+        IMarkovChain target,
+        ChainStructure structure,
+        SpectrumOptions options,
+        long transientZeros,
+        string method,
+        CancellationToken cancellationToken)
     {
         var unitCircle = new List<Complex>();
         foreach (var recurrent in structure.RecurrentClasses)

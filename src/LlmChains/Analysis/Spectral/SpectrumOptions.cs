@@ -41,6 +41,7 @@ public sealed record SpectrumOptions
     /// <summary>Seed of the Krylov start vector (default 0). Results are deterministic for a seed.</summary>
     public int Seed { get; init; }
 
-    /// <summary>Logger factory: Information at start and finish, Debug per restart, Warning on non-convergence; <see langword="null"/> (default) logs nothing.</summary>
+    /// <summary>Logger factory: Information at start and finish, Debug per restart, Warning on non-convergence;
+    /// <see langword="null"/> (default) logs nothing.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 }

@@ -37,12 +37,15 @@ public sealed class SpectrumResult
     /// sorted as the library sorts them (largest modulus first; ties by larger real, then larger imaginary part),
     /// one eigenvalue closest to 1 is taken as the stationary one and the SLEM is the largest modulus of the others.
     /// </summary>
-    /// <param name="eigenvalues">The eigenvalues found, including 1; finite, modulus ≤ 1 + 1e−8 (a stochastic matrix has none larger).</param>
+    /// <param name="eigenvalues">The eigenvalues found, including 1; finite, modulus ≤ 1 + 1e−8 (a stochastic matrix
+    /// has none larger).</param>
     /// <param name="method">A name for your method, reported in <see cref="Method"/>.</param>
-    /// <param name="errorEstimates">Per eigenvalue (same order as given) a residual norm, or <see langword="null"/> when unknown (then every estimate, and the SLEM error bound, is NaN).</param>
+    /// <param name="errorEstimates">Per eigenvalue (same order as given) a residual norm, or <see langword="null"/>
+    /// when unknown (then every estimate, and the SLEM error bound, is NaN).</param>
     /// <param name="converged">Whether every eigenvalue met your solver's tolerance.</param>
     /// <param name="matrixVectorProducts">Chain steps your solver used (reported as is).</param>
-    /// <exception cref="ArgumentException">No eigenvalue, a non-finite one, a modulus above 1 + 1e−8, no eigenvalue within 1e−6 of 1, an empty method name, or error estimates of another length.</exception>
+    /// <exception cref="ArgumentException">No eigenvalue, a non-finite one, a modulus above 1 + 1e−8, no eigenvalue
+    /// within 1e−6 of 1, an empty method name, or error estimates of another length.</exception>
     public static SpectrumResult FromEigenvalues(
         IReadOnlyList<Complex> eigenvalues,
         string method,
@@ -59,7 +62,9 @@ public sealed class SpectrumResult
 
         if (errorEstimates is not null && errorEstimates.Count != eigenvalues.Count)
         {
-            throw LlmChains.Internals.Invalid.Argument(string.Create(CultureInfo.InvariantCulture, $"{errorEstimates.Count} error estimates for {eigenvalues.Count} eigenvalues; give one per eigenvalue or none."));
+            throw LlmChains.Internals.Invalid.Argument(
+                string.Create(CultureInfo.InvariantCulture, $"{errorEstimates.Count} error estimates for {eigenvalues.Count} ") +
+                string.Create(CultureInfo.InvariantCulture, $"eigenvalues; give one per eigenvalue or none."));
         }
 
         int one = -1;
@@ -68,7 +73,9 @@ public sealed class SpectrumResult
             var z = eigenvalues[i];
             if (!double.IsFinite(z.Real) || !double.IsFinite(z.Imaginary) || Complex.Abs(z) > 1 + 1e-8)
             {
-                throw LlmChains.Internals.Invalid.Argument(string.Create(CultureInfo.InvariantCulture, $"Eigenvalue {i} = {z.Real:R} + {z.Imaginary:R}i is not finite or has modulus above 1; a stochastic matrix has none."));
+                throw LlmChains.Internals.Invalid.Argument(
+                    string.Create(CultureInfo.InvariantCulture, $"Eigenvalue {i} = {z.Real:R} + {z.Imaginary:R}i is not finite or has ") +
+                    string.Create(CultureInfo.InvariantCulture, $"modulus above 1; a stochastic matrix has none."));
             }
 
             if (one < 0 || Complex.Abs(z - 1) < Complex.Abs(eigenvalues[one] - 1))
@@ -79,11 +86,14 @@ public sealed class SpectrumResult
 
         if (Complex.Abs(eigenvalues[one] - 1) > 1e-6)
         {
-            throw LlmChains.Internals.Invalid.Argument("No eigenvalue lies within 1e-6 of 1; every stochastic matrix has the eigenvalue 1.");
+            throw LlmChains.Internals.Invalid.Argument(
+                "No eigenvalue lies within 1e-6 of 1; every stochastic matrix has the eigenvalue 1.");
         }
 
         int[] order = [.. Enumerable.Range(0, eigenvalues.Count)
-            .OrderByDescending(i => Complex.Abs(eigenvalues[i])).ThenByDescending(i => eigenvalues[i].Real).ThenByDescending(i => eigenvalues[i].Imaginary)];
+            .OrderByDescending(i => Complex.Abs(eigenvalues[i]))
+            .ThenByDescending(i => eigenvalues[i].Real)
+            .ThenByDescending(i => eigenvalues[i].Imaginary)];
         Complex[] sorted = [.. order.Select(i => eigenvalues[i])];
         double[] errors = [.. order.Select(i => errorEstimates?[i] ?? double.NaN)];
         int second = order.Where(i => i != one).DefaultIfEmpty(-1).First();
@@ -147,7 +157,8 @@ public sealed class SpectrumResult
     public int Restarts { get; }
 
     /// <inheritdoc/>
-    public override string ToString() => string.Create(
-        CultureInfo.InvariantCulture,
-        $"SLEM {Slem:G10} ± {SlemErrorBound:G3} (gap {SpectralGap:G6}, relaxation time {RelaxationTime:G6}), {Eigenvalues.Count} eigenvalues, method {Method}, converged {Converged}, {MatrixVectorProducts} products, {Restarts} restarts");
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"SLEM {Slem:G10} ± {SlemErrorBound:G3} (gap {SpectralGap:G6}, relaxation time ") +
+        string.Create(CultureInfo.InvariantCulture, $"{RelaxationTime:G6}), {Eigenvalues.Count} eigenvalues, method {Method}, converged ") +
+        string.Create(CultureInfo.InvariantCulture, $"{Converged}, {MatrixVectorProducts} products, {Restarts} restarts");
 }

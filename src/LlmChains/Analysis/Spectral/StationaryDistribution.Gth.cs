@@ -35,7 +35,8 @@ public static partial class StationaryDistribution
         int n = transitionMatrix.GetLength(0);
         if (n == 0 || transitionMatrix.GetLength(1) != n)
         {
-            throw new ArgumentException($"The matrix is {n}×{transitionMatrix.GetLength(1)}; it must be square with at least one row.", nameof(transitionMatrix));
+            throw new ArgumentException(
+                $"The matrix is {n}×{transitionMatrix.GetLength(1)}; it must be square with at least one row.", nameof(transitionMatrix));
         }
 
         for (int i = 0; i < n; i++)
@@ -46,7 +47,9 @@ public static partial class StationaryDistribution
                 double p = transitionMatrix[i, j];
                 if (!(p >= 0) || double.IsInfinity(p))
                 {
-                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"transitionMatrix[{i}, {j}] = {p}; entries must be finite and ≥ 0."), nameof(transitionMatrix));
+                    throw new ArgumentException(
+                        string.Create(CultureInfo.InvariantCulture, $"transitionMatrix[{i}, {j}] = {p}; entries must be finite and ≥ 0."),
+                        nameof(transitionMatrix));
                 }
 
                 sum += p;
@@ -54,7 +57,10 @@ public static partial class StationaryDistribution
 
             if (!(Math.Abs(sum - 1) <= DenseRowSumTolerance))
             {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Row {i} of transitionMatrix sums to {sum:R}, not 1 (tolerance {DenseRowSumTolerance:E0}); the matrix is not row-stochastic."), nameof(transitionMatrix));
+                throw new ArgumentException(
+                    string.Create(CultureInfo.InvariantCulture, $"Row {i} of transitionMatrix sums to {sum:R}, not 1 (tolerance ") +
+                    string.Create(CultureInfo.InvariantCulture, $"{DenseRowSumTolerance:E0}); the matrix is not row-stochastic."),
+                    nameof(transitionMatrix));
             }
         }
 
@@ -81,7 +87,9 @@ public static partial class StationaryDistribution
         int failed = GthKernel.Solve(a, size, local, CancellationToken.None);
         if (failed >= 0)
         {
-            throw new ArgumentException($"GTH met a zero pivot at state {states[failed]}: its censored probability of moving on underflowed to 0.", nameof(transitionMatrix));
+            throw new ArgumentException(
+                $"GTH met a zero pivot at state {states[failed]}: its censored probability of moving on underflowed to 0.",
+                nameof(transitionMatrix));
         }
 
         var pi = new double[n];

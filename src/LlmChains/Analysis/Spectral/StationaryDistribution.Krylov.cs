@@ -6,11 +6,14 @@ namespace LlmChains.Analysis.Spectral;
 public static partial class StationaryDistribution
 {
 
-    /// <summary>GMRES-DR from the normalised <paramref name="x"/>; returns the status, the method and the gap estimate (smallest harmonic Ritz value).</summary>
-    private static (SolveStatus Status, StationaryMethod Method, double? Gap) RunKrylov(StationaryClassProblem problem, ref double[] x, StationaryOptions options, StationarySolveContext context)
+    /// <summary>GMRES-DR from the normalised <paramref name="x"/>; returns the status, the method and the gap estimate
+    /// (smallest harmonic Ritz value).</summary>
+    private static (SolveStatus Status, StationaryMethod Method, double? Gap) RunKrylov(
+        StationaryClassProblem problem, ref double[] x, StationaryOptions options, StationarySolveContext context)
     {
         int degree = KrylovDegree(problem, options, options.MaxIterations - context.Iterations);
-        var solver = GmresDeflatedRestart.Create(problem.Operator, problem.Size, options.RestartLength, options.DeflatedVectors, degree, context);
+        var solver = GmresDeflatedRestart.Create(
+            problem.Operator, problem.Size, options.RestartLength, options.DeflatedVectors, degree, context);
         (SolveStatus status, _) = solver.Run(ref x, options.Tolerance, options.MaxIterations, problem.AtFloor, context);
         solver.EstimateGapIfMissing();
         double gap = solver.GapEstimate;
@@ -19,7 +22,11 @@ public static partial class StationaryDistribution
 
     /// <summary>The polynomial degree GMRES-DR runs with when <paramref name="remaining"/> products of the budget are left.</summary>
     private static int KrylovDegree(StationaryClassProblem problem, StationaryOptions options, int remaining) =>
-        BudgetedDegree(options.KrylovPolynomialDegree ?? AutomaticDegree(options.RestartLength, options.DeflatedVectors, problem.Operator.MaxRowNonZeros), options.RestartLength, remaining);
+        BudgetedDegree(
+            options.KrylovPolynomialDegree
+                ?? AutomaticDegree(options.RestartLength, options.DeflatedVectors, problem.Operator.MaxRowNonZeros),
+            options.RestartLength,
+            remaining);
 
     /// <summary>
     /// <paramref name="degree"/> lowered so that one full cycle (m Krylov vectors and the explicit check, about
@@ -60,7 +67,8 @@ public static partial class StationaryDistribution
     /// Auto above the GTH limit: power (lazy on a periodic class) while it is predicted to finish at a lower cost than
     /// GMRES-DR (<see cref="AutoChoice"/>), else GMRES-DR warm-started from the power iterate.
     /// </summary>
-    private static (SolveStatus Status, StationaryMethod Method, double? Gap) RunAuto(StationaryClassProblem problem, ref double[] x, StationaryOptions options, StationarySolveContext context)
+    private static (SolveStatus Status, StationaryMethod Method, double? Gap) RunAuto(
+        StationaryClassProblem problem, ref double[] x, StationaryOptions options, StationarySolveContext context)
     {
         bool lazy = problem.Class.Period > 1;
         var power = RunPower(problem, ref x, lazy, options, context, autoSolve: true);

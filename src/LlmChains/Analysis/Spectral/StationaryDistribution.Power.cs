@@ -20,7 +20,13 @@ public static partial class StationaryDistribution
     /// <see cref="StationaryMethod.Gmres"/>) when GMRES-DR is predicted to finish at a lower cost (<see cref="AutoChoice"/>).
     /// Returns the status, the method to report, and the gap estimate 1 − ρ from the observed rate ρ.
     /// </summary>
-    private static (SolveStatus Status, StationaryMethod Method, double? Gap) RunPower(StationaryClassProblem problem, ref double[] x, bool lazy, StationaryOptions options, StationarySolveContext context, bool autoSolve)
+    private static (SolveStatus Status, StationaryMethod Method, double? Gap) RunPower(
+        StationaryClassProblem problem,
+        ref double[] x,
+        bool lazy,
+        StationaryOptions options,
+        StationarySolveContext context,
+        bool autoSolve)
     {
         int n = problem.Size;
         var op = problem.Operator;
@@ -121,33 +127,70 @@ public static partial class StationaryDistribution
             int n = problem.Size;
             _restartLength = Math.Max(1, Math.Min(options.RestartLength, n));
             _deflated = Math.Max(0, Math.Min(options.DeflatedVectors, _restartLength - 2));
-            _gmresFits = GmresDeflatedRestart.BytesFor(n, Math.Min(3, _restartLength)) <= GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2;
+            _gmresFits = GmresDeflatedRestart.BytesFor(n, Math.Min(3, _restartLength)) <= GC.GetGCMemoryInfo()
+                .TotalAvailableMemoryBytes / 2;
             _powerPasses = StationaryCostModel.PowerPassesPerProduct(problem.Operator.MaxRowNonZeros, lazyClass);
         }
 
-        /// <summary>Whether GMRES-DR is predicted to finish from <paramref name="residual"/> at a lower cost than power at <paramref name="rate"/>.</summary>
+        /// <summary>Whether GMRES-DR is predicted to finish from <paramref name="residual"/> at a lower cost than power
+        /// at <paramref name="rate"/>.</summary>
         public bool PreferGmres(double residual, double rate, StationarySolveContext context)
         {
             double tolerance = _options.Tolerance;
             int degree = KrylovDegree(_problem, _options, _options.MaxIterations - context.Iterations);
             double powerProducts = StationaryCostModel.PowerProducts(residual, tolerance, rate);
             double powerCost = powerProducts * _powerPasses;
-            double gmresPasses = StationaryCostModel.GmresPassesPerProduct(_problem.Operator.MaxRowNonZeros, _restartLength, _deflated, degree);
+            double gmresPasses = StationaryCostModel.GmresPassesPerProduct(
+                _problem.Operator.MaxRowNonZeros, _restartLength, _deflated, degree);
             double lazyRate = StationaryCostModel.LazyRate(rate, _lazyClass);
             if (!_gmresFits)
             {
-                Log(context, "power: the GMRES-DR basis would not fit in half the available memory", residual, rate, powerProducts, powerCost, degree, lazyRate, double.NaN, double.NaN);
+                Log(
+                    context,
+                    "power: the GMRES-DR basis would not fit in half the available memory",
+                    residual,
+                    rate,
+                    powerProducts,
+                    powerCost,
+                    degree,
+                    lazyRate,
+                    double.NaN,
+                    double.NaN);
                 return false;
             }
 
             double gmresProducts = StationaryCostModel.GmresProducts(residual, tolerance, lazyRate, degree, _restartLength);
             double gmresCost = gmresProducts * gmresPasses;
             bool gmres = gmresCost < powerCost;
-            Log(context, gmres ? "GMRES-DR: predicted cheaper; switching, with the power iterate as warm start" : "power: predicted cheaper than GMRES-DR", residual, rate, powerProducts, powerCost, degree, lazyRate, gmresProducts, gmresCost, force: gmres);
+            Log(
+                context,
+                gmres
+                    ? "GMRES-DR: predicted cheaper; switching, with the power iterate as warm start"
+                    : "power: predicted cheaper than GMRES-DR",
+                residual,
+                rate,
+                powerProducts,
+                powerCost,
+                degree,
+                lazyRate,
+                gmresProducts,
+                gmresCost,
+                force: gmres);
             return gmres;
         }
 
-        private void Log(StationarySolveContext context, string reason, double residual, double rate, double powerProducts, double powerCost, int degree, double lazyRate, double gmresProducts, double gmresCost, bool force = false)
+        private void Log(
+            StationarySolveContext context,
+            string reason,
+            double residual,
+            double rate,
+            double powerProducts,
+            double powerCost,
+            int degree,
+            double lazyRate,
+            double gmresProducts,
+            double gmresCost,
+            bool force = false)
         {
             if (!force && reason == _lastReason)
             {
@@ -155,7 +198,19 @@ public static partial class StationaryDistribution
             }
 
             _lastReason = reason;
-            StationaryLog.AutoChoice(context.Logger, context.ClassId, context.Iterations, residual, powerProducts, rate, powerCost, gmresProducts, degree, lazyRate, gmresCost, reason);
+            StationaryLog.AutoChoice(
+                context.Logger,
+                context.ClassId,
+                context.Iterations,
+                residual,
+                powerProducts,
+                rate,
+                powerCost,
+                gmresProducts,
+                degree,
+                lazyRate,
+                gmresCost,
+                reason);
         }
     }
 }

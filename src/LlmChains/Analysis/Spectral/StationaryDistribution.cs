@@ -43,7 +43,11 @@ public static partial class StationaryDistribution
     /// The chain has several recurrent classes (the message gives their count, sizes and first states; use
     /// <see cref="ComputeAll"/>), an option is invalid, the warm start has the wrong length, or the chain is not stochastic.
     /// </exception>
-    public static StationaryResult Compute(IMarkovChain chain, StationaryOptions? options = null, IProgress<Progress>? progress = null, CancellationToken cancellationToken = default)
+    public static StationaryResult Compute(
+        IMarkovChain chain,
+        StationaryOptions? options = null,
+        IProgress<Progress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chain);
         options ??= StationaryOptions.Default;
@@ -63,12 +67,18 @@ public static partial class StationaryDistribution
     /// is a convex combination of these.
     /// </summary>
     /// <param name="chain">Any chain.</param>
-    /// <param name="options">Method, tolerance, budget (per class), warm start, logging; default <see cref="StationaryOptions.Default"/>.</param>
+    /// <param name="options">Method, tolerance, budget (per class), warm start, logging; default
+    /// <see cref="StationaryOptions.Default"/>.</param>
     /// <param name="progress">Receives the residual about every 100 ms during iterative solves.</param>
     /// <param name="cancellationToken">Cancels the solve (<see cref="OperationCanceledException"/>).</param>
     /// <returns>One result per recurrent class.</returns>
-    /// <exception cref="ArgumentException">An option is invalid, the warm start has the wrong length, or the chain is not stochastic.</exception>
-    public static IReadOnlyList<StationaryResult> ComputeAll(IMarkovChain chain, StationaryOptions? options = null, IProgress<Progress>? progress = null, CancellationToken cancellationToken = default)
+    /// <exception cref="ArgumentException">An option is invalid, the warm start has the wrong length, or the chain is
+    /// not stochastic.</exception>
+    public static IReadOnlyList<StationaryResult> ComputeAll(
+        IMarkovChain chain,
+        StationaryOptions? options = null,
+        IProgress<Progress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chain);
         options ??= StationaryOptions.Default;
@@ -83,7 +93,8 @@ public static partial class StationaryDistribution
         if (options.InitialGuess is { } guess && guess.LongLength != chain.StateCount)
         {
             throw new ArgumentException(
-                string.Create(CultureInfo.InvariantCulture, $"InitialGuess has length {guess.LongLength}; it must cover all {chain.StateCount} states of the chain."),
+                string.Create(CultureInfo.InvariantCulture, $"InitialGuess has length {guess.LongLength}; it must cover all ") +
+                string.Create(CultureInfo.InvariantCulture, $"{chain.StateCount} states of the chain."),
                 nameof(options));
         }
 
@@ -95,7 +106,8 @@ public static partial class StationaryDistribution
         if (options.Structure is { } structure && structure.StateCount != chain.StateCount)
         {
             throw new ArgumentException(
-                string.Create(CultureInfo.InvariantCulture, $"options.Structure classifies {structure.StateCount} states but the chain has {chain.StateCount}."),
+                string.Create(CultureInfo.InvariantCulture, $"options.Structure classifies {structure.StateCount} states but the chain ") +
+                string.Create(CultureInfo.InvariantCulture, $"has {chain.StateCount}."),
                 nameof(options));
         }
     }
@@ -104,7 +116,8 @@ public static partial class StationaryDistribution
     /// The recurrent classes: from the options, from Prop. 3.3 for the full-length block of a model's chain whose
     /// every transition is positive (one aperiodic class, no graph search), or from <see cref="ChainStructure.Analyze"/>.
     /// </summary>
-    private static (IReadOnlyList<CommunicatingClass> Classes, ChainStructure? Structure) Classify(IMarkovChain chain, StationaryOptions options, CancellationToken cancellationToken)
+    private static (IReadOnlyList<CommunicatingClass> Classes, ChainStructure? Structure) Classify(
+        IMarkovChain chain, StationaryOptions options, CancellationToken cancellationToken)
     {
         if (options.Structure is { } given)
         {
@@ -120,16 +133,22 @@ public static partial class StationaryDistribution
         return (structure.RecurrentClasses, structure);
     }
 
-    /// <summary>The message of <see cref="Compute"/> when π is not unique: count, sizes and first states of the recurrent classes.</summary>
+    /// <summary>The message of <see cref="Compute"/> when π is not unique: count, sizes and first states of the
+    /// recurrent classes.</summary>
     internal static string DescribeNotUnique(IReadOnlyList<CommunicatingClass> classes)
     {
         const int Shown = 10;
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"The chain has {classes.Count} recurrent classes, so its stationary distribution is not unique: ");
+        text.Append(
+            CultureInfo.InvariantCulture,
+            $"The chain has {classes.Count} recurrent classes, so its stationary distribution is not unique: ");
         for (int i = 0; i < Math.Min(Shown, classes.Count); i++)
         {
             var c = classes[i];
-            text.Append(CultureInfo.InvariantCulture, $"{(i > 0 ? "; " : string.Empty)}class {c.Id} ({c.Size} state{(c.Size == 1 ? string.Empty : "s")}, first state {c.FirstState}, period {c.Period})");
+            text.Append(
+                CultureInfo.InvariantCulture,
+                $"{(i > 0 ? "; " : string.Empty)}class {c.Id} ({c.Size} state{(c.Size == 1 ? string.Empty : "s")}, first state " +
+                $"{c.FirstState}, period {c.Period})");
         }
 
         if (classes.Count > Shown)
@@ -141,7 +160,13 @@ public static partial class StationaryDistribution
         return text.ToString();
     }
 
-    private static List<StationaryResult> Solve(IMarkovChain chain, IReadOnlyList<CommunicatingClass> classes, ChainStructure? structure, StationaryOptions options, IProgress<Progress>? progress, CancellationToken cancellationToken)
+    private static List<StationaryResult> Solve(
+        IMarkovChain chain,
+        IReadOnlyList<CommunicatingClass> classes,
+        ChainStructure? structure,
+        StationaryOptions options,
+        IProgress<Progress>? progress,
+        CancellationToken cancellationToken)
     {
         ILogger logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger(LoggerCategory);
         int count = classes.Count;
@@ -167,7 +192,14 @@ public static partial class StationaryDistribution
         return results;
     }
 
-    private static StationaryResult SolveClass(StationaryClassProblem problem, long stateCount, StationaryOptions options, long gthMaxElements, ILogger logger, IProgress<Progress>? progress, CancellationToken cancellationToken)
+    private static StationaryResult SolveClass(
+        StationaryClassProblem problem,
+        long stateCount,
+        StationaryOptions options,
+        long gthMaxElements,
+        ILogger logger,
+        IProgress<Progress>? progress,
+        CancellationToken cancellationToken)
     {
         long start = Stopwatch.GetTimestamp();
         var context = new StationarySolveContext(logger, progress, problem.Class.Id, cancellationToken);
@@ -177,7 +209,9 @@ public static partial class StationaryDistribution
         if (method == StationaryMethod.Gth && !gthFits)
         {
             throw new ArgumentException(
-                string.Create(CultureInfo.InvariantCulture, $"Recurrent class {problem.Class.Id} has {n:N0} states; dense GTH needs {(double)n * n * sizeof(double):N0} bytes, more than half the available memory. Use Method = Auto or Gmres."),
+                string.Create(CultureInfo.InvariantCulture, $"Recurrent class {problem.Class.Id} has {n:N0} states; dense GTH needs ") +
+                string.Create(CultureInfo.InvariantCulture, $"{(double)n * n * sizeof(double):N0} bytes, more than half the available ") +
+                string.Create(CultureInfo.InvariantCulture, $"memory. Use Method = Auto or Gmres."),
                 nameof(options));
         }
 
@@ -302,7 +336,8 @@ public static partial class StationaryDistribution
     /// Returns <see cref="SolveStatus.Stagnated"/> when the residual is at the floor the stored chain and double
     /// precision allow (<see cref="StationaryClassProblem.AtFloor"/>), else <see cref="SolveStatus.MaxIterationsReached"/>.
     /// </summary>
-    private static (SolveStatus Status, double Residual) Finish(StationaryClassProblem problem, double[] x, StationarySolveContext context, out double clampedMass)
+    private static (SolveStatus Status, double Residual) Finish(
+        StationaryClassProblem problem, double[] x, StationarySolveContext context, out double clampedMass)
     {
         int n = problem.Size;
         int clamped = StationaryVectors.ClampNegatives(x, n, out clampedMass);
@@ -350,6 +385,18 @@ public static partial class StationaryDistribution
             StationaryLog.NotConverged(context.Logger, problem.Class.Id, method, status, context.Iterations, residual, options.Tolerance);
         }
 
-        return new StationaryResult(stateCount, problem.Class, x, problem.States, problem.FirstState, method, status, context.Iterations, residual, errorEstimate, clampedMass, elapsed);
+        return new StationaryResult(
+            stateCount,
+            problem.Class,
+            x,
+            problem.States,
+            problem.FirstState,
+            method,
+            status,
+            context.Iterations,
+            residual,
+            errorEstimate,
+            clampedMass,
+            elapsed);
     }
 }

@@ -81,12 +81,18 @@ public sealed record StationaryOptions
     {
         if (!Enum.IsDefined(Method))
         {
-            throw new ArgumentOutOfRangeException(nameof(Method), Method, $"Method must be one of {string.Join(", ", Enum.GetNames<StationaryMethod>())}; got {(int)Method}.");
+            throw new ArgumentOutOfRangeException(
+                nameof(Method),
+                Method,
+                $"Method must be one of {string.Join(", ", Enum.GetNames<StationaryMethod>())}; got {(int)Method}.");
         }
 
         if (!(Tolerance > 0) || double.IsInfinity(Tolerance))
         {
-            throw new ArgumentOutOfRangeException(nameof(Tolerance), Tolerance, string.Create(CultureInfo.InvariantCulture, $"Tolerance must be finite and > 0; got {Tolerance}."));
+            throw new ArgumentOutOfRangeException(
+                nameof(Tolerance),
+                Tolerance,
+                string.Create(CultureInfo.InvariantCulture, $"Tolerance must be finite and > 0; got {Tolerance}."));
         }
 
         if (MaxIterations < 1)
@@ -106,12 +112,16 @@ public sealed record StationaryOptions
 
         if (DeflatedVectors < 0 || DeflatedVectors > RestartLength - 2)
         {
-            throw new ArgumentOutOfRangeException(nameof(DeflatedVectors), DeflatedVectors, $"DeflatedVectors must lie in 0..RestartLength − 2 = 0..{RestartLength - 2}; got {DeflatedVectors}.");
+            throw new ArgumentOutOfRangeException(
+                nameof(DeflatedVectors),
+                DeflatedVectors,
+                $"DeflatedVectors must lie in 0..RestartLength − 2 = 0..{RestartLength - 2}; got {DeflatedVectors}.");
         }
 
         if (KrylovPolynomialDegree is { } degree && (degree < 1 || degree > 64))
         {
-            throw new ArgumentOutOfRangeException(nameof(KrylovPolynomialDegree), degree, $"KrylovPolynomialDegree must lie in 1..64; got {degree}.");
+            throw new ArgumentOutOfRangeException(
+                nameof(KrylovPolynomialDegree), degree, $"KrylovPolynomialDegree must lie in 1..64; got {degree}.");
         }
 
         if (InitialGuess is { } guess)
@@ -121,7 +131,9 @@ public sealed record StationaryOptions
                 double g = guess[i];
                 if (!(g >= 0) || double.IsInfinity(g))
                 {
-                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"InitialGuess[{i}] = {g}; the warm start must be finite and ≥ 0."), nameof(InitialGuess));
+                    throw new ArgumentException(
+                        string.Create(CultureInfo.InvariantCulture, $"InitialGuess[{i}] = {g}; the warm start must be finite and ≥ 0."),
+                        nameof(InitialGuess));
                 }
             }
         }

@@ -59,8 +59,11 @@ public sealed class StationaryResult
     /// <param name="distribution">π over all states: finite, ≥ 0, zero off the class, not all zero; it is normalised to sum 1.</param>
     /// <param name="matrixVectorProducts">Matrix–vector products your solver used (reported as is).</param>
     /// <param name="elapsed">Time your solver took (reported as is).</param>
-    /// <param name="tolerance">The residual below which the status is <see cref="SolveStatus.Converged"/>, else <see cref="SolveStatus.AboveTolerance"/>; default 1e−12 as <see cref="StationaryOptions.Tolerance"/>.</param>
-    /// <exception cref="ArgumentException">A length differs from the chain's state count, the class is not a recurrent class of <paramref name="structure"/>, an entry is negative or not finite, mass lies off the class, or all entries are zero.</exception>
+    /// <param name="tolerance">The residual below which the status is <see cref="SolveStatus.Converged"/>, else
+    /// <see cref="SolveStatus.AboveTolerance"/>; default 1e−12 as <see cref="StationaryOptions.Tolerance"/>.</param>
+    /// <exception cref="ArgumentException">A length differs from the chain's state count, the class is not a recurrent
+    /// class of <paramref name="structure"/>, an entry is negative or not finite, mass lies off the class, or all
+    /// entries are zero.</exception>
     public static StationaryResult FromDistribution(
         IMarkovChain chain,
         ChainStructure structure,
@@ -74,12 +77,18 @@ public sealed class StationaryResult
         ArgumentNullException.ThrowIfNull(structure);
         if (structure.StateCount != chain.StateCount || distribution.Length != chain.StateCount)
         {
-            throw Invalid.Argument(string.Create(CultureInfo.InvariantCulture, $"The chain has {chain.StateCount:N0} states, the structure {structure.StateCount:N0} and the distribution {distribution.Length:N0}; all three must agree."));
+            throw Invalid.Argument(
+                string.Create(CultureInfo.InvariantCulture, $"The chain has {chain.StateCount:N0} states, the structure ") +
+                string.Create(CultureInfo.InvariantCulture, $"{structure.StateCount:N0} and the distribution {distribution.Length:N0}; ") +
+                string.Create(CultureInfo.InvariantCulture, $"all three must agree."));
         }
 
         if (classId < 0 || classId >= structure.ClassCount || !structure.GetClass(classId).IsRecurrent)
         {
-            throw Invalid.Argument(string.Create(CultureInfo.InvariantCulture, $"Class {classId} is not a recurrent class of the chain (it has {structure.ClassCount} classes, {structure.RecurrentClasses.Count} recurrent)."));
+            throw Invalid.Argument(
+                string.Create(CultureInfo.InvariantCulture, $"Class {classId} is not a recurrent class of the chain (it has ") +
+                string.Create(CultureInfo.InvariantCulture, $"{structure.ClassCount} classes, {structure.RecurrentClasses.Count} ") +
+                string.Create(CultureInfo.InvariantCulture, $"recurrent)."));
         }
 
         if (!(tolerance > 0) || double.IsInfinity(tolerance))
@@ -99,7 +108,9 @@ public sealed class StationaryResult
 
             if (v > 0 && structure.GetClassOf(i) != classId)
             {
-                throw Invalid.Argument(string.Create(CultureInfo.InvariantCulture, $"π[{i}] = {v} lies off class {classId}; a stationary distribution of a recurrent class is zero elsewhere."));
+                throw Invalid.Argument(
+                    string.Create(CultureInfo.InvariantCulture, $"π[{i}] = {v} lies off class {classId}; a stationary distribution of a ") +
+                    string.Create(CultureInfo.InvariantCulture, $"recurrent class is zero elsewhere."));
             }
 
             total += v;
@@ -107,7 +118,8 @@ public sealed class StationaryResult
 
         if (!(total > 0) || double.IsInfinity(total))
         {
-            throw Invalid.Argument(string.Create(CultureInfo.InvariantCulture, $"The distribution sums to {total}; it must have positive finite mass."));
+            throw Invalid.Argument(
+                string.Create(CultureInfo.InvariantCulture, $"The distribution sums to {total}; it must have positive finite mass."));
         }
 
         var full = new double[distribution.Length];
@@ -134,7 +146,19 @@ public sealed class StationaryResult
 
         int[]? stateIndices = contiguous ? null : [.. states.Select(x => (int)x)];
         var status = residual <= tolerance ? SolveStatus.Converged : SolveStatus.AboveTolerance;
-        var result = new StationaryResult(full.Length, recurrentClass, classValues, stateIndices, states[0], StationaryMethod.External, status, matrixVectorProducts, residual, null, 0, elapsed);
+        var result = new StationaryResult(
+            full.Length,
+            recurrentClass,
+            classValues,
+            stateIndices,
+            states[0],
+            StationaryMethod.External,
+            status,
+            matrixVectorProducts,
+            residual,
+            null,
+            0,
+            elapsed);
         result._full = full;
         return result;
     }

@@ -11,7 +11,8 @@ namespace LlmChains.Analysis.Spectral;
 public sealed class StationarySolver : IStationarySolver
 {
     /// <summary>A solver with the given options.</summary>
-    /// <param name="options">The options, <see cref="StationaryOptions.Method"/> included; default <see cref="StationaryOptions"/>'s defaults.</param>
+    /// <param name="options">The options, <see cref="StationaryOptions.Method"/> included; default
+    /// <see cref="StationaryOptions"/>'s defaults.</param>
     /// <exception cref="ArgumentException">An option is invalid (<see cref="StationaryOptions.Validate"/>).</exception>
     public StationarySolver(StationaryOptions? options = null)
     {
@@ -42,7 +43,8 @@ public sealed class StationarySolver : IStationarySolver
     public static StationarySolver For(StationaryMethod method) => new(new StationaryOptions { Method = method });
 
     /// <inheritdoc/>
-    public IReadOnlyList<StationaryResult> ComputeAll(IMarkovChain chain, ChainStructure structure, IProgress<Progress>? progress = null, CancellationToken cancellationToken = default)
+    public IReadOnlyList<StationaryResult> ComputeAll(
+        IMarkovChain chain, ChainStructure structure, IProgress<Progress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(structure);
         return StationaryDistribution.ComputeAll(chain, Options with { Structure = structure }, progress, cancellationToken);

@@ -172,7 +172,18 @@ internal sealed class ArnoldiBasis
     /// provisional vector w); then z ← z·invBeta − V·u − e·w − meanZ; and <paramref name="next"/> = [V, w]ᵀz
     /// (count + 1 dots). Returns (Σz, ‖z‖²) of the updated z.
     /// </summary>
-    public (double Sum, double SquaredNorm) DelayedUpdate(int count, double[] w, bool correctW, double[] h, double meanW, double invBeta, double[] z, double[] u, double e, double meanZ, Span<double> next)
+    public (double Sum, double SquaredNorm) DelayedUpdate(
+        int count,
+        double[] w,
+        bool correctW,
+        double[] h,
+        double meanW,
+        double invBeta,
+        double[] z,
+        double[] u,
+        double e,
+        double meanZ,
+        Span<double> next)
     {
         int width = count + 3;
         double[] partial = ArrayPool<double>.Shared.Rent(_chunks * width);
@@ -444,7 +455,13 @@ internal sealed class ArnoldiBasis
         int i = 0;
         for (; i + 4 <= count; i += 4)
         {
-            Dot4(_vectors[i].AsSpan(start, length), _vectors[i + 1].AsSpan(start, length), _vectors[i + 2].AsSpan(start, length), _vectors[i + 3].AsSpan(start, length), piece, row.Slice(i, 4));
+            Dot4(
+                _vectors[i].AsSpan(start, length),
+                _vectors[i + 1].AsSpan(start, length),
+                _vectors[i + 2].AsSpan(start, length),
+                _vectors[i + 3].AsSpan(start, length),
+                piece,
+                row.Slice(i, 4));
         }
 
         for (; i < count; i++)
@@ -490,7 +507,13 @@ internal sealed class ArnoldiBasis
     }
 
     /// <summary>result[k] = xₖ·w for four vectors, one sweep over w (sums in a fixed order).</summary>
-    private static void Dot4(ReadOnlySpan<double> x0, ReadOnlySpan<double> x1, ReadOnlySpan<double> x2, ReadOnlySpan<double> x3, ReadOnlySpan<double> w, Span<double> result)
+    private static void Dot4(
+        ReadOnlySpan<double> x0,
+        ReadOnlySpan<double> x1,
+        ReadOnlySpan<double> x2,
+        ReadOnlySpan<double> x3,
+        ReadOnlySpan<double> w,
+        Span<double> result)
     {
         int length = w.Length;
         var a0 = Vector<double>.Zero;
@@ -524,7 +547,16 @@ internal sealed class ArnoldiBasis
     }
 
     /// <summary>y ← y + c₀x₀ + c₁x₁ + c₂x₂ + c₃x₃, one sweep over y.</summary>
-    private static void Axpy4(ReadOnlySpan<double> x0, ReadOnlySpan<double> x1, ReadOnlySpan<double> x2, ReadOnlySpan<double> x3, double c0, double c1, double c2, double c3, Span<double> y)
+    private static void Axpy4(
+        ReadOnlySpan<double> x0,
+        ReadOnlySpan<double> x1,
+        ReadOnlySpan<double> x2,
+        ReadOnlySpan<double> x3,
+        double c0,
+        double c1,
+        double c2,
+        double c3,
+        Span<double> y)
     {
         int length = y.Length;
         var v0 = new Vector<double>(c0);

@@ -81,7 +81,8 @@ internal sealed class GmresDeflatedRestart
     /// The estimate of the gap 1 − λ₂ of Q from the smallest harmonic Ritz value θ of I − ((I + Q)/2)^d + 1uᵀ:
     /// 2·(1 − (1 − θ)^{1/d}) (θ itself when d = 1), or NaN.
     /// </summary>
-    public double GapEstimate => _ritzDegree == 1 || !(SmallestRitzValue < 1) ? SmallestRitzValue : 2 * (1 - Math.Pow(1 - SmallestRitzValue, 1.0 / _ritzDegree));
+    public double GapEstimate =>
+        _ritzDegree == 1 || !(SmallestRitzValue < 1) ? SmallestRitzValue : 2 * (1 - Math.Pow(1 - SmallestRitzValue, 1.0 / _ritzDegree));
 
     /// <summary>The subspace dimension actually used.</summary>
     public int RestartLength => _m;
@@ -90,7 +91,8 @@ internal sealed class GmresDeflatedRestart
     internal static long BytesFor(int n, int m) => ((long)m + 5) * n * sizeof(double);
 
     /// <summary>Creates a solver, lowering m so that its vectors fit in half the available memory.</summary>
-    internal static GmresDeflatedRestart Create(IMarkovChain chainOperator, int n, int restartLength, int deflated, int degree, StationarySolveContext context)
+    internal static GmresDeflatedRestart Create(
+        IMarkovChain chainOperator, int n, int restartLength, int deflated, int degree, StationarySolveContext context)
     {
         int m = Math.Max(1, Math.Min(restartLength, n));
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2;
@@ -103,7 +105,8 @@ internal sealed class GmresDeflatedRestart
         if (BytesFor(n, m) > available)
         {
             throw new ArgumentException(
-                $"GMRES-DR needs {BytesFor(n, m):N0} bytes for a class of {n:N0} states even with subspace dimension {m}; about {available:N0} are available. Use Method = Power or LazyPower.",
+                $"GMRES-DR needs {BytesFor(n, m):N0} bytes for a class of {n:N0} states even with subspace dimension {m}; about " +
+                $"{available:N0} are available. Use Method = Power or LazyPower.",
                 "chain");
         }
 
@@ -133,7 +136,8 @@ internal sealed class GmresDeflatedRestart
     /// still above the chain's own floor, the solve continues with d = 1 (plain GMRES-DR on I − Q + 1uᵀ, whose
     /// solution is within 2δ), warm-started from the result.
     /// </remarks>
-    public (SolveStatus Status, double Residual) Run(ref double[] x, double tolerance, int budget, Func<double, double, bool> floor, StationarySolveContext context)
+    public (SolveStatus Status, double Residual) Run(
+        ref double[] x, double tolerance, int budget, Func<double, double, bool> floor, StationarySolveContext context)
     {
         while (true)
         {
@@ -149,7 +153,8 @@ internal sealed class GmresDeflatedRestart
     }
 
     /// <summary>GMRES-DR cycles at the current degree; stagnation is judged against the degree's floor (defect scaled by d).</summary>
-    private (SolveStatus Status, double Residual, double Defect) RunCycles(ref double[] x, double tolerance, int budget, Func<double, double, bool> floor, StationarySolveContext context)
+    private (SolveStatus Status, double Residual, double Defect) RunCycles(
+        ref double[] x, double tolerance, int budget, Func<double, double, bool> floor, StationarySolveContext context)
     {
         CancellationToken token = context.CancellationToken;
         if (context.Iterations >= budget)
@@ -335,7 +340,8 @@ internal sealed class GmresDeflatedRestart
     /// exceed <paramref name="budget"/>, the second is skipped (L2 = NaN). The second (d − 1 more products for d &gt; 1)
     /// forms the GMRES residual r = u − x·A in <see cref="_residual"/> and returns ‖r‖₂.
     /// </summary>
-    private (double Stationary, double Defect, double L2) Explicit(double[] x, double tolerance, bool needResidual, int budget, StationarySolveContext context)
+    private (double Stationary, double Defect, double L2) Explicit(
+        double[] x, double tolerance, bool needResidual, int budget, StationarySolveContext context)
     {
         CancellationToken token = context.CancellationToken;
         double sum = StationaryVectors.Sum(x, _n, token);
@@ -360,7 +366,9 @@ internal sealed class GmresDeflatedRestart
 
         double stationary = distance / sum;
         double defect = Math.Abs(sumZ - sum) / sum;
-        if (_degree > 1 && needResidual && stationary > tolerance && stationary > 2 * defect * _degree && context.Iterations + _degree - 1 <= budget)
+        if (
+            _degree > 1 && needResidual && stationary > tolerance && stationary > 2 * defect * _degree && context.Iterations
+                + _degree - 1 <= budget)
         {
             StationaryVectors.Average(x, _z, _n, token);
             double[] current = _z;

@@ -6,14 +6,16 @@ using MathNet.Numerics.LinearAlgebra;
 namespace LlmChains.Internals.Numerics;
 
 /// <summary>The outcome of <see cref="KrylovSchur.Run"/>.</summary>
-/// <param name="Values">The wanted eigenvalues of the deflated operator, largest modulus first (a trailing conjugate may be included).</param>
+/// <param name="Values">The wanted eigenvalues of the deflated operator, largest modulus first (a trailing conjugate
+/// may be included).</param>
 /// <param name="Residuals">Explicit residuals ‖A x − λ x‖₂ for unit x, per value.</param>
 /// <param name="Conditions">Condition numbers of the values as eigenvalues of the projected matrix (≥ 1).</param>
 /// <param name="Converged">Whether every wanted residual met the tolerance.</param>
 /// <param name="Products">Calls of <see cref="IMarkovChain.Step"/>.</param>
 /// <param name="Restarts">Restart cycles performed.</param>
 /// <param name="Degree">The final power d of the operator A^d the iteration ran on.</param>
-internal sealed record KrylovSchurResult(Complex[] Values, double[] Residuals, double[] Conditions, bool Converged, long Products, int Restarts, int Degree)
+internal sealed record KrylovSchurResult(
+    Complex[] Values, double[] Residuals, double[] Conditions, bool Converged, long Products, int Restarts, int Degree)
 {
     /// <summary>
     /// The moduli [inner, outer] that the ε-pseudospectrum of the Krylov Rayleigh quotient covers along the ray through
@@ -23,7 +25,8 @@ internal sealed record KrylovSchurResult(Complex[] Values, double[] Residuals, d
 }
 
 /// <summary>Per-restart state for progress and logging.</summary>
-internal readonly record struct KrylovSchurStatus(int Restarts, long Products, int ConvergedCount, int Wanted, double LargestModulus, double LargestResidual, int Degree);
+internal readonly record struct KrylovSchurStatus(
+    int Restarts, long Products, int ConvergedCount, int Wanted, double LargestModulus, double LargestResidual, int Degree);
 
 /// <summary>
 /// Krylov–Schur (Stewart 2001) for the eigenvalues of largest modulus of A = Qᵀ restricted to the invariant
@@ -60,7 +63,8 @@ internal sealed class KrylovSchur
     private double _scale;              // largest column norm seen: the scale for breakdown tests
     private double _gate = 1.0;         // the Ritz-residual tolerance on A^d, tightened when the explicit check on A fails
 
-    /// <param name="chain">The chain (an ergodic unichain, so that the deflated operator has spectral radius &lt; 1 — not required).</param>
+    /// <param name="chain">The chain (an ergodic unichain, so that the deflated operator has spectral radius &lt; 1 —
+    /// not required).</param>
     /// <param name="wanted">The number of eigenvalues of the deflated operator wanted (≥ 1, ≤ dimension − 2).</param>
     /// <param name="dimension">Krylov dimension m (≤ n − 1).</param>
     /// <param name="tolerance">Relative residual tolerance.</param>
@@ -68,7 +72,15 @@ internal sealed class KrylovSchur
     /// <param name="seed">Seed of the start vector.</param>
     /// <param name="onRestart">Called after every restart cycle.</param>
     /// <param name="cancellationToken">Checked before every operator application.</param>
-    public KrylovSchur(IMarkovChain chain, int wanted, int dimension, double tolerance, int maxRestarts, int seed, Action<KrylovSchurStatus>? onRestart, CancellationToken cancellationToken)
+    public KrylovSchur(
+        IMarkovChain chain,
+        int wanted,
+        int dimension,
+        double tolerance,
+        int maxRestarts,
+        int seed,
+        Action<KrylovSchurStatus>? onRestart,
+        CancellationToken cancellationToken)
     {
         _chain = chain;
         _n = checked((int)chain.StateCount);
@@ -333,7 +345,9 @@ internal sealed class KrylovSchur
     }
 
     private void Report(int restarts, int converged, int wanted, double largest, double residual) =>
-        _onRestart?.Invoke(new KrylovSchurStatus(restarts, _products, converged, wanted, _degree > 1 ? Math.Pow(largest, 1.0 / _degree) : largest, residual, _degree));
+        _onRestart?.Invoke(
+            new KrylovSchurStatus(
+                restarts, _products, converged, wanted, _degree > 1 ? Math.Pow(largest, 1.0 / _degree) : largest, residual, _degree));
 
     /// <summary>Restarts from one vector: the sum of the first <paramref name="kept"/> Schur vectors V·Z[:, c].</summary>
     private void FreshStart(double[] z, int built, int kept)
@@ -491,7 +505,8 @@ internal sealed class KrylovSchur
 
             c[j] = (vz - g[j]) / beta;
             double e = (g[j] / beta) + c[j];
-            (double sumNext, double squaredNext) = _basis.DelayedUpdate(j, w, provisional, pending, meanW, 1.0 / beta, z, u, e, sumZ / beta / _n, next);
+            (double sumNext, double squaredNext) = _basis.DelayedUpdate(
+                j, w, provisional, pending, meanW, 1.0 / beta, z, u, e, sumZ / beta / _n, next);
             double column = 0;
             for (int i = 0; i <= j; i++)
             {
@@ -552,7 +567,8 @@ internal sealed class KrylovSchur
         return j < _n - 1 && FreshDirection(j, w, coefficients);
     }
 
-    /// <summary>A random unit vector orthogonal to 𝟙 and the first <paramref name="count"/> basis vectors; false when none is left.</summary>
+    /// <summary>A random unit vector orthogonal to 𝟙 and the first <paramref name="count"/> basis vectors; false when
+    /// none is left.</summary>
     private bool FreshDirection(int count, double[] w, Span<double> h)
     {
         for (int i = 0; i < _n; i++)

@@ -21,7 +21,8 @@ namespace LlmChains.Analysis.Convergence.Internals;
 /// memory is O(workers·n·Width) besides the row copy. Per-block maxima are merged under a lock with the rule
 /// "larger value, then smaller start", so results do not depend on scheduling or the thread count.</para>
 /// <para>Every entry of X'[j, :] receives its terms in ascending row order i, starting from 0, with a plain multiply
-/// then add per lane (no fused multiply–add; zero terms of the chain's own step change nothing), which is the order of the pull-form <see cref="IMarkovChain.Step"/>
+/// then add per lane (no fused multiply–add; zero terms of the chain's own step change nothing), which is the order of
+/// the pull-form <see cref="IMarkovChain.Step"/>
 /// of <see cref="LanguageModelChain"/> and <see cref="SparseMarkovChain"/>: the curve equals, bit for bit, n separate
 /// Step loops followed by <see cref="Convergence.TotalVariation"/>.</para>
 /// <para>With resident state (enough memory for all n·n entries) each block keeps its X between calls, so
@@ -42,7 +43,8 @@ internal sealed class BatchedPropagation
     private long[] _maximizers = [];
     private int _horizon = -1;
 
-    internal BatchedPropagation(IMarkovChain chain, ReadOnlySpan<double> stationary, int parallelism, long residentBudgetBytes, CancellationToken cancellationToken)
+    internal BatchedPropagation(
+        IMarkovChain chain, ReadOnlySpan<double> stationary, int parallelism, long residentBudgetBytes, CancellationToken cancellationToken)
     {
         _rows = ConvergenceRows.CreateTransposed(chain, cancellationToken);
         _stationary = stationary.ToArray();
@@ -54,7 +56,11 @@ internal sealed class BatchedPropagation
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         if (workerBytes > available)
         {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Batched propagation of {n:N0} states on {_parallelism} workers needs {workerBytes / (1 << 20):F1} MiB, more than the {available / (1 << 20):N0} MiB available."), nameof(chain));
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"Batched propagation of {n:N0} states on {_parallelism} workers needs ") +
+                string.Create(CultureInfo.InvariantCulture, $"{workerBytes / (1 << 20):F1} MiB, more than the ") +
+                string.Create(CultureInfo.InvariantCulture, $"{available / (1 << 20):N0} MiB available."),
+                nameof(chain));
         }
 
         if (blockBytes * _blockCount <= Math.Min(residentBudgetBytes, available / 4))
@@ -132,7 +138,8 @@ internal sealed class BatchedPropagation
         progress?.Report(new Progress("distances", reporter.Total, reporter.Total));
     }
 
-    /// <summary>Runs block <paramref name="block"/> from step <paramref name="from"/> (−1: fresh) to <paramref name="to"/>, leaving the per-step block maxima in the worker.</summary>
+    /// <summary>Runs block <paramref name="block"/> from step <paramref name="from"/> (−1: fresh) to
+    /// <paramref name="to"/>, leaving the per-step block maxima in the worker.</summary>
     private void RunBlock(int block, int from, int to, Worker worker, CancellationToken cancellationToken)
     {
         int n = _rows.Dimension;
@@ -201,7 +208,8 @@ internal sealed class BatchedPropagation
         }
     }
 
-    /// <summary>TV of each of the first <paramref name="lanes"/> lanes to π; returns the maximum and its lane (the smallest on ties).</summary>
+    /// <summary>TV of each of the first <paramref name="lanes"/> lanes to π; returns the maximum and its lane (the
+    /// smallest on ties).</summary>
     private (double Max, int Lane) Evaluate(double[] x, int lanes, double[] tv)
     {
         int n = _rows.Dimension;

@@ -2,7 +2,8 @@ using MathNet.Numerics;
 
 namespace LlmChains.Analysis.Convergence.Internals;
 
-/// <summary>Quantiles of the Beta distribution by bisection on the regularized incomplete beta function (monotone, always converges).</summary>
+/// <summary>Quantiles of the Beta distribution by bisection on the regularized incomplete beta function (monotone,
+/// always converges).</summary>
 internal static class BetaQuantile
 {
     /// <summary>The x in [0, 1] with I_x(a, b) = p, to about 1e−17 absolute (64 bisections).</summary>

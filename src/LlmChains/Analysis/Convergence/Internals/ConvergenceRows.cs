@@ -20,7 +20,8 @@ internal static class ConvergenceRows
     internal static CsrMatrix CreateTransposed(IMarkovChain chain, CancellationToken cancellationToken)
         => (chain as IChainFacts)?.Transpose ?? Create(chain, cancellationToken).Transpose();
 
-    /// <summary>Reads the rows of <paramref name="chain"/> in two passes (count, then fill); refuses before allocating when the copy would not fit.</summary>
+    /// <summary>Reads the rows of <paramref name="chain"/> in two passes (count, then fill); refuses before allocating
+    /// when the copy would not fit.</summary>
     internal static CsrMatrix Create(IMarkovChain chain, CancellationToken cancellationToken)
     {
         int n = checked((int)chain.StateCount);
@@ -39,7 +40,10 @@ internal static class ConvergenceRows
             total += chain.GetRow(i, columns, probabilities);
             if (total > Array.MaxLength)
             {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The chain has more than {Array.MaxLength:N0} non-zeros in its first {i + 1} rows; a row copy cannot hold them."), nameof(chain));
+                throw new ArgumentException(
+                    string.Create(CultureInfo.InvariantCulture, $"The chain has more than {Array.MaxLength:N0} non-zeros in its first ") +
+                    string.Create(CultureInfo.InvariantCulture, $"{i + 1} rows; a row copy cannot hold them."),
+                    nameof(chain));
             }
 
             rowPointers[i + 1] = (int)total;
@@ -49,7 +53,11 @@ internal static class ConvergenceRows
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         if (bytes > available)
         {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Copying the {total:N0} non-zeros of the chain needs {bytes / (1 << 20):F1} MiB, more than the {available / (1 << 20):N0} MiB available."), nameof(chain));
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"Copying the {total:N0} non-zeros of the chain needs ") +
+                string.Create(CultureInfo.InvariantCulture, $"{bytes / (1 << 20):F1} MiB, more than the {available / (1 << 20):N0} MiB ") +
+                string.Create(CultureInfo.InvariantCulture, $"available."),
+                nameof(chain));
         }
 
         var cols = new int[total];

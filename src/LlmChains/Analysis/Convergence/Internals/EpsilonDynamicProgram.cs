@@ -51,7 +51,8 @@ internal static class EpsilonDynamicProgram
     private const long Chunk = 1 << 14;
 
     /// <summary>Runs the program; returns log ε and the minimising pair (i, j) as local codes of full-length states.</summary>
-    internal static (double LogEpsilon, long From, long To) Run<TS>(TS source, int vocabularySize, int contextWindow, int parallelism, CancellationToken cancellationToken)
+    internal static (double LogEpsilon, long From, long To) Run<TS>(
+        TS source, int vocabularySize, int contextWindow, int parallelism, CancellationToken cancellationToken)
         where TS : struct, IEpsilonTransitions
     {
         int t = vocabularySize;
@@ -137,7 +138,8 @@ internal static class EpsilonDynamicProgram
     /// (Q^K)_{ij} along the unique path, as a product in path order (no logarithms), and its log as the sum of the
     /// logs in the same order (equal to the program's value).
     /// </summary>
-    internal static (double Product, double LogProduct) PathProduct<TS>(TS source, int vocabularySize, int contextWindow, long from, long to)
+    internal static (double Product, double LogProduct) PathProduct<TS>(
+        TS source, int vocabularySize, int contextWindow, long from, long to)
         where TS : struct, IEpsilonTransitions
     {
         long t = vocabularySize;

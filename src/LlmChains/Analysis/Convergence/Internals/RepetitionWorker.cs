@@ -27,7 +27,8 @@ internal sealed class RepetitionWorker
     /// <summary>For each t, the number of this worker's trajectories in a loop at time t.</summary>
     internal int[] InLoop { get; }
 
-    /// <summary>Runs one trajectory from X_0 = <paramref name="state"/>; returns the entry time of its first loop (−1 if none) and its loop at the horizon (canonical rotation; null if none).</summary>
+    /// <summary>Runs one trajectory from X_0 = <paramref name="state"/>; returns the entry time of its first loop (−1
+    /// if none) and its loop at the horizon (canonical rotation; null if none).</summary>
     internal (int Entry, long[]? FinalLoop) Follow(long state, int repeats, ref TrajectoryRandom random)
     {
         int size = _maxPeriod + 1;

@@ -23,7 +23,8 @@ internal abstract class SamplingKernel
     /// <summary>The state space when the states are token windows (a model's chain), otherwise <see langword="null"/>.</summary>
     internal virtual StateSpace? States => null;
 
-    /// <summary>Writes the moves of <paramref name="state"/> with positive probability, labels ascending, and returns their count (≥ 1).</summary>
+    /// <summary>Writes the moves of <paramref name="state"/> with positive probability, labels ascending, and returns
+    /// their count (≥ 1).</summary>
     internal abstract int GetMoves(long state, Span<long> labels, Span<double> probabilities);
 
     /// <summary>The state reached from <paramref name="state"/> by the move <paramref name="label"/>.</summary>
@@ -32,9 +33,11 @@ internal abstract class SamplingKernel
     /// <summary>An instance for one worker thread (kernels with scratch buffers return a fresh one).</summary>
     internal virtual SamplingKernel ForWorker() => this;
 
-    internal static SamplingKernel For(IMarkovChain chain) => chain is LanguageModelChain model ? new ModelChainKernel(model) : new ChainKernel(chain);
+    internal static SamplingKernel For(IMarkovChain chain) =>
+        chain is LanguageModelChain model ? new ModelChainKernel(model) : new ChainKernel(chain);
 
-    internal static InvalidOperationException EmptyRow(long state) => new($"State {state} has no transition of positive probability; the chain is not row-stochastic.");
+    internal static InvalidOperationException EmptyRow(long state) =>
+        new($"State {state} has no transition of positive probability; the chain is not row-stochastic.");
 
     /// <summary>Keeps the positive entries of a token distribution as moves.</summary>
     internal static int Compact(ReadOnlySpan<double> tokenProbabilities, Span<long> labels, Span<double> probabilities, long state)

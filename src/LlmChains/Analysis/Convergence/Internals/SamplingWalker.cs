@@ -129,8 +129,10 @@ internal sealed class SamplingWalker
         return last;
     }
 
-    /// <summary>The first own move whose cumulative α + Σ (p − min(p, q)) exceeds u (the last with a positive residual if none; −1 when there is none).</summary>
-    private static long ResidualMove(ReadOnlySpan<long> own, ReadOnlySpan<double> p, ReadOnlySpan<long> other, ReadOnlySpan<double> q, double u, double alpha)
+    /// <summary>The first own move whose cumulative α + Σ (p − min(p, q)) exceeds u (the last with a positive residual
+    /// if none; −1 when there is none).</summary>
+    private static long ResidualMove(
+        ReadOnlySpan<long> own, ReadOnlySpan<double> p, ReadOnlySpan<long> other, ReadOnlySpan<double> q, double u, double alpha)
     {
         double cumulative = alpha;
         long last = -1;

@@ -13,7 +13,8 @@ internal struct TrajectoryRandom
 
     internal TrajectoryRandom(int seed, long trajectory, int stream)
     {
-        ulong z = unchecked(((ulong)(uint)seed << 32) ^ ((ulong)trajectory * 0x9E3779B97F4A7C15UL) ^ ((ulong)(uint)stream * 0xD1B54A32D192ED03UL));
+        ulong z = unchecked(
+            ((ulong)(uint)seed << 32) ^ ((ulong)trajectory * 0x9E3779B97F4A7C15UL) ^ ((ulong)(uint)stream * 0xD1B54A32D192ED03UL));
         _s0 = SplitMix64(ref z);
         _s1 = SplitMix64(ref z);
         _s2 = SplitMix64(ref z);

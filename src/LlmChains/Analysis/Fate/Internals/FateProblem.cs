@@ -26,7 +26,8 @@ internal sealed class FateProblem
         Offset = Model?.States.FullLengthOffset ?? 0;
         if (Block.StateCount > Array.MaxLength - 1)
         {
-            throw new ArgumentException($"The chain's block has {Block.StateCount} states; the fate analyses handle at most {Array.MaxLength - 1}.", nameof(chain));
+            throw new ArgumentException(
+                $"The chain's block has {Block.StateCount} states; the fate analyses handle at most {Array.MaxLength - 1}.", nameof(chain));
         }
 
         BlockCount = (int)Block.StateCount;
@@ -35,7 +36,9 @@ internal sealed class FateProblem
         Structure = Options.Structure ?? ChainStructure.Analyze(chain);
         if (Structure.StateCount != chain.StateCount)
         {
-            throw new ArgumentException($"The structure given in the options has {Structure.StateCount} states; the chain has {chain.StateCount}.", nameof(options));
+            throw new ArgumentException(
+                $"The structure given in the options has {Structure.StateCount} states; the chain has {chain.StateCount}.",
+                nameof(options));
         }
     }
 

@@ -15,7 +15,14 @@ internal static class HarmonicSolver
     internal const long MaxEnlargedBasisBytes = 512L << 20;
 
     /// <summary>Returns, per right-hand side, the block vector (boundary values where not unknown), and how it was solved.</summary>
-    public static (double[][] Values, FateSolve Solve) Solve(FateProblem problem, bool[] unknown, IReadOnlyList<double[]> boundary, IReadOnlyList<double> constants, string stage, IProgress<Progress>? progress, CancellationToken cancellationToken)
+    public static (double[][] Values, FateSolve Solve) Solve(
+        FateProblem problem,
+        bool[] unknown,
+        IReadOnlyList<double[]> boundary,
+        IReadOnlyList<double> constants,
+        string stage,
+        IProgress<Progress>? progress,
+        CancellationToken cancellationToken)
     {
         int systems = boundary.Count;
         int n = problem.BlockCount;
@@ -109,7 +116,12 @@ internal static class HarmonicSolver
                         var (s, r) = gmres.Solve(sub.RightHandSides[c], x[c], options.Tolerance, budget, (done, relative) =>
                         {
                             FateLog.Cycle(problem.Logger, stage, index, done, relative);
-                            progress?.Report(new Progress(stage, first, unknownCount) { Detail = $"GMRES({m}) on a block of {size} states, right-hand side {index + 1}/{systems}, {done} products, relative residual {Format(relative)}" });
+                            progress?.Report(
+                                new Progress(stage, first, unknownCount)
+                                {
+                                    Detail = $"GMRES({m}) on a block of {size} states, right-hand side {index + 1}/{systems}, {done} " +
+                                        $"products, relative residual {Format(relative)}",
+                                });
                         }, cancellationToken);
                         products += gmres.Products;
                         budget -= gmres.Products;
@@ -146,8 +158,10 @@ internal static class HarmonicSolver
             residual = Math.Max(residual, system.Residual(system.RightHandSides[c], solutions[c]));
         }
 
-        var solve = new FateSolve(method, unknownCount, systems, products, residual, status) { LargestBlock = largest, Blocks = components };
-        progress?.Report(new Progress(stage, unknownCount, unknownCount) { Detail = $"{method}, {products} products, residual {Format(residual)}" });
+        var solve = new FateSolve(
+            method, unknownCount, systems, products, residual, status) { LargestBlock = largest, Blocks = components };
+        progress?.Report(
+            new Progress(stage, unknownCount, unknownCount) { Detail = $"{method}, {products} products, residual {Format(residual)}" });
 
         for (int c = 0; c < systems; c++)
         {
@@ -163,7 +177,8 @@ internal static class HarmonicSolver
         return (values, solve);
     }
 
-    /// <summary>An unknown on no cycle of M: x_i = (b_i + Σ_{j≠i} M_ij·x_j)/(e_i + Σ_{j≠i} M_ij), subtraction-free (the pivot is not 1 − M_ii).</summary>
+    /// <summary>An unknown on no cycle of M: x_i = (b_i + Σ_{j≠i} M_ij·x_j)/(e_i + Σ_{j≠i} M_ij), subtraction-free (the
+    /// pivot is not 1 − M_ii).</summary>
     private static void SolveSingle(SubstochasticSystem system, int i, double[][] solutions)
     {
         double pivot = system.Exit[i];

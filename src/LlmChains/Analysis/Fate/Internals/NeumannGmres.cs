@@ -63,7 +63,8 @@ internal sealed class NeumannGmres
     public long Products { get; private set; }
 
     /// <summary>Solves for <paramref name="b"/> into <paramref name="x"/> (its content is the initial guess).</summary>
-    public (SolveStatus Status, double Residual) Solve(double[] b, double[] x, double tolerance, long maxProducts, Action<long, double>? report, CancellationToken cancellationToken)
+    public (SolveStatus Status, double Residual) Solve(
+        double[] b, double[] x, double tolerance, long maxProducts, Action<long, double>? report, CancellationToken cancellationToken)
     {
         double scale = Math.Abs(TensorPrimitives.MaxMagnitude(b));
         if (scale == 0)

@@ -13,7 +13,12 @@ internal static class PromptTree
     /// Fills the short-prompt entries (indices below the block offset) of every vector in <paramref name="values"/>
     /// (length = state count, full-length entries already set), except those with <paramref name="fixedShort"/> set.
     /// </summary>
-    public static void BackwardPass(FateProblem problem, IReadOnlyList<double[]> values, bool[]? fixedShort, IReadOnlyList<double> constants, CancellationToken cancellationToken)
+    public static void BackwardPass(
+        FateProblem problem,
+        IReadOnlyList<double[]> values,
+        bool[]? fixedShort,
+        IReadOnlyList<double> constants,
+        CancellationToken cancellationToken)
     {
         var model = problem.Model;
         if (model is null || problem.Offset == 0)

@@ -54,7 +54,9 @@ internal static class StateReduction
 
             if (!(s > 0))
             {
-                throw new InvalidOperationException($"State reduction met a zero pivot at unknown {k}: it cannot leave the unknown set (a closed set among the unknowns, or probabilities that underflowed).");
+                throw new InvalidOperationException(
+                    $"State reduction met a zero pivot at unknown {k}: it cannot leave the unknown set (a closed set among the unknowns, " +
+                    "or probabilities that underflowed).");
             }
 
             pivots[k] = s;

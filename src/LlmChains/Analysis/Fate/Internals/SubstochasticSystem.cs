@@ -33,7 +33,12 @@ internal sealed class SubstochasticSystem
     public double[] Exit { get; }
 
     /// <summary>Builds the systems for the block states with <paramref name="unknown"/> set.</summary>
-    public static SubstochasticSystem Build(FateProblem problem, bool[] unknown, IReadOnlyList<double[]> boundary, IReadOnlyList<double> constants, CancellationToken cancellationToken)
+    public static SubstochasticSystem Build(
+        FateProblem problem,
+        bool[] unknown,
+        IReadOnlyList<double[]> boundary,
+        IReadOnlyList<double> constants,
+        CancellationToken cancellationToken)
     {
         var block = problem.Block;
         int n = problem.BlockCount;

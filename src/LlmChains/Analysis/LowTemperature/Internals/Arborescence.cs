@@ -9,7 +9,8 @@ namespace LlmChains.Analysis.LowTemperature.Internals;
 /// </summary>
 internal static class Arborescence
 {
-    /// <summary>The least total resistance of an in-tree rooted at <paramref name="root"/> over the loops <paramref name="members"/>; +∞ if none exists.</summary>
+    /// <summary>The least total resistance of an in-tree rooted at <paramref name="root"/> over the loops
+    /// <paramref name="members"/>; +∞ if none exists.</summary>
     /// <param name="resistance">R(i → j) over all loops; +∞ where unreachable.</param>
     /// <param name="members">The loops of the tree.</param>
     /// <param name="root">Index into <paramref name="members"/>.</param>

@@ -15,15 +15,24 @@ internal static class CostMatrixReader
         int lineNumber = 1;
         if (header is null)
         {
-            throw new InvalidDataException($"{source}: the file is empty; expected a MatrixMarket header '%%MatrixMarket matrix coordinate real general'.");
+            throw new InvalidDataException(
+                $"{source}: the file is empty; expected a MatrixMarket header '%%MatrixMarket matrix coordinate real general'.");
         }
 
         var words = header.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-        if (words.Length != 5 || !words[0].Equals("%%MatrixMarket", StringComparison.OrdinalIgnoreCase) || !words[1].Equals("matrix", StringComparison.OrdinalIgnoreCase)
-            || !words[2].Equals("coordinate", StringComparison.OrdinalIgnoreCase) || !(words[3].Equals("real", StringComparison.OrdinalIgnoreCase) || words[3].Equals("integer", StringComparison.OrdinalIgnoreCase))
+        if (
+            words.Length != 5
+                || !words[0].Equals("%%MatrixMarket", StringComparison.OrdinalIgnoreCase)
+                || !words[1].Equals("matrix", StringComparison.OrdinalIgnoreCase)
+            || !words[2].Equals("coordinate", StringComparison.OrdinalIgnoreCase)
+                || !(
+                    words[3].Equals("real", StringComparison.OrdinalIgnoreCase)
+                        || words[3].Equals("integer", StringComparison.OrdinalIgnoreCase))
             || !words[4].Equals("general", StringComparison.OrdinalIgnoreCase))
         {
-            throw new InvalidDataException($"{source} line 1: a resistance matrix must be '%%MatrixMarket matrix coordinate real general' (or integer); got '{Shorten(header)}'.");
+            throw new InvalidDataException(
+                $"{source} line 1: a resistance matrix must be '%%MatrixMarket matrix coordinate real general' (or integer); got " +
+                $"'{Shorten(header)}'.");
         }
 
         long rows = -1, entries = -1;
@@ -41,30 +50,42 @@ internal static class CostMatrixReader
             var parts = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
             if (rows < 0)
             {
-                if (parts.Length != 3 || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out rows) || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out long columns)
+                if (
+                    parts.Length != 3
+                        || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out rows)
+                        || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out long columns)
                     || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out entries))
                 {
-                    throw new InvalidDataException($"{source} line {lineNumber}: expected the size line 'rows columns entries'; got '{Shorten(line)}'.");
+                    throw new InvalidDataException(
+                        $"{source} line {lineNumber}: expected the size line 'rows columns entries'; got '{Shorten(line)}'.");
                 }
 
                 if (rows != columns || rows < 1 || rows >= int.MaxValue)
                 {
-                    throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{source} line {lineNumber}: the matrix is {rows}×{columns}; a resistance matrix is square with 1 to {int.MaxValue - 1} states."));
+                    throw new InvalidDataException(
+                        string.Create(CultureInfo.InvariantCulture, $"{source} line {lineNumber}: the matrix is {rows}×{columns}; a ") +
+                        string.Create(CultureInfo.InvariantCulture, $"resistance matrix is square with 1 to {int.MaxValue - 1} states."));
                 }
 
                 continue;
             }
 
-            if (parts.Length != 3 || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out long i) || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out long j)
+            if (
+                parts.Length != 3
+                    || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out long i)
+                    || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out long j)
                 || !double.TryParse(parts[2], NumberStyles.Float, CultureInfo.InvariantCulture, out double r))
             {
-                throw new InvalidDataException($"{source} line {lineNumber}: expected an entry 'row column resistance'; got '{Shorten(line)}'.");
+                throw new InvalidDataException(
+                    $"{source} line {lineNumber}: expected an entry 'row column resistance'; got '{Shorten(line)}'.");
             }
 
             string? problem = ResistanceMatrix.CheckEdge(rows, i - 1, j - 1, r);
             if (problem is not null)
             {
-                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{source} line {lineNumber}: entry ({i}, {j}) = {parts[2]}: {problem} (indices are 1-based in the file)"));
+                throw new InvalidDataException(
+                    string.Create(CultureInfo.InvariantCulture, $"{source} line {lineNumber}: entry ({i}, {j}) = {parts[2]}: {problem} ") +
+                    string.Create(CultureInfo.InvariantCulture, $"(indices are 1-based in the file)"));
             }
 
             edges.Add((i - 1, j - 1, r));
@@ -77,7 +98,9 @@ internal static class CostMatrixReader
 
         if (edges.Count != entries)
         {
-            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{source}: the size line announces {entries} entries but the file has {edges.Count}."));
+            throw new InvalidDataException(
+                string.Create(CultureInfo.InvariantCulture, $"{source}: the size line announces {entries} entries but the file has ") +
+                string.Create(CultureInfo.InvariantCulture, $"{edges.Count}."));
         }
 
         return (rows, edges);

@@ -6,7 +6,15 @@ namespace LlmChains.Analysis.LowTemperature.Internals;
 /// </summary>
 internal sealed class LoopGraph
 {
-    private LoopGraph(int[] closedClass, int closedClassCount, double[] potential, double[] radius, bool[] stable, double coradius, double modifiedCoradius, double stableSetRadius)
+    private LoopGraph(
+        int[] closedClass,
+        int closedClassCount,
+        double[] potential,
+        double[] radius,
+        bool[] stable,
+        double coradius,
+        double modifiedCoradius,
+        double stableSetRadius)
     {
         ClosedClass = closedClass;
         ClosedClassCount = closedClassCount;
@@ -35,7 +43,8 @@ internal sealed class LoopGraph
 
     internal double StableSetRadius { get; }
 
-    internal static LoopGraph Analyze(double[,] r, double tieTolerance, int maxDegreeOfParallelism, IProgress<Progress>? progress, CancellationToken cancellationToken)
+    internal static LoopGraph Analyze(
+        double[,] r, double tieTolerance, int maxDegreeOfParallelism, IProgress<Progress>? progress, CancellationToken cancellationToken)
     {
         int m = r.GetLength(0);
 
@@ -89,11 +98,17 @@ internal sealed class LoopGraph
 
         var potential = new double[m];
         Array.Fill(potential, double.PositiveInfinity);
-        var classMembers = Enumerable.Range(0, classes).Select(c => Enumerable.Range(0, m).Where(j => closedClass[j] == c).ToArray()).ToArray();
+        var classMembers = Enumerable.Range(0, classes)
+            .Select(c => Enumerable.Range(0, m).Where(j => closedClass[j] == c).ToArray())
+            .ToArray();
         var roots = Enumerable.Range(0, m).Where(j => closedClass[j] >= 0).ToArray();
         long done = 0;
         var throttle = new ProgressThrottle(progress, "potentials", roots.Length);
-        Parallel.For(0, roots.Length, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellationToken }, k =>
+        Parallel.For(
+            0,
+            roots.Length,
+            new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellationToken },
+            k =>
         {
             int j = roots[k];
             var members = classMembers[closedClass[j]];

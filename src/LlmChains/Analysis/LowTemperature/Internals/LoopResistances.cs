@@ -11,7 +11,12 @@ namespace LlmChains.Analysis.LowTemperature.Internals;
 /// </summary>
 internal static class LoopResistances
 {
-    internal static double[,] Compute(ResistanceGraph graph, ZeroLoopSet loops, int maxDegreeOfParallelism, IProgress<Progress>? progress, CancellationToken cancellationToken)
+    internal static double[,] Compute(
+        ResistanceGraph graph,
+        ZeroLoopSet loops,
+        int maxDegreeOfParallelism,
+        IProgress<Progress>? progress,
+        CancellationToken cancellationToken)
     {
         int m = loops.Loops.Length;
         var result = new double[m, m];
@@ -30,7 +35,11 @@ internal static class LoopResistances
 
         long done = 0;
         var throttle = new ProgressThrottle(progress, "resistances", m);
-        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Math.Min(maxDegreeOfParallelism, m)), CancellationToken = cancellationToken };
+        var options = new ParallelOptions
+        {
+            MaxDegreeOfParallelism = Math.Max(1, Math.Min(maxDegreeOfParallelism, m)),
+            CancellationToken = cancellationToken,
+        };
         // One set of state-sized buffers per concurrent search, rented per source: Parallel.For's thread-local init runs
         // once per task replica, and replicas are replaced over a long loop, which would allocate the buffers again.
         var pool = new System.Collections.Concurrent.ConcurrentBag<Search>();
@@ -169,5 +178,6 @@ internal sealed class ProgressThrottle(IProgress<Progress>? progress, string sta
         }
     }
 
-    internal void Finish(string? detail = null) => progress?.Report(new Progress(stage, total, total) { Detail = detail ?? string.Create(CultureInfo.InvariantCulture, $"done") });
+    internal void Finish(string? detail = null) =>
+        progress?.Report(new Progress(stage, total, total) { Detail = detail ?? string.Create(CultureInfo.InvariantCulture, $"done") });
 }

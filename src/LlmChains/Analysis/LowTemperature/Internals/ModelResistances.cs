@@ -13,10 +13,17 @@ namespace LlmChains.Analysis.LowTemperature.Internals;
 /// </summary>
 internal static class ModelResistances
 {
-    /// <summary>Bytes a state of the full-length block needs during the analysis with <paramref name="workers"/> concurrent searches.</summary>
-    internal static long BytesPerFullLengthState(int vocabularySize, int workers) => (4L * vocabularySize) + 4 /* successor, then reach */ + 4 /* loop of */ + (workers * 9L) /* distance, settled */ + 8 /* heap, amortised */;
+    /// <summary>Bytes a state of the full-length block needs during the analysis with <paramref name="workers"/>
+    /// concurrent searches.</summary>
+    internal static long BytesPerFullLengthState(int vocabularySize, int workers) =>
+        (4L * vocabularySize)
+            + 4 /* successor, then reach */
+            + 4 /* loop of */
+            + (workers * 9L) /* distance, settled */
+            + 8 /* heap, amortised */;
 
-    /// <summary>Writes the resistances of one state into <paramref name="resistances"/> (+∞ for no edge); throws on a NaN, +∞ or all −∞ row.</summary>
+    /// <summary>Writes the resistances of one state into <paramref name="resistances"/> (+∞ for no edge); throws on a
+    /// NaN, +∞ or all −∞ row.</summary>
     internal static void FromLogits(ReadOnlySpan<double> logits, int? topK, Span<float> resistances, long state, StateSpace space)
     {
         int n = logits.Length;
@@ -40,7 +47,10 @@ internal static class ModelResistances
 
         if (failure != Decoder.Success)
         {
-            throw Invalid.Argument(string.Create(CultureInfo.InvariantCulture, $"The model's logits at state {state} (context [{string.Join(",", space.Unrank(state))}]) are invalid: {Decoder.Describe(failure, logits, fromModel: true)}"));
+            throw Invalid.Argument(
+                string.Create(CultureInfo.InvariantCulture, $"The model's logits at state {state} (context ") +
+                string.Create(CultureInfo.InvariantCulture, $"[{string.Join(",", space.Unrank(state))}]) are invalid: ") +
+                string.Create(CultureInfo.InvariantCulture, $"{Decoder.Describe(failure, logits, fromModel: true)}"));
         }
 
         double kth = double.NegativeInfinity;
@@ -69,7 +79,12 @@ internal static class ModelResistances
     }
 
     /// <summary>The resistances of the T^K full-length states (index = base-T code).</summary>
-    internal static TableResistanceGraph BuildFullLength(ILanguageModel model, DecodingOptions decoding, int maxDegreeOfParallelism, IProgress<Progress>? progress, CancellationToken cancellationToken)
+    internal static TableResistanceGraph BuildFullLength(
+        ILanguageModel model,
+        DecodingOptions decoding,
+        int maxDegreeOfParallelism,
+        IProgress<Progress>? progress,
+        CancellationToken cancellationToken)
     {
         var space = new StateSpace(model.VocabularySize, model.ContextWindow);
         int t = space.VocabularySize;
@@ -81,7 +96,11 @@ internal static class ModelResistances
         long done = 0;
         var throttle = new ProgressThrottle(progress, "logits", n);
         var indexed = model as IStateIndexedModel;
-        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Math.Min(maxDegreeOfParallelism, blocks)), CancellationToken = cancellationToken };
+        var options = new ParallelOptions
+        {
+            MaxDegreeOfParallelism = Math.Max(1, Math.Min(maxDegreeOfParallelism, blocks)),
+            CancellationToken = cancellationToken,
+        };
         Parallel.For(0, blocks, options, b =>
         {
             var logits = new double[t];
@@ -116,7 +135,8 @@ internal static class ModelResistances
     /// single loop, level by level from length K − 1 down to 1 (a state of length L moves to length L + 1).
     /// Returns the number of transient states that reach several loops.
     /// </summary>
-    internal static long AddTransientBasins(ILanguageModel model, DecodingOptions decoding, int[] fullReach, long[] basinSizes, CancellationToken cancellationToken)
+    internal static long AddTransientBasins(
+        ILanguageModel model, DecodingOptions decoding, int[] fullReach, long[] basinSizes, CancellationToken cancellationToken)
     {
         var space = new StateSpace(model.VocabularySize, model.ContextWindow);
         int t = space.VocabularySize;

@@ -6,7 +6,8 @@ namespace LlmChains.Analysis.LowTemperature.Internals;
 /// The loops of the zero-resistance chain (its recurrent classes) and, for every state, the loop it falls into.
 /// </summary>
 /// <param name="LoopOf">Per state: the loop it lies on, or −1.</param>
-/// <param name="Loops">The states of each loop (in cycle order from the smallest state for a cycle, else ascending); loops ordered by smallest state.</param>
+/// <param name="Loops">The states of each loop (in cycle order from the smallest state for a cycle, else ascending);
+/// loops ordered by smallest state.</param>
 /// <param name="Periods">The period of each loop.</param>
 /// <param name="IsCycle">Whether each loop is a single deterministic cycle.</param>
 /// <param name="Reach">Per state: the only loop its zero-resistance paths reach, or −2 when they reach several.</param>

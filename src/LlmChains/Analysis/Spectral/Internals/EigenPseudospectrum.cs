@@ -65,7 +65,8 @@ internal static class EigenPseudospectrum
         return (modulus - inner, modulus + outer);
     }
 
-    /// <summary>How far (≥ 0, ≤ <paramref name="limit"/>) from <paramref name="start"/> in direction <paramref name="sign"/> the ray stays inside.</summary>
+    /// <summary>How far (≥ 0, ≤ <paramref name="limit"/>) from <paramref name="start"/> in direction
+    /// <paramref name="sign"/> the ray stays inside.</summary>
     private static double Extend(double start, int sign, double epsilon, Func<double, bool> inside, double limit)
     {
         double step = Math.Max(epsilon, 1e-300);

@@ -9,7 +9,8 @@ namespace LlmChains.Analysis.Spectral.Internals;
 /// <param name="Class">The class.</param>
 /// <param name="Operator">The class's chain on local indices.</param>
 /// <param name="Size">The number of states.</param>
-/// <param name="States">Local index → state, ascending; <see langword="null"/> when the states are contiguous from <paramref name="FirstState"/>.</param>
+/// <param name="States">Local index → state, ascending; <see langword="null"/> when the states are contiguous from
+/// <paramref name="FirstState"/>.</param>
 /// <param name="FirstState">The smallest state.</param>
 internal sealed record StationaryClassProblem(CommunicatingClass Class, IMarkovChain Operator, int Size, int[]? States, long FirstState)
 {

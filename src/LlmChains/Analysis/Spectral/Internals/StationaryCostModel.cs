@@ -42,10 +42,12 @@ internal static class StationaryCostModel
         return StepPasses(maxRowNonZeros) + (degree > 1 ? 2 : 0) + (orthogonalisation / degree);
     }
 
-    /// <summary>The bound (1 + ρ)/2 on the moduli of the lazy chain's eigenvalues other than 1 (ρ itself when power already runs lazily).</summary>
+    /// <summary>The bound (1 + ρ)/2 on the moduli of the lazy chain's eigenvalues other than 1 (ρ itself when power
+    /// already runs lazily).</summary>
     internal static double LazyRate(double rate, bool lazy) => lazy ? rate : (1 + rate) / 2;
 
-    /// <summary>Power products still needed from residual <paramref name="residual"/> at rate <paramref name="rate"/> (∞ when ρ ≥ 1 or unknown).</summary>
+    /// <summary>Power products still needed from residual <paramref name="residual"/> at rate <paramref name="rate"/>
+    /// (∞ when ρ ≥ 1 or unknown).</summary>
     internal static double PowerProducts(double residual, double tolerance, double rate)
     {
         if (residual <= tolerance)

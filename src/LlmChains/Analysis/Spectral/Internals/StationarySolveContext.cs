@@ -7,7 +7,8 @@ namespace LlmChains.Analysis.Spectral.Internals;
 /// The per-class state shared by the stationary solvers: the count of matrix–vector products, cancellation, and
 /// throttled progress (at most every 100 ms) and Debug logging (at most every second) of the residual.
 /// </summary>
-internal sealed class StationarySolveContext(ILogger logger, IProgress<Progress>? progress, int classId, CancellationToken cancellationToken)
+internal sealed class StationarySolveContext(
+    ILogger logger, IProgress<Progress>? progress, int classId, CancellationToken cancellationToken)
 {
     private static readonly long ProgressInterval = Stopwatch.Frequency / 10;
     private static readonly long LogInterval = Stopwatch.Frequency;
@@ -51,5 +52,8 @@ internal sealed class StationarySolveContext(ILogger logger, IProgress<Progress>
 
     /// <summary>A solver's progress: products so far (no total: it stops at a tolerance) and the residual.</summary>
     private static Progress Solving(int products, double residual)
-        => new("stationary", products, 0) { Detail = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"residual {residual:E2}") };
+        => new("stationary", products, 0)
+        {
+            Detail = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"residual {residual:E2}"),
+        };
 }

@@ -187,7 +187,8 @@ internal static class StationaryVectors
     /// The GMRES operator w = v·(I − Q + 1uᵀ) with u uniform: w = v − z + (Σv)/n, given z = v·Q.
     /// Returns nothing; <paramref name="sumV"/> is Σv.
     /// </summary>
-    internal static void ShiftedDifference(double[] v, double[] z, double[] w, int n, double sumV, CancellationToken cancellationToken = default)
+    internal static void ShiftedDifference(
+        double[] v, double[] z, double[] w, int n, double sumV, CancellationToken cancellationToken = default)
     {
         double shift = sumV / n;
         ForChunks(n, (_, lo, hi) =>
@@ -202,7 +203,16 @@ internal static class StationaryVectors
     /// The explicit GMRES residual r = u − x·(I − Q + 1uᵀ) = z − x + (1 − Σx)/n for z = x·Q (u uniform). Returns
     /// ‖r‖₂ and sets ‖r‖₁, Σ|z − x| and Σz, all in one pass.
     /// </summary>
-    internal static double ExplicitResidual(double[] x, double[] z, double[] r, int n, double sumX, out double normL1, out double distanceL1, out double sumZ, CancellationToken cancellationToken = default)
+    internal static double ExplicitResidual(
+        double[] x,
+        double[] z,
+        double[] r,
+        int n,
+        double sumX,
+        out double normL1,
+        out double distanceL1,
+        out double sumZ,
+        CancellationToken cancellationToken = default)
     {
         double shift = (1 - sumX) / n;
         int chunks = ChunkCount(n);
@@ -244,7 +254,8 @@ internal static class StationaryVectors
     /// <summary>
     /// h[i] = V[i]·w for i &lt; count, and returns w·w, reading w once per chunk.
     /// </summary>
-    internal static double MultiDot(double[][] basis, int count, double[] w, int n, Span<double> h, CancellationToken cancellationToken = default)
+    internal static double MultiDot(
+        double[][] basis, int count, double[] w, int n, Span<double> h, CancellationToken cancellationToken = default)
     {
         int chunks = ChunkCount(n);
         int stride = count + 1;
@@ -283,7 +294,8 @@ internal static class StationaryVectors
     }
 
     /// <summary>w ← w + Σ_{i&lt;count} a[i]·V[i], chunk by chunk, and returns the new w·w.</summary>
-    internal static double AddCombination(double[][] basis, int count, ReadOnlySpan<double> a, double[] w, int n, CancellationToken cancellationToken = default)
+    internal static double AddCombination(
+        double[][] basis, int count, ReadOnlySpan<double> a, double[] w, int n, CancellationToken cancellationToken = default)
     {
         double[] coefficients = a[..count].ToArray();
         int chunks = ChunkCount(n);
@@ -316,7 +328,8 @@ internal static class StationaryVectors
     /// In-place change of basis: V[j] ← Σ_{i&lt;rows} P[i, j]·V[i] for j &lt; columns (P column-major with leading
     /// dimension <paramref name="rows"/>), computed chunk by chunk through a scratch buffer.
     /// </summary>
-    internal static void ChangeBasis(double[][] basis, int rows, int columns, double[] p, int n, CancellationToken cancellationToken = default)
+    internal static void ChangeBasis(
+        double[][] basis, int rows, int columns, double[] p, int n, CancellationToken cancellationToken = default)
     {
         ForChunks(n, (_, lo, hi) =>
         {

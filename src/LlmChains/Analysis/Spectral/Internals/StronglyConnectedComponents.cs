@@ -135,7 +135,14 @@ internal static class StronglyConnectedComponents
         return Sweep(chain, component, firstState, components, columns, probabilities, cancellationToken);
     }
 
-    private static Result Sweep(IMarkovChain chain, int[] classOf, long[] firstState, int classCount, long[] columns, double[] probabilities, CancellationToken cancellationToken)
+    private static Result Sweep(
+        IMarkovChain chain,
+        int[] classOf,
+        long[] firstState,
+        int classCount,
+        long[] columns,
+        double[] probabilities,
+        CancellationToken cancellationToken)
     {
         int n = classOf.Length;
         var level = new int[n];

@@ -30,7 +30,10 @@ internal sealed class SubChainBuilder(IMarkovChain chain, ChainStructure? struct
         if (recurrent.Size > Array.MaxLength)
         {
             throw new ArgumentException(
-                string.Create(CultureInfo.InvariantCulture, $"Recurrent class {recurrent.Id} has {recurrent.Size:N0} states (log10 {Math.Log10(recurrent.Size):F1}); a stationary vector holds at most {Array.MaxLength:N0} entries ({(double)recurrent.Size * sizeof(double):N0} bytes would be needed)."),
+                string.Create(CultureInfo.InvariantCulture, $"Recurrent class {recurrent.Id} has {recurrent.Size:N0} states (log10 ") +
+                string.Create(CultureInfo.InvariantCulture, $"{Math.Log10(recurrent.Size):F1}); a stationary vector holds at most ") +
+                string.Create(CultureInfo.InvariantCulture, $"{Array.MaxLength:N0} entries ") +
+                string.Create(CultureInfo.InvariantCulture, $"({(double)recurrent.Size * sizeof(double):N0} bytes would be needed)."),
                 nameof(chain));
         }
 
@@ -55,7 +58,8 @@ internal sealed class SubChainBuilder(IMarkovChain chain, ChainStructure? struct
         if (recurrent.Size == 1)
         {
             int[] single = [checked((int)recurrent.FirstState)];
-            return new StationaryClassProblem(recurrent, BuildLocal(single, null, recurrent, cancellationToken), size, null, recurrent.FirstState);
+            return new StationaryClassProblem(
+                recurrent, BuildLocal(single, null, recurrent, cancellationToken), size, null, recurrent.FirstState);
         }
 
         if (structure is null)
@@ -65,7 +69,8 @@ internal sealed class SubChainBuilder(IMarkovChain chain, ChainStructure? struct
 
         Group(structure, cancellationToken);
         int[] states = _groups![position];
-        return new StationaryClassProblem(recurrent, BuildLocal(states, _localIndex, recurrent, cancellationToken), size, states, recurrent.FirstState);
+        return new StationaryClassProblem(
+            recurrent, BuildLocal(states, _localIndex, recurrent, cancellationToken), size, states, recurrent.FirstState);
     }
 
     /// <summary>Checks every row of a chain of unknown origin: finite, non-negative entries summing to 1.</summary>
@@ -94,7 +99,10 @@ internal sealed class SubChainBuilder(IMarkovChain chain, ChainStructure? struct
             double p = probabilities[q];
             if (!(p >= 0) || double.IsInfinity(p))
             {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Row {state} of the chain has the entry {p} at column {columns[q]}; entries must be finite and ≥ 0."), "chain");
+                throw new ArgumentException(
+                    string.Create(CultureInfo.InvariantCulture, $"Row {state} of the chain has the entry {p} at column {columns[q]}; ") +
+                    string.Create(CultureInfo.InvariantCulture, $"entries must be finite and ≥ 0."),
+                    "chain");
             }
 
             sum += p;
@@ -102,7 +110,10 @@ internal sealed class SubChainBuilder(IMarkovChain chain, ChainStructure? struct
 
         if (!(Math.Abs(sum - 1) <= RowSumTolerance))
         {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Row {state} of the chain sums to {sum:R}, not 1 (tolerance {RowSumTolerance:E0}); the chain is not stochastic."), "chain");
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"Row {state} of the chain sums to {sum:R}, not 1 (tolerance ") +
+                string.Create(CultureInfo.InvariantCulture, $"{RowSumTolerance:E0}); the chain is not stochastic."),
+                "chain");
         }
     }
 
@@ -180,7 +191,10 @@ internal sealed class SubChainBuilder(IMarkovChain chain, ChainStructure? struct
                 int local = localIndex is null ? checked((int)(column - first)) : localIndex[column];
                 if (local < 0 || local >= size || (localIndex is null ? column - first != local : states[local] != column))
                 {
-                    throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"State {states[j]} of recurrent class {recurrent.Id} has a transition to state {column} outside the class; the chain's rows changed after it was classified."));
+                    throw new InvalidOperationException(
+                        string.Create(CultureInfo.InvariantCulture, $"State {states[j]} of recurrent class {recurrent.Id} has a ") +
+                        string.Create(CultureInfo.InvariantCulture, $"transition to state {column} outside the class; the chain's rows ") +
+                        string.Create(CultureInfo.InvariantCulture, $"changed after it was classified."));
                 }
 
                 localColumns[count + q] = local;
