@@ -429,16 +429,7 @@ internal sealed class ArnoldiBasis
         return (start, Math.Min(ChunkLength, _length - start));
     }
 
-    private void Run(Action<int> body)
-    {
-        if (_chunks == 1)
-        {
-            body(0);
-            return;
-        }
-
-        Parallel.For(0, _chunks, body);
-    }
+    private void Run(Action<int> body) => ChunkLoop.Run(_chunks, parallel: true, body);
 
     private void DotsChunk(int chunk, int count, double[] w, Span<double> row, bool squaredNorm)
     {

@@ -30,7 +30,7 @@ internal static unsafe class VectorKernels
         fixed (double* qp = q)
         {
             nint pa = (nint)pp, qa = (nint)qp;
-            Parallel.For(0, chunks, c =>
+            ChunkLoop.Run(chunks, parallel: true, c =>
             {
                 int first = c * ReductionChunk;
                 int length = Math.Min(ReductionChunk, n - first);

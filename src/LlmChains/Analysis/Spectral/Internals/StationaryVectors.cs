@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics.Tensors;
+using LlmChains.Internals.Numerics;
 
 namespace LlmChains.Analysis.Spectral.Internals;
 
@@ -23,26 +24,15 @@ internal static class StationaryVectors
     private static int ChunkCount(int n) => (n + Chunk - 1) / Chunk;
 
     private static void ForChunks(int n, Action<int, int, int> body, CancellationToken cancellationToken)
-    {
-        int chunks = ChunkCount(n);
-        if (n < ParallelThreshold || chunks == 1)
-        {
-            for (int c = 0; c < chunks; c++)
+        => ChunkLoop.Run(
+            ChunkCount(n),
+            n >= ParallelThreshold,
+            c =>
             {
                 int lo = c * Chunk;
                 body(c, lo, Math.Min(n, lo + Chunk));
-            }
-
-            return;
-        }
-
-        var options = new ParallelOptions { CancellationToken = cancellationToken };
-        Parallel.For(0, chunks, options, c =>
-        {
-            int lo = c * Chunk;
-            body(c, lo, Math.Min(n, lo + Chunk));
-        });
-    }
+            },
+            cancellationToken);
 
     /// <summary>Σ x, summed per chunk and then in chunk order.</summary>
     internal static double Sum(double[] x, int n, CancellationToken cancellationToken = default)
