@@ -84,11 +84,8 @@ internal sealed class VllmProtocol(HttpTransport transport, string model) : Serv
             var logprobs = new TokenLogprobs();
             foreach (var (key, value) in entry)
             {
-                int id = int.TryParse(
-                    key.StartsWith(TokenIdPrefix, StringComparison.Ordinal) ? key.AsSpan(TokenIdPrefix.Length) : key,
-                    NumberStyles.None,
-                    CultureInfo.InvariantCulture,
-                    out int parsed)
+                var digits = key.StartsWith(TokenIdPrefix, StringComparison.Ordinal) ? key.AsSpan(TokenIdPrefix.Length) : key;
+                int id = int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out int parsed)
                     ? parsed
                     : throw Malformed(Completions, $"the \"prompt_logprobs\" key '{key}' is not a token id");
                 logprobs.Values[id] = value.Logprob

@@ -117,13 +117,9 @@ public sealed class TokenSubset
         {
             if (parts.All(p => p.StartsWith("id:", StringComparison.OrdinalIgnoreCase)))
             {
-                var ids = parts.Select(
-                    p => int.TryParse(
-                        p.AsSpan(3),
-                        NumberStyles.None,
-                        CultureInfo.InvariantCulture,
-                        out int id) ? id : throw new FormatException(
-                            $"'{p}' in '{specification}' is not id:N with N a non-negative integer.")).ToArray();
+                var ids = parts.Select(p => int.TryParse(p.AsSpan(3), NumberStyles.None, CultureInfo.InvariantCulture, out int id)
+                    ? id
+                    : throw new FormatException($"'{p}' in '{specification}' is not id:N with N a non-negative integer.")).ToArray();
                 return FromIds(ids);
             }
 
