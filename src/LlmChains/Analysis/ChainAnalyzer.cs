@@ -52,7 +52,7 @@ public static class ChainAnalyzer
         if (options.ComputeSpectrum)
         {
             progress?.Report(new Progress("spectrum", 0, 0));
-            var spectrumSolver = options.SpectrumSolver ?? new SpectrumSolver(spectrumOptions);
+            var spectrumSolver = options.SpectrumSolver ?? new SpectrumSolver(spectrumOptions with { Structure = structure });
             spectrum = spectrumSolver.Compute(chain, progress, cancellationToken)
                 ?? throw new InvalidOperationException($"The spectrum solver {spectrumSolver} returned null.");
         }
@@ -75,7 +75,11 @@ public static class ChainAnalyzer
             if (chain.StateCount <= options.EffectiveWorstCaseMaxStates)
             {
                 // the worst-case curve covers at least DistanceSteps (periodic chains too: d(t) is computed, not only d(0))
-                var convergence = convergenceBase with { InitialSteps = Math.Max(convergenceBase.InitialSteps, options.DistanceSteps) };
+                var convergence = convergenceBase with
+                {
+                    InitialSteps = Math.Max(convergenceBase.InitialSteps, options.DistanceSteps),
+                    Structure = structure,
+                };
                 var result = TotalVariation.AnalyzeMixing(
                     chain, pi, options.MixingThreshold, convergence, Stage(progress, "mixing"), cancellationToken);
                 distances = result.Curve;

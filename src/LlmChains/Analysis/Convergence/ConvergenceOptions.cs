@@ -54,6 +54,12 @@ public sealed record ConvergenceOptions
     /// <see cref="TotalVariation.DefaultWorstCaseMemoryBytes"/>.</summary>
     internal long WorstCaseBudgetBytes => WorstCaseMemoryLimitBytes ?? TotalVariation.DefaultWorstCaseMemoryBytes;
 
+    /// <summary>
+    /// The classification of the chain, when the caller already has it from <see cref="Spectral.ChainStructure.Analyze"/>
+    /// (it must belong to the same chain); <see langword="null"/> (default) classifies the chain again.
+    /// </summary>
+    public Spectral.ChainStructure? Structure { get; init; }
+
     /// <summary>Logger factory for start/finish messages; <see langword="null"/> (default) logs nothing.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 

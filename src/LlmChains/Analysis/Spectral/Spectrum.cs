@@ -91,7 +91,11 @@ public static partial class Spectrum
                 nameof(options));
         }
 
-        ChainStructure? structure = knownErgodic ? null : ChainStructure.Analyze(target, cancellationToken);
+        ChainStructure? structure = knownErgodic
+            ? null
+            : ReferenceEquals(target, chain) && options.Structure is { } given && given.StateCount == chain.StateCount
+                ? given
+                : ChainStructure.Analyze(target, cancellationToken);
         SpectrumResult result;
         if (structure is not null && !structure.IsErgodicUnichain)
         {

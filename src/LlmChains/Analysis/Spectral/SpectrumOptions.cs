@@ -41,6 +41,12 @@ public sealed record SpectrumOptions
     /// <summary>Seed of the Krylov start vector (default 0). Results are deterministic for a seed.</summary>
     public int Seed { get; init; }
 
+    /// <summary>
+    /// The classification of the chain, when the caller already has it from <see cref="ChainStructure.Analyze"/>
+    /// (it must belong to the same chain); <see langword="null"/> (default) classifies the chain again (a model's chain analyses its closed block and does not need it).
+    /// </summary>
+    public ChainStructure? Structure { get; init; }
+
     /// <summary>Logger factory: Information at start and finish, Debug per restart, Warning on non-convergence;
     /// <see langword="null"/> (default) logs nothing.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
