@@ -43,7 +43,8 @@ public sealed record SpectrumOptions
 
     /// <summary>
     /// The classification of the chain, when the caller already has it from <see cref="ChainStructure.Analyze"/>
-    /// (it must belong to the same chain); <see langword="null"/> (default) classifies the chain again (a model's chain analyses its closed block and does not need it).
+    /// (it must belong to the same chain); <see langword="null"/> (default) classifies the chain again (a model's chain
+    /// analyses its closed block and does not need it).
     /// </summary>
     public ChainStructure? Structure { get; init; }
 
