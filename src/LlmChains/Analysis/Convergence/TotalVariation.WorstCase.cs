@@ -66,7 +66,7 @@ public static partial class TotalVariation
             null => ChainStructure.Analyze(chain, cancellationToken),
             { } s when s.StateCount == chain.StateCount => s,
             { } s => throw LlmChains.Internals.Invalid.Argument(FormattableString.Invariant(
-                $"ConvergenceOptions.Structure has {s.StateCount} states but the chain has {chain.StateCount}; it must be the chain's own.")),
+                $"ConvergenceOptions.Structure has {s.StateCount} states but the chain has {chain.StateCount}; give its own.")),
         };
 
     private static void Run(
