@@ -17,7 +17,7 @@ namespace LlmChains.Benchmarks;
 /// Bandwidth is counted STREAM's way: bytes read plus bytes written, without write-allocate traffic. The copy moves
 /// n doubles between two arrays on every core (2 × 8n bytes); one step x·Q reads x (8n), the table
 /// (T·n·4 or T·n·8) and writes y (8n). With <c>--full</c>: π by <c>StationaryDistribution.Compute</c> (Auto,
-/// tolerance 1e−8 on the L1 residual), then d(t) from the uniform start for 50 steps by
+/// tolerance 1e−8 on the L1 residual), then d(t) from the uniform start and from the prompt "0" for 50 steps each by
 /// <c>TotalVariation.DistancesFrom</c>.
 /// </remarks>
 internal static class ScaleRun
@@ -90,6 +90,16 @@ internal static class ScaleRun
             var curve = TotalVariation.DistancesFrom(chain, x, stationary.Distribution, 50);
             double tv = clock.Elapsed.TotalSeconds;
             Say($"d(t) from uniform, 50 steps: {tv:F1} s; d(0) = {curve[0]:F6}, d(10) = {curve[10]:F6}, d(50) = {curve[50]:E3}");
+
+            // From a prompt: the one-token sequence "0" (a point mass on its state).
+            clock.Restart();
+            Array.Clear(x);
+            long prompt = chain.States.Rank([0]);
+            x[prompt] = 1.0;
+            var fromPrompt = TotalVariation.DistancesFrom(chain, x, stationary.Distribution, 50);
+            double tvPrompt = clock.Elapsed.TotalSeconds;
+            Say($"d(t) from the prompt \"0\" (state {prompt}), 50 steps: {tvPrompt:F1} s; d(0) = {fromPrompt[0]:F6}, " +
+                $"d(10) = {fromPrompt[10]:F6}, d(50) = {fromPrompt[50]:E3}");
         }
 
         long peak = Process.GetCurrentProcess().PeakWorkingSet64;
