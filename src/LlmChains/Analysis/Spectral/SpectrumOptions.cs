@@ -25,6 +25,9 @@ public sealed record SpectrumOptions
     /// <summary>
     /// The largest Krylov basis m of the restarted Arnoldi method, &gt; <see cref="Count"/>; <see langword="null"/>
     /// (default) uses max(40, 2·Count + 10), in every case at most n − 1. The basis takes m + 1 vectors of n doubles.
+    /// A smaller basis can converge to the wrong eigenvalues when many have nearly the same modulus (seen with m = 24
+    /// on a T = 4 chain, where ARPACK's default basis of 20 fails the same way): the residuals certify the values found,
+    /// not that none larger was missed. Cross-check with another <see cref="Seed"/> or a larger m.
     /// </summary>
     public int? KrylovDimension { get; init; }
 
