@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using LlmChains.Analysis.LowTemperature;
+using LlmChains.Analysis.LowTemperature.Internals;
 using LlmChains.Chains;
 using LlmChains.Models;
 
@@ -12,7 +13,9 @@ namespace LlmChains.Benchmarks;
 /// DecodingOptions?, LowTemperatureOptions?, IProgress{Progress}?, CancellationToken)"/> of <c>RandomLogitsModel(T, K, 1.0,
 /// seed 0)</c> captured as a float32 table (T = 2, K = 24, 2 threads by default). <c>lowtemp chain [T K]</c>: the same
 /// capture, then the float32 chain of the table (<see cref="LanguageModelChain.Build"/>), the memory the analysis is
-/// compared with. Prints the stage times, the process CPU time, the bytes allocated and the peak working set.
+/// compared with. <c>lowtemp loops [T K]</c>: the same capture, the resistances, then the loop finder alone. Prints the
+/// stage times (a stage's line appears at its first progress report), the process CPU time, the bytes allocated and the
+/// peak working set.
 /// </summary>
 internal static class LowTemperatureRun
 {
@@ -27,7 +30,19 @@ internal static class LowTemperatureRun
         Console.WriteLine($"T = {t}, K = {k}: float32 table captured in {clock.Elapsed.TotalSeconds:F1} s; {Memory()}");
         long allocated = GC.GetTotalAllocatedBytes(precise: true);
         clock.Restart();
-        if (mode == "chain")
+        if (mode == "loops")
+        {
+            var graph = ModelResistances.BuildFullLength(table, DecodingOptions.Default, 2, null, default);
+            Console.WriteLine($"resistances of {graph.StateCount:N0} full-length states in {clock.Elapsed.TotalSeconds:F1} s");
+            long before = GC.GetTotalAllocatedBytes(precise: true);
+            clock.Restart();
+            var zero = ZeroLoops.Find(graph, default);
+            Console.WriteLine(
+                $"loop finder: {clock.Elapsed.TotalSeconds:F2} s, {zero.Loops.Length} loops (sizes {string.Join(",", zero.Loops.Select(l => l.Length))}, " +
+                $"cycles {string.Join(",", zero.IsCycle)}), ties {zero.HasTies}, {zero.Reach.Count(r => r < 0):N0} states reach several loops, " +
+                $"{(GC.GetTotalAllocatedBytes(precise: true) - before) / 1e6:F1} MB allocated");
+        }
+        else if (mode == "chain")
         {
             var chain = LanguageModelChain.Build(table, options: new ChainBuildOptions { Precision = ProbabilityPrecision.Float32 });
             Console.WriteLine($"float32 chain of {chain.StateCount:N0} states built in {clock.Elapsed.TotalSeconds:F1} s");
