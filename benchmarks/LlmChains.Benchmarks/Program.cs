@@ -17,6 +17,8 @@ switch (args.Length > 0 ? args[0] : null)
         return SpectrumRun.Run(args[1..]);
     case "fate":
         return FateRun.Run(args[1..]);
+    case "lowtemp":
+        return LowTemperatureRun.Run(args[1..]);
 }
 
 var summaries = BenchmarkSwitcher.FromAssembly(typeof(StepBenchmarks).Assembly).Run(args);

@@ -26,7 +26,8 @@ namespace LlmChains.Analysis.LowTemperature;
 /// <para>Cost: one pass over the states for the resistances and the loops, then one Dijkstra search per loop over the
 /// states (each stops once every other loop is reached), then O(m³) per root for the potentials — linear in the
 /// number of states times the number of loops m. Memory: the float32 resistances (4T bytes a full-length state) plus
-/// about 8 + 9·threads bytes a state.</para>
+/// at most 4 + 16·threads bytes a state (loop labels; per search distances, heap positions and heap slots); ties in the
+/// zero-resistance chain add about 50 bytes a tied state.</para>
 /// </remarks>
 // RS0026: the two Analyze overloads differ in their first parameter (a model or a resistance matrix), so the optional
 // parameters cannot make a call ambiguous.
@@ -201,8 +202,11 @@ public static class LowTemperatureAnalysis
             several += addTransient(zero, basins);
         }
 
-        zero = zero with { Reach = [] }; // the basins are counted: free a state-sized array before the searches
-        var resistance = LoopResistances.Compute(graph, zero, options.Workers, progress, cancellationToken);
+        // The basins are counted (addTransient overwrote the reach array in place): the state-sized array becomes the
+        // first search's heap positions.
+        var spare = zero.Reach;
+        zero = zero with { Reach = [] };
+        var resistance = LoopResistances.Compute(graph, zero, options.Workers, progress, cancellationToken, spare);
         var loopGraph = LoopGraph.Analyze(resistance, options.TieTolerance, options.Workers, progress, cancellationToken);
         bool uniqueLimit = loopGraph.ClosedClassCount == 1 && loopGraph.Stable.Count(s => s) == 1;
         var zeroChain = new ZeroResistanceChain(graph);

@@ -320,6 +320,44 @@ public sealed class LowTemperatureAnalysisTests
         negative.Should().Throw<InvalidDataException>().WithMessage("n.mtx line 3:*");
     }
 
+    [Theory]
+    [InlineData(2, 3, 4)]
+    [InlineData(2, 5, 4)]
+    [InlineData(2, 6, 6)]
+    [InlineData(2, 7, 8)]
+    [InlineData(3, 3, 6)]
+    [InlineData(3, 4, 8)]
+    [InlineData(4, 3, 8)]
+    public void Analyze_ModelWithTiedLogits_BasinsOfEveryStateMatchBruteForce(int t, int k, int levels)
+    {
+        // Integer logits 0..levels−1 tie often, in the short (transient) states too: every state's set of reachable
+        // loops by a search over the zero edges of the whole chain, against the basin sizes and the unresolved count,
+        // on 30 models of the shape; some of them must have states that reach several loops.
+        var space = new StateSpace(t, k);
+        int withSeveral = 0;
+        for (int seed = 0; seed < 30; seed++)
+        {
+            var random = new Random(seed);
+            var logits = new double[space.StateCount * t];
+            for (int i = 0; i < logits.Length; i++)
+            {
+                logits[i] = random.Next(levels);
+            }
+
+            var model = TabularModel.FromArray(logits, t, k);
+            var result = LowTemperatureAnalysis.Analyze(model, options: new() { MaxDegreeOfParallelism = 1 });
+            var loops = O.Loops(O.ModelResistances(model));
+            result.Loops.Select(l => l.States.Order().ToArray()).Should().BeEquivalentTo(
+                loops.Select(l => l.Select(s => s + space.FullLengthOffset).ToArray()), o => o.WithStrictOrdering());
+            var (basins, several) = BasinsByBruteForce(space, logits, result);
+            result.Loops.Select(l => l.BasinSize).Should().Equal(basins, $"seed {seed}");
+            result.UnresolvedStateCount.Should().Be(several, $"seed {seed}");
+            withSeveral += several > 0 ? 1 : 0;
+        }
+
+        withSeveral.Should().BeGreaterThan(0, "the ties make some states reach several loops");
+    }
+
     [Fact]
     public void Analyze_ThreadCount_DoesNotChangeTheResult()
     {
@@ -350,6 +388,59 @@ public sealed class LowTemperatureAnalysisTests
         y.Select(v => Math.Abs(v - limit)).Should().BeInDescendingOrder(values);
         double secant = O.Intercept(taus[^2..], y[^2..]);
         Math.Min(Math.Abs(line - limit), Math.Abs(secant - limit)).Should().BeLessThanOrEqualTo(tolerance, $"{values}: line intercept {line:F3}, secant intercept {secant:F3}");
+    }
+
+    /// <summary>Per loop, the states whose zero-resistance paths reach it alone; and the states that reach several (a
+    /// breadth-first search over the zero edges of the whole chain from every state).</summary>
+    private static (long[] Basins, long Several) BasinsByBruteForce(StateSpace space, double[] logits, LowTemperatureResult result)
+    {
+        int t = space.VocabularySize;
+        var loopOf = new Dictionary<long, int>();
+        for (int j = 0; j < result.LoopCount; j++)
+        {
+            foreach (long s in result.Loops[j].States)
+            {
+                loopOf[s] = j;
+            }
+        }
+
+        var basins = new long[result.LoopCount];
+        long several = 0;
+        for (long start = 0; start < space.StateCount; start++)
+        {
+            var seen = new HashSet<long> { start };
+            var queue = new Queue<long>([start]);
+            var reached = new HashSet<int>();
+            while (queue.Count > 0)
+            {
+                long u = queue.Dequeue();
+                if (loopOf.TryGetValue(u, out int j))
+                {
+                    reached.Add(j);
+                }
+
+                double max = Enumerable.Range(0, t).Max(a => logits[(u * t) + a]);
+                for (int a = 0; a < t; a++)
+                {
+                    long v = space.Successor(u, a);
+                    if (logits[(u * t) + a] == max && seen.Add(v))
+                    {
+                        queue.Enqueue(v);
+                    }
+                }
+            }
+
+            if (reached.Count == 1)
+            {
+                basins[reached.Single()]++;
+            }
+            else
+            {
+                several++;
+            }
+        }
+
+        return (basins, several);
     }
 
     private static void AssertResistances(LowTemperatureResult result, double[,] expected)

@@ -16,7 +16,8 @@ internal static class LoopResistances
         ZeroLoopSet loops,
         int maxDegreeOfParallelism,
         IProgress<Progress>? progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        int[]? spare = null)
     {
         int m = loops.Loops.Length;
         var result = new double[m, m];
@@ -43,6 +44,10 @@ internal static class LoopResistances
         // One set of state-sized buffers per concurrent search, rented per source: Parallel.For's thread-local init runs
         // once per task replica, and replicas are replaced over a long loop, which would allocate the buffers again.
         var pool = new System.Collections.Concurrent.ConcurrentBag<Search>();
+        if (spare is not null && spare.Length == graph.StateCount)
+        {
+            pool.Add(new Search(graph, spare)); // a state-sized int array the caller no longer needs: the heap positions
+        }
         Parallel.For(0, m, options, source =>
         {
             if (!pool.TryTake(out var search))
@@ -69,11 +74,11 @@ internal static class LoopResistances
         private readonly int[] _targets;
         private readonly double[] _costs;
 
-        internal Search(ResistanceGraph graph)
+        internal Search(ResistanceGraph graph, int[]? position = null)
         {
             _graph = graph;
             _distance = new double[graph.StateCount];
-            _position = new int[graph.StateCount];
+            _position = position ?? new int[graph.StateCount];
             _heap = new IndexedHeap(_distance, _position);
             _targets = new int[Math.Max(1, graph.MaxOutDegree)];
             _costs = new double[Math.Max(1, graph.MaxOutDegree)];

@@ -14,13 +14,15 @@ namespace LlmChains.Analysis.LowTemperature.Internals;
 internal static class ModelResistances
 {
     /// <summary>Bytes a state of the full-length block needs during the analysis with <paramref name="workers"/>
-    /// concurrent searches.</summary>
+    /// concurrent searches, at the searches (the loop finder's two int arrays come before and are reused: one as the loop
+    /// labels, one as the first search's heap positions; a few tie states add about 50 bytes each).</summary>
     internal static long BytesPerFullLengthState(int vocabularySize, int workers) =>
         (4L * vocabularySize)
-            + 4 /* successor, then reach */
-            + 4 /* loop of */
-            + (workers * 9L) /* distance, settled */
-            + 8 /* heap, amortised */;
+            + 4 /* successor, then the loop labels */
+            + 4 /* reach, then the first search's heap positions */
+            + (workers * 8L) /* distance */
+            + ((workers - 1) * 4L) /* the other searches' heap positions */
+            + (workers * 4L) /* heap slots, at most */;
 
     /// <summary>Writes the resistances of one state into <paramref name="resistances"/> (+∞ for no edge); throws on a
     /// NaN, +∞ or all −∞ row.</summary>
@@ -133,7 +135,8 @@ internal static class ModelResistances
     /// <summary>
     /// Adds to <paramref name="basinSizes"/> the transient states (length &lt; K) whose zero-resistance paths reach a
     /// single loop, level by level from length K − 1 down to 1 (a state of length L moves to length L + 1).
-    /// Returns the number of transient states that reach several loops.
+    /// Returns the number of transient states that reach several loops. <paramref name="fullReach"/> (the full-length
+    /// states' reach) is overwritten: each level's reach is written in place over the front of the level above.
     /// </summary>
     internal static long AddTransientBasins(
         ILanguageModel model, DecodingOptions decoding, int[] fullReach, long[] basinSizes, CancellationToken cancellationToken)
@@ -142,7 +145,7 @@ internal static class ModelResistances
         int t = space.VocabularySize;
         int k = space.ContextWindow;
         long several = 0;
-        int[] next = fullReach;
+        int[] next = fullReach; // each level's reach overwrites the front of the level above it
         var logits = new double[t];
         var resistances = new float[t];
         var context = new int[k];
@@ -152,7 +155,6 @@ internal static class ModelResistances
             long offset = space.Offset(length);
             long nextOffset = space.Offset(length + 1);
             int count = checked((int)(nextOffset - offset));
-            var reach = new int[count];
             for (int c = 0; c < count; c++)
             {
                 if ((c & 0xFFF) == 0)
@@ -182,7 +184,7 @@ internal static class ModelResistances
                     }
                 }
 
-                reach[c] = label;
+                next[c] = label; // in place: c's successors (c·T + a ≥ c) are read before position c is written
                 if (label >= 0)
                 {
                     basinSizes[label]++;
@@ -192,8 +194,6 @@ internal static class ModelResistances
                     several++;
                 }
             }
-
-            next = reach;
         }
 
         return several;
