@@ -43,6 +43,8 @@ def main():
     ap.add_argument("--ours", required=True)
     ap.add_argument("--cases", default=CASES)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--ours-count", type=int, default=4,
+                    help="Count of our solve (4 = ARPACK's k; 2 = the eigenvalue 1 and the SLEM, with its conjugate)")
     ap.add_argument("--workdir", default="/tmp/spectrum-grid")
     a = ap.parse_args()
     os.makedirs(a.workdir, exist_ok=True)
@@ -51,7 +53,7 @@ def main():
     for case in a.cases.split(","):
         T, K, tau = case.split(":")
         scale = f"{3.0 / float(tau):g}"
-        base = shlex.split(a.ours) + ["--vocab", T, "--context", K, "--scale", scale, "--count", "4", "--tolerance", "1e-10"]
+        base = shlex.split(a.ours) + ["--vocab", T, "--context", K, "--scale", scale, "--count", str(a.ours_count), "--tolerance", "1e-10"]
         mtx = os.path.join(a.workdir, f"t{T}k{K}_tau{tau}.mtx")
         subprocess.run(base + ["--export", mtx, "--repeat", "1"], check=True, capture_output=True)
         P = scipy.io.mmread(mtx).tocsr()
