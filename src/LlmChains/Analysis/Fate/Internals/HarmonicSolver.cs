@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LlmChains.Analysis.Spectral;
+using LlmChains.Internals.Graphs;
 using Microsoft.Extensions.Logging;
 
 namespace LlmChains.Analysis.Fate.Internals;
@@ -49,7 +50,10 @@ internal static class HarmonicSolver
         var options = problem.Options;
         var clock = Stopwatch.StartNew();
         var system = SubstochasticSystem.Build(problem, unknown, boundary, constants, cancellationToken);
-        int[] order = ComponentOrder.Find(system, out int[] starts, cancellationToken);
+        // The unknowns by strongly connected component of M, every component after those it reaches: solved in this order
+        // (I − M)·x = b is block triangular; a component without internal cycles is one division, and only the components
+        // with cycles need a linear solve (greedy and truncated chains are mostly the former).
+        int[] order = StrongComponents.Find(system.Count, system.RowStarts, system.Columns, out int[] starts, cancellationToken);
         int components = starts.Length - 1;
         int largest = 0;
         for (int c = 0; c < components; c++)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LlmChains.Internals.Graphs;
 
 namespace LlmChains.Analysis.LowTemperature.Internals;
 
@@ -38,7 +39,8 @@ internal sealed record ZeroLoopSet(int[] LoopOf, int[][] Loops, int[] Periods, b
 /// order, so one pass in that order gives each open SCC the union of what its edges reach (one loop, else several).
 /// Every state then takes the reach of its node.</para>
 /// <para>Memory: 8 bytes a state (successor, reused for the loop labels at the end, and the label/reach array), plus
-/// about 50 bytes a tie state (side lists, Tarjan's arrays) and 4 an edge of a tie state, plus the loops' members.
+/// about 60 bytes a tie state (side lists, the tie graph in compressed rows, the SCC search) and 8 an edge of a tie state,
+/// plus the loops' members.
 /// One algorithm for any number of ties: even when every state ties it stays below the ≈ 100 bytes a state of a
 /// general classification (<see cref="Spectral.ChainStructure.Analyze"/> and a reverse adjacency), which is why there is
 /// no fallback. The result equals that classification's (the tests compare every field on random graphs).</para>
@@ -69,7 +71,7 @@ internal static class ZeroLoops
         var loops = new List<int[]>(cycles);
         var periods = new List<int>(cycles.Select(c => c.Length));
         var component = new int[k];
-        int componentCount = ties.Components(reach, component);
+        int componentCount = ties.Components(reach, component, cancellationToken);
         var closed = new bool[componentCount];
         Array.Fill(closed, true);
         for (int i = 0; i < k; i++)
@@ -379,87 +381,36 @@ internal static class ZeroLoops
         /// (reverse topological: an SCC completes after every SCC it reaches); edges to pure cycles are not followed.
         /// Returns the number of SCCs.
         /// </summary>
-        internal int Components(int[] label, int[] component)
+        internal int Components(int[] label, int[] component, CancellationToken cancellationToken)
         {
+            // The edges between tie states (through the walks' labels), as compressed rows for the shared search.
             int k = States.Length;
-            var index = new int[k];
-            var low = new int[k];
-            Array.Fill(index, -1);
-            var onStack = new bool[k];
-            var stack = new int[k];
-            var frameNode = new int[k];
-            var frameEdge = new int[k];
-            int stackTop = 0, counter = 0, components = 0;
-            for (int root = 0; root < k; root++)
+            var rowStarts = new long[k + 1];
+            var columns = new List<int>(Targets.Length);
+            for (int i = 0; i < k; i++)
             {
-                if (index[root] >= 0)
+                for (int e = Start[i]; e < Start[i + 1]; e++)
                 {
-                    continue;
+                    int w = label[Targets[e]];
+                    if (w < k)
+                    {
+                        columns.Add(w);
+                    }
                 }
 
-                int depth = 0;
-                frameNode[0] = root;
-                frameEdge[0] = Start[root];
-                index[root] = low[root] = counter++;
-                stack[stackTop++] = root;
-                onStack[root] = true;
-                while (depth >= 0)
+                rowStarts[i + 1] = columns.Count;
+            }
+
+            int[] order = StrongComponents.Find(k, rowStarts, [.. columns], out int[] starts, cancellationToken);
+            for (int c = 0; c + 1 < starts.Length; c++)
+            {
+                for (int p = starts[c]; p < starts[c + 1]; p++)
                 {
-                    int v = frameNode[depth];
-                    bool descended = false;
-                    while (frameEdge[depth] < Start[v + 1])
-                    {
-                        int w = label[Targets[frameEdge[depth]++]];
-                        if (w >= k)
-                        {
-                            continue; // a pure cycle
-                        }
-
-                        if (index[w] < 0)
-                        {
-                            depth++;
-                            frameNode[depth] = w;
-                            frameEdge[depth] = Start[w];
-                            index[w] = low[w] = counter++;
-                            stack[stackTop++] = w;
-                            onStack[w] = true;
-                            descended = true;
-                            break;
-                        }
-
-                        if (onStack[w] && index[w] < low[v])
-                        {
-                            low[v] = index[w];
-                        }
-                    }
-
-                    if (descended)
-                    {
-                        continue;
-                    }
-
-                    if (low[v] == index[v])
-                    {
-                        int w;
-                        do
-                        {
-                            w = stack[--stackTop];
-                            onStack[w] = false;
-                            component[w] = components;
-                        }
-                        while (w != v);
-                        components++;
-                    }
-
-                    depth--;
-                    if (depth >= 0 && low[v] < low[frameNode[depth]])
-                    {
-                        low[frameNode[depth]] = low[v];
-                    }
+                    component[order[p]] = c;
                 }
             }
 
-            return components;
+            return starts.Length - 1;
         }
     }
 }
