@@ -121,12 +121,13 @@ internal static class LowTempCommand
         ModelOptions models, ParseResult parse, LowTemperatureOptions options, MemoryBudget budget, CommandContext context)
     {
         var decoding = models.Decoding(parse, 1.0);
-        var (model, description) = models.CreateModel(parse, budget, (t, k) => RequireFits(t, k, options, budget));
+        var fitted = options;
+        var (model, description) = models.CreateModel(parse, budget, (t, k) => fitted = Fit(t, k, options, budget, context));
         using var ownedModel = model as IDisposable;
         LowTemperatureResult result;
         using (var progress = new StderrProgress<Progress>(context.Error, "low-temperature analysis", Fraction))
         {
-            result = NamingTheFlag(() => LowTemperatureAnalysis.Analyze(model, decoding, options, progress));
+            result = NamingTheFlag(() => LowTemperatureAnalysis.Analyze(model, decoding, fitted, progress));
         }
 
         return new LowTempReport(description, result, model, decoding, null);
@@ -173,6 +174,35 @@ internal static class LowTempCommand
     }
 
     /// <summary>Refuses, before the model is created, a (T, K) whose resistances and search arrays do not fit the budget.</summary>
+    /// <summary>
+    /// The options with as many concurrent searches as fit the budget (each holds state-sized arrays), at most one a
+    /// processor; refused, with the one-search estimate, when even one does not fit. A reduction is said on standard error.
+    /// </summary>
+    private static LowTemperatureOptions Fit(
+        int vocabularySize, int contextWindow, LowTemperatureOptions options, MemoryBudget budget, CommandContext context)
+    {
+        int most = options.MaxDegreeOfParallelism ?? Environment.ProcessorCount;
+        for (int workers = most; workers >= 1; workers--)
+        {
+            var fewer = options with { MaxDegreeOfParallelism = workers };
+            if (LowTemperatureAnalysis.EstimateMemoryBytes(vocabularySize, contextWindow, fewer) <= budget.Bytes)
+            {
+                if (workers < most)
+                {
+                    context.Error.WriteLine(
+                        $"llmchains lowtemp: {workers} concurrent search{(workers == 1 ? "" : "es")} instead of {most} to stay " +
+                        $"within {MemoryBudget.OptionName} {MemoryBudget.Format(budget.Bytes)} (same result, longer run)");
+                }
+
+                return fewer;
+            }
+        }
+
+        var one = options with { MaxDegreeOfParallelism = 1 };
+        RequireFits(vocabularySize, contextWindow, one, budget);
+        return one;
+    }
+
     private static void RequireFits(int vocabularySize, int contextWindow, LowTemperatureOptions options, MemoryBudget budget)
     {
         double bytes = LowTemperatureAnalysis.EstimateMemoryBytes(vocabularySize, contextWindow, options);

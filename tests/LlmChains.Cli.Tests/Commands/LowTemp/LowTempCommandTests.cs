@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using LlmChains.Analysis.LowTemperature;
 
 namespace LlmChains.Cli.Tests.Commands.LowTemp;
 
@@ -107,6 +109,31 @@ public sealed class LowTempCommandTests
 
         code.Should().NotBe(0);
         error.Should().Contain("--max-loops: MaxLoops is 2, but the zero-resistance chain has 3 loops");
+    }
+
+    [Fact]
+    public void LowTemp_TightMemory_RunsFewerSearchesWithTheSameResult()
+    {
+        // T = 2, K = 16: one search needs 1.75 MiB by the library's estimate, one per processor more.
+        double one = LowTemperatureAnalysis.EstimateMemoryBytes(2, 16, new LowTemperatureOptions { MaxDegreeOfParallelism = 1 });
+        string budget = Math.Ceiling(one).ToString("R", CultureInfo.InvariantCulture);
+        string tooSmall = Math.Floor(one - 65536).ToString("R", CultureInfo.InvariantCulture);
+        string[] args = ["lowtemp", "--model", "random", "--vocab", "2", "--context", "16", "--seed", "3", "--json"];
+
+        var (freeCode, expected, _) = CliRunner.Run(args);
+        var (code, output, error) = CliRunner.Run([.. args, "--max-memory", budget]);
+        var (refusedCode, _, refusal) = CliRunner.Run([.. args, "--max-memory", tooSmall]);
+
+        freeCode.Should().Be(0);
+        code.Should().Be(0, error);
+        output.Should().Be(expected, "the number of concurrent searches does not change the result");
+        if (Environment.ProcessorCount > 1)
+        {
+            error.Should().Contain($"1 concurrent search instead of {Environment.ProcessorCount} to stay within --max-memory");
+        }
+
+        refusedCode.Should().NotBe(0);
+        refusal.Should().Contain("needs about 1.75 MiB, more than").And.Contain("--max-memory");
     }
 
     [Fact]
