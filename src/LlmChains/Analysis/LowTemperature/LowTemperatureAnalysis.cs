@@ -27,7 +27,7 @@ namespace LlmChains.Analysis.LowTemperature;
 /// states (each stops once every other loop is reached), then O(m³) per root for the potentials — linear in the
 /// number of states times the number of loops m. Memory: the float32 resistances (4T bytes a full-length state) plus
 /// at most 4 + 16·threads bytes a state (loop labels; per search distances, heap positions and heap slots); ties in the
-/// zero-resistance chain add about 50 bytes a tied state.</para>
+/// zero-resistance chain add about 60 bytes a tied state.</para>
 /// </remarks>
 // RS0026: the two Analyze overloads differ in their first parameter (a model or a resistance matrix), so the optional
 // parameters cannot make a call ambiguous.

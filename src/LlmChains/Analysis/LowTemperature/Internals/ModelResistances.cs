@@ -15,7 +15,7 @@ internal static class ModelResistances
 {
     /// <summary>Bytes a state of the full-length block needs during the analysis with <paramref name="workers"/>
     /// concurrent searches, at the searches (the loop finder's two int arrays come before and are reused: one as the loop
-    /// labels, one as the first search's heap positions; a few tie states add about 50 bytes each).</summary>
+    /// labels, one as the first search's heap positions; a few tie states add about 60 bytes each).</summary>
     internal static long BytesPerFullLengthState(int vocabularySize, int workers) =>
         (4L * vocabularySize)
             + 4 /* successor, then the loop labels */
