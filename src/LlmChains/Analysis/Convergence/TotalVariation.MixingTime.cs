@@ -170,7 +170,7 @@ public static partial class TotalVariation
         ConvergenceGuard.CheckWorstCaseSize(chain.StateCount, "the mixing analysis", options);
         ConvergenceGuard.CheckDistribution(stationary, chain.StateCount, nameof(stationary));
         var logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger(typeof(TotalVariation));
-        var structure = StructureOf(chain, options, cancellationToken);
+        var structure = ChainStructure.GivenOrAnalyze(options.Structure, chain, "ConvergenceOptions.Structure", cancellationToken);
         TotalVariationCurve curve;
         if (!structure.IsErgodicUnichain)
         {

@@ -51,23 +51,13 @@ public static partial class TotalVariation
         ConvergenceGuard.CheckSteps(steps);
         ConvergenceGuard.CheckWorstCaseSize(chain.StateCount, "the worst-case d(t)", options);
         ConvergenceGuard.CheckDistribution(stationary, chain.StateCount, nameof(stationary));
-        var structure = StructureOf(chain, options, cancellationToken);
+        var structure = ChainStructure.GivenOrAnalyze(options.Structure, chain, "ConvergenceOptions.Structure", cancellationToken);
         var engine = new BatchedPropagation(
             chain, stationary, ConvergenceGuard.Parallelism(options.MaxDegreeOfParallelism), residentBudgetBytes: 0, cancellationToken);
         Run(engine, steps, options, progress, cancellationToken);
         return new TotalVariationCurve(
             engine.Distances, TotalVariationStart.WorstCase, structure.IsErgodicUnichain, engine.Maximizers, null);
     }
-
-    /// <summary>The structure of the options when it is this chain's, else the chain classified now.</summary>
-    private static ChainStructure StructureOf(IMarkovChain chain, ConvergenceOptions options, CancellationToken cancellationToken)
-        => options.Structure switch
-        {
-            null => ChainStructure.Analyze(chain, cancellationToken),
-            { } s when s.StateCount == chain.StateCount => s,
-            { } s => throw LlmChains.Internals.Invalid.Argument(FormattableString.Invariant(
-                $"ConvergenceOptions.Structure has {s.StateCount} states but the chain has {chain.StateCount}; give its own.")),
-        };
 
     private static void Run(
         BatchedPropagation engine,

@@ -30,7 +30,7 @@ public static class FirstPassage
         ArgumentNullException.ThrowIfNull(chain);
         options ??= FateOptions.Default;
         options.Validate();
-        var structure = options.Structure ?? ChainStructure.Analyze(chain, cancellationToken);
+        var structure = ChainStructure.GivenOrAnalyze(options.Structure, chain, "FateOptions.Structure", cancellationToken);
         var classes = structure.RecurrentClasses;
         if (classes.Count != 1)
         {

@@ -162,4 +162,19 @@ public sealed class ChainStructure
         var graph = StronglyConnectedComponents.Find(chain, cancellationToken);
         return new ChainStructure(chain.StateCount, graph.ClassOf, graph.Classes, graph.CyclicIndex);
     }
+
+    /// <summary>
+    /// The structure a caller passed in an option (<paramref name="option"/> names it in the message) when it has the
+    /// chain's size, <see langword="null"/> when none was passed; refuses one of another size.
+    /// </summary>
+    internal static ChainStructure? Given(ChainStructure? given, IMarkovChain chain, string option)
+        => given is null || given.StateCount == chain.StateCount
+            ? given
+            : throw LlmChains.Internals.Invalid.Argument(FormattableString.Invariant(
+                $"{option} has {given.StateCount} states but the chain has {chain.StateCount}; give its own."));
+
+    /// <summary>The structure passed in an option (checked by <see cref="Given"/>), else the chain classified now.</summary>
+    internal static ChainStructure GivenOrAnalyze(
+        ChainStructure? given, IMarkovChain chain, string option, CancellationToken cancellationToken)
+        => Given(given, chain, option) ?? Analyze(chain, cancellationToken);
 }

@@ -91,11 +91,11 @@ public static partial class Spectrum
                 nameof(options));
         }
 
+        // A given structure classifies the whole chain; a model's chain analyses its closed block instead.
+        var given = ChainStructure.Given(options.Structure, chain, "SpectrumOptions.Structure");
         ChainStructure? structure = knownErgodic
             ? null
-            : ReferenceEquals(target, chain) && options.Structure is { } given && given.StateCount == chain.StateCount
-                ? given
-                : ChainStructure.Analyze(target, cancellationToken);
+            : ReferenceEquals(target, chain) && given is not null ? given : ChainStructure.Analyze(target, cancellationToken);
         SpectrumResult result;
         if (structure is not null && !structure.IsErgodicUnichain)
         {

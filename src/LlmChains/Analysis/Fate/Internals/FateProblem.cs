@@ -33,13 +33,7 @@ internal sealed class FateProblem
         BlockCount = (int)Block.StateCount;
         Workers = Options.MaxDegreeOfParallelism ?? Environment.ProcessorCount;
         Logger = (Options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger(category);
-        Structure = Options.Structure ?? ChainStructure.Analyze(chain);
-        if (Structure.StateCount != chain.StateCount)
-        {
-            throw new ArgumentException(
-                $"The structure given in the options has {Structure.StateCount} states; the chain has {chain.StateCount}.",
-                nameof(options));
-        }
+        Structure = ChainStructure.GivenOrAnalyze(Options.Structure, chain, "FateOptions.Structure", CancellationToken.None);
     }
 
     public IMarkovChain Chain { get; }
