@@ -173,7 +173,6 @@ internal static class LowTempCommand
         return new LowTempReport($"resistance matrix {path}", result, null, null, matrix);
     }
 
-    /// <summary>Refuses, before the model is created, a (T, K) whose resistances and search arrays do not fit the budget.</summary>
     /// <summary>
     /// The options with as many concurrent searches as fit the budget (each holds state-sized arrays), at most one a
     /// processor; refused, with the one-search estimate, when even one does not fit. A reduction is said on standard error.
@@ -182,27 +181,26 @@ internal static class LowTempCommand
         int vocabularySize, int contextWindow, LowTemperatureOptions options, MemoryBudget budget, CommandContext context)
     {
         int most = options.MaxDegreeOfParallelism ?? Environment.ProcessorCount;
-        for (int workers = most; workers >= 1; workers--)
+        int workers = most;
+        while (workers > 1 && LowTemperatureAnalysis.EstimateMemoryBytes(
+            vocabularySize, contextWindow, options with { MaxDegreeOfParallelism = workers }) > budget.Bytes)
         {
-            var fewer = options with { MaxDegreeOfParallelism = workers };
-            if (LowTemperatureAnalysis.EstimateMemoryBytes(vocabularySize, contextWindow, fewer) <= budget.Bytes)
-            {
-                if (workers < most)
-                {
-                    context.Error.WriteLine(
-                        $"llmchains lowtemp: {workers} concurrent search{(workers == 1 ? "" : "es")} instead of {most} to stay " +
-                        $"within {MemoryBudget.OptionName} {MemoryBudget.Format(budget.Bytes)} (same result, longer run)");
-                }
-
-                return fewer;
-            }
+            workers--;
         }
 
-        var one = options with { MaxDegreeOfParallelism = 1 };
-        RequireFits(vocabularySize, contextWindow, one, budget);
-        return one;
+        var fitted = options with { MaxDegreeOfParallelism = workers };
+        RequireFits(vocabularySize, contextWindow, fitted, budget);
+        if (workers < most)
+        {
+            context.Error.WriteLine(
+                $"llmchains lowtemp: {workers} concurrent search{(workers == 1 ? "" : "es")} instead of {most} to stay " +
+                $"within {MemoryBudget.OptionName} {MemoryBudget.Format(budget.Bytes)} (same result, longer run)");
+        }
+
+        return fitted;
     }
 
+    /// <summary>Refuses, before the model is created, a (T, K) whose resistances and search arrays do not fit the budget.</summary>
     private static void RequireFits(int vocabularySize, int contextWindow, LowTemperatureOptions options, MemoryBudget budget)
     {
         double bytes = LowTemperatureAnalysis.EstimateMemoryBytes(vocabularySize, contextWindow, options);
